@@ -1,0 +1,79 @@
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { FileTree } from '../generator/file-tree.js';
+
+export function pathExists(path: string): boolean {
+  return existsSync(path);
+}
+
+export function isDirectory(path: string): boolean {
+  return existsSync(path) && lstatSync(path).isDirectory();
+}
+
+export function isEmptyDirectory(path: string): boolean {
+  return isDirectory(path) && readdirSync(path).length === 0;
+}
+
+export function readTextFile(path: string): string {
+  return readFileSync(path, 'utf8');
+}
+
+/** Every file under `root` as a tree of relative POSIX paths (skipping .git). */
+export function readTree(root: string, skip: ReadonlySet<string> = new Set(['.git'])): Map<string, string> {
+  const tree = new Map<string, string>();
+  const walk = (dir: string, prefix: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (skip.has(entry.name)) continue;
+      const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(join(dir, entry.name), relative);
+      else if (entry.isFile()) tree.set(relative, readFileSync(join(dir, entry.name), 'utf8'));
+    }
+  };
+  walk(root, '');
+  return tree;
+}
+
+/** Writes a tree below `dir`, creating folders as needed. */
+export function writeTree(dir: string, tree: FileTree): void {
+  for (const [relative, content] of tree) {
+    const target = join(dir, ...relative.split('/'));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, content, { mode: relative.startsWith('.githooks/') ? 0o755 : 0o644 });
+  }
+}
+
+/**
+ * A staging folder beside the target, on the same filesystem, so the final step is a rename: the
+ * target either does not change or receives the complete result, never half of it.
+ */
+export function createStagingDirectory(target: string): string {
+  const absolute = resolve(target);
+  const parent = dirname(absolute);
+  mkdirSync(parent, { recursive: true });
+  const staging = join(parent, `.${basename(absolute)}.cp-gitops-${process.pid}-${Date.now()}`);
+  mkdirSync(staging);
+  return staging;
+}
+
+/** Moves everything from `staging` into `target` (which is absent or empty), then removes `staging`. */
+export function promoteStagingDirectory(staging: string, target: string): void {
+  if (!existsSync(target)) {
+    renameSync(staging, target);
+    return;
+  }
+  const moved: string[] = [];
+  try {
+    for (const entry of readdirSync(staging)) {
+      renameSync(join(staging, entry), join(target, entry));
+      moved.push(entry);
+    }
+  } catch (error) {
+    for (const entry of moved) rmSync(join(target, entry), { recursive: true, force: true });
+    throw error;
+  }
+  rmSync(staging, { recursive: true, force: true });
+}
+
+export function removeDirectory(path: string): void {
+  rmSync(path, { recursive: true, force: true });
+}

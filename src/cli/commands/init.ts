@@ -1,0 +1,191 @@
+import { basename, isAbsolute, resolve } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { createStagingDirectory, isDirectory, isEmptyDirectory, pathExists, promoteStagingDirectory, readTextFile, readTree, removeDirectory, writeTree } from '../../adapters/fs.js';
+import { GitRepository } from '../../adapters/git.js';
+import { loadTemplates } from '../../adapters/templates.js';
+import { UsageError, WorkspaceError } from '../../errors.js';
+import type { FileTree } from '../../generator/file-tree.js';
+import { generateRepository } from '../../generator/repository.js';
+import { buildNewModel, PLACEHOLDER_REPO_HOST } from '../../model/build.js';
+import { suggestName } from '../../model/names.js';
+import { parsePlatformModel } from '../../model/parse.js';
+import { MODEL_FILE, type PlatformModel } from '../../model/types.js';
+import type { CommandContext } from '../main.js';
+import { createOutput, type Output } from '../output.js';
+
+interface InitArgs {
+  dir: string;
+  name?: string;
+  envs?: string[];
+  components?: string[];
+  'cp-version'?: string;
+  controller?: string;
+  'operator-version'?: string;
+  'chart-version'?: string;
+  'control-center-version'?: string;
+  'repo-url'?: string;
+  cluster?: string;
+  remote?: string;
+  branch: string;
+  'dry-run': boolean;
+  json: boolean;
+}
+
+const COMMIT_MESSAGE = 'cp-gitops init: Confluent Platform GitOps repository';
+
+export function initCommand(context: CommandContext): CommandModule<object, InitArgs> {
+  return {
+    command: 'init [dir]',
+    describe: 'Generate, commit (and push) a GitOps repository for Confluent Platform',
+    builder: (yargs: Argv<object>) =>
+      yargs
+        .positional('dir', { type: 'string', default: '.', describe: 'Folder to create (absent or empty)' })
+        .option('name', { type: 'string', describe: 'Platform name (DNS-1123, ≤ 30 chars); default: from the folder name' })
+        .option('envs', { type: 'string', array: false, coerce: list, describe: 'Environments in promotion order', defaultDescription: 'dev,staging,prod' })
+        .option('components', { type: 'string', coerce: list, describe: 'kafka, schemaregistry, connect, ksqldb, controlcenter, restproxy, or all', defaultDescription: 'all' })
+        .option('cp-version', { type: 'string', describe: 'Confluent Platform version', defaultDescription: '8.2.0' })
+        .option('controller', { type: 'string', choices: ['kraft', 'zookeeper'], describe: 'Metadata quorum; zookeeper only with CP 7.x', defaultDescription: 'kraft' })
+        .option('operator-version', { type: 'string', describe: 'Confluent for Kubernetes version', defaultDescription: '3.3.0' })
+        .option('chart-version', { type: 'string', describe: 'confluent-for-kubernetes Helm chart version (known for 3.1.0, 3.2.3, 3.3.0)' })
+        .option('control-center-version', { type: 'string', describe: 'Control Center next-gen version (CP 8)' })
+        .option('repo-url', { type: 'string', describe: 'Git URL Argo CD pulls from; default: the --remote URL' })
+        .option('cluster', { type: 'string', describe: 'Argo CD destination API server of every environment', defaultDescription: 'https://kubernetes.default.svc' })
+        .option('remote', { type: 'string', describe: 'Git remote to push to after the commit (URL or path to a bare repository)' })
+        .option('branch', { type: 'string', default: 'main', describe: 'Branch to commit to, and that Argo CD follows' })
+        .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and the files; write nothing' })
+        .example('$0 init ./my-platform', 'KRaft, dev/staging/prod, every component, committed on main')
+        .example('$0 init ./kafka --envs dev,prod --components kafka,schemaregistry', 'A smaller platform')
+        .example('$0 init ./legacy --cp-version 7.9.0 --controller zookeeper', 'CP 7.9 with ZooKeeper and the legacy Control Center')
+        .example('$0 init ./p --remote /srv/git/p.git --repo-url https://git.example.org/p.git', 'Push to a bare repository; Argo CD pulls over HTTPS')
+        .example('$0 init ./p --dry-run --json', 'Show what would be written, as JSON') as unknown as Argv<InitArgs>,
+    handler: async (args) => {
+      await runInit(args, context);
+    },
+  };
+}
+
+function list(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const joined = Array.isArray(value) ? value.join(',') : value;
+  return joined
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+async function runInit(args: InitArgs, context: CommandContext): Promise<void> {
+  const out = createOutput(args.json, context.streams);
+  const target = resolve(context.cwd, args.dir);
+  const templates = loadTemplates();
+
+  if (pathExists(resolve(target, MODEL_FILE))) {
+    reportExistingRepository(target, args, templates, out);
+    return;
+  }
+  if (pathExists(target) && !isDirectory(target)) throw new WorkspaceError(`${target} exists and is not a folder`, 'choose another path');
+  if (isDirectory(target) && !isEmptyDirectory(target)) {
+    throw new WorkspaceError(`${target} is not empty and is not a cp-gitops repository (no ${MODEL_FILE})`, 'choose an absent or empty folder; nothing was written');
+  }
+
+  const remote = args.remote === undefined ? undefined : normaliseRemote(args.remote, context.cwd);
+  const model = buildNewModel({
+    name: args.name ?? suggestName(basename(target)),
+    environments: args.envs,
+    components: args.components,
+    cpVersion: args['cp-version'],
+    controller: args.controller,
+    operatorVersion: args['operator-version'],
+    chartVersion: args['chart-version'],
+    controlCenterVersion: args['control-center-version'],
+    repoURL: args['repo-url'] ?? remote,
+    cluster: args.cluster,
+    targetRevision: args.branch,
+  });
+  const tree = generateRepository(model, templates);
+
+  if (args['dry-run']) {
+    printPlan(out, target, model, tree, true);
+    out.result({ ok: true, dryRun: true, directory: target, model, files: [...tree.keys()] });
+    return;
+  }
+
+  // Everything happens in a staging folder; the target appears only once the commit exists.
+  const staging = createStagingDirectory(target);
+  let commit: string;
+  try {
+    writeTree(staging, tree);
+    const repository = new GitRepository(staging);
+    await repository.init(args.branch);
+    commit = (await repository.commitAll(COMMIT_MESSAGE)).commit;
+    if (remote) await repository.setRemote('origin', remote);
+    promoteStagingDirectory(staging, target);
+  } catch (error) {
+    removeDirectory(staging);
+    throw error;
+  }
+
+  printPlan(out, target, model, tree, false);
+  out.line(`Committed ${tree.size} files as ${commit.slice(0, 12)} on ${args.branch}.`);
+  if (model.repoURL.includes(PLACEHOLDER_REPO_HOST)) {
+    out.warn(`Argo CD will pull from the placeholder ${model.repoURL}: run init with --repo-url or --remote, or edit repoURL in ${MODEL_FILE} and the argocd/ manifests`);
+  }
+  if (remote) {
+    await new GitRepository(target).push('origin', args.branch);
+    out.line(`Pushed ${args.branch} to ${remote}.`);
+  }
+  out.line('Next: read README.md in the new repository to bootstrap Argo CD.');
+  out.result({ ok: true, dryRun: false, directory: target, commit, branch: args.branch, pushed: remote !== undefined, remote: remote ?? null, model, files: [...tree.keys()] });
+}
+
+/** A path to a bare repository becomes absolute, so the remote still works from inside the new repo. */
+function normaliseRemote(remote: string, cwd: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(remote) || /^[^/]+@[^:]+:/.test(remote)) return remote;
+  return isAbsolute(remote) ? remote : resolve(cwd, remote);
+}
+
+function printPlan(out: Output, target: string, model: PlatformModel, tree: FileTree, dryRun: boolean): void {
+  out.line(`${dryRun ? 'Would create' : 'Created'} ${target} for platform "${model.name}":`);
+  out.line(`  Confluent Platform ${model.versions.confluentPlatform}, CFK ${model.versions.operator} (chart ${model.versions.operatorChart}), ${model.controller === 'kraft' ? 'KRaft' : 'ZooKeeper'}, Control Center ${model.versions.controlCenter}`);
+  for (const env of model.environments) out.line(`  ${env.name}: namespace ${env.namespace}, size ${env.size}, ${env.components.join(', ')}`);
+  out.line(`  Argo CD pulls ${model.repoURL} (${model.targetRevision})`);
+  if (dryRun) {
+    out.line('Files:');
+    for (const path of tree.keys()) out.line(`  ${path}`);
+    out.line('Dry run: nothing was written.');
+  }
+}
+
+/** init on its own repository: reports whether the files still match the model, and changes nothing. */
+function reportExistingRepository(target: string, args: InitArgs, templates: ReturnType<typeof loadTemplates>, out: Output): void {
+  const modelPath = resolve(target, MODEL_FILE);
+  const model = parsePlatformModel(readTextFile(modelPath), modelPath);
+  const conflicts = conflictingFlags(args, model);
+  if (conflicts.length > 0) {
+    throw new UsageError(
+      `${target} is already a cp-gitops repository, and ${conflicts.join('; ')}`,
+      'init never rewrites an existing repository: change it with cp-gitops add-component / promote, or init a new folder',
+    );
+  }
+  const expected = generateRepository(model, templates);
+  const actual = readTree(target);
+  const differing = [...expected].filter(([path, content]) => actual.get(path) !== content).map(([path]) => path);
+  out.line(`${target} is already a cp-gitops repository for platform "${model.name}": nothing changed.`);
+  if (differing.length > 0) out.line(`${differing.length} generated file(s) differ from what the model would give (kept as they are): ${differing.slice(0, 5).join(', ')}${differing.length > 5 ? ', …' : ''}`);
+  out.result({ ok: true, changed: false, directory: target, model, differingFiles: differing });
+}
+
+function conflictingFlags(args: InitArgs, model: PlatformModel): string[] {
+  const conflicts: string[] = [];
+  const check = (flag: string, given: string | undefined, actual: string) => {
+    if (given !== undefined && given !== actual) conflicts.push(`--${flag} ${given} differs from its ${actual}`);
+  };
+  check('name', args.name, model.name);
+  check('cp-version', args['cp-version'], model.versions.confluentPlatform);
+  check('controller', args.controller, model.controller);
+  check('operator-version', args['operator-version'], model.versions.operator);
+  check('repo-url', args['repo-url'], model.repoURL);
+  if (args.envs !== undefined && args.envs.join(',') !== model.environments.map((env) => env.name).join(',')) {
+    conflicts.push(`--envs ${args.envs.join(',')} differs from its ${model.environments.map((env) => env.name).join(',')}`);
+  }
+  return conflicts;
+}

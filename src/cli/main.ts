@@ -1,0 +1,79 @@
+import yargs from 'yargs';
+import { CpGitopsError, UsageError } from '../errors.js';
+import { packageVersion } from '../package-root.js';
+import { initCommand } from './commands/init.js';
+import type { OutputStreams } from './output.js';
+
+export interface MainOptions {
+  readonly streams?: OutputStreams;
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Context every command gets: where it runs and where it prints. No global state. */
+export interface CommandContext {
+  readonly streams: OutputStreams;
+  readonly cwd: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * The one place that turns errors into exit codes: 0 success, 1 failure, 2 usage error.
+ * Nothing below src/cli prints or exits.
+ */
+export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+  const context: CommandContext = {
+    streams: options.streams ?? { stdout: process.stdout, stderr: process.stderr },
+    cwd: options.cwd ?? process.cwd(),
+    env: options.env ?? process.env,
+  };
+  const wantsJson = argv.includes('--json');
+  const verbose = argv.includes('--verbose');
+  try {
+    await buildParser(argv, context).parseAsync();
+    return 0;
+  } catch (error) {
+    return reportError(error, context, wantsJson, verbose);
+  }
+}
+
+function buildParser(argv: readonly string[], context: CommandContext) {
+  return yargs([...argv])
+    .scriptName('cp-gitops')
+    .usage('$0 <command> [options]\n\nA production-grade GitOps repository for Confluent Platform on Kubernetes (CFK, Kustomize, Argo CD).')
+    .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document on stdout instead of text' })
+    .option('verbose', { type: 'boolean', default: false, describe: 'Show stack traces of internal errors' })
+    .command(initCommand(context))
+    .example('$0 init ./my-platform', 'Generate and commit a repository with dev, staging and prod')
+    .example('$0 init ./kafka --envs dev,prod --components kafka,schemaregistry --remote git@github.com:acme/kafka.git', 'Two environments, two components, pushed')
+    .example('$0 init --help', 'All options of init')
+    .demandCommand(1, 'name a command, for example: cp-gitops init ./my-platform')
+    .recommendCommands()
+    .strict()
+    .strictOptions()
+    .version(packageVersion())
+    .alias('h', 'help')
+    .help()
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .exitProcess(false)
+    .showHelpOnFail(false)
+    .fail((message: string | undefined, error: Error | undefined) => {
+      if (error) throw error;
+      throw new UsageError(message ?? 'invalid command line', 'run cp-gitops --help, or cp-gitops <command> --help');
+    });
+}
+
+function reportError(error: unknown, context: CommandContext, json: boolean, verbose: boolean): number {
+  const known = error instanceof CpGitopsError;
+  const exitCode = known ? error.exitCode : 1;
+  const message = known ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
+  const hint = known ? error.hint : 'this is a bug in cp-gitops; run again with --verbose and report the output';
+  if (json) {
+    context.streams.stdout.write(`${JSON.stringify({ ok: false, error: { code: known ? error.code : 'internal', message, hint, exitCode } }, null, 2)}\n`);
+  } else {
+    context.streams.stderr.write(`error: ${message}\n`);
+    if (hint) context.streams.stderr.write(`hint: ${hint}\n`);
+  }
+  if (verbose && error instanceof Error && error.stack) context.streams.stderr.write(`${error.stack}\n`);
+  return exitCode;
+}

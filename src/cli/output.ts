@@ -1,0 +1,30 @@
+/** Where commands print: text for people, or one JSON document for scripts (--json). */
+export interface Output {
+  readonly json: boolean;
+  /** A line for people; suppressed with --json. */
+  line(text?: string): void;
+  /** A warning for people, on stderr (so stdout stays clean for pipes). */
+  warn(text: string): void;
+  /** The command's result: printed as JSON with --json. */
+  result(value: unknown): void;
+}
+
+export interface OutputStreams {
+  readonly stdout: { write(text: string): unknown };
+  readonly stderr: { write(text: string): unknown };
+}
+
+export function createOutput(json: boolean, streams: OutputStreams): Output {
+  return {
+    json,
+    line(text = '') {
+      if (!json) streams.stdout.write(`${text}\n`);
+    },
+    warn(text) {
+      streams.stderr.write(`warning: ${text}\n`);
+    },
+    result(value) {
+      if (json) streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    },
+  };
+}

@@ -1,0 +1,188 @@
+import type { Environment, PlatformModel } from '../model/types.js';
+import { stringifyYaml } from '../yaml/stringify.js';
+import { healthCheckEntries } from './argocd-health.js';
+import {
+  ARGOCD_NAMESPACE,
+  CFK_HELM_CHART,
+  CFK_HELM_REPO,
+  GENERATED_MARKER,
+  IN_CLUSTER_SERVER,
+  layout,
+  names,
+  OPERATOR_RELEASE_NAME,
+} from './layout.js';
+import { SYNC_WAVE_ANNOTATION } from './resources.js';
+
+const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
+const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+
+/** Retry with backoff: 10s, doubling, at most 5m apart, 10 tries (CFK CRDs and webhooks take a while). */
+const RETRY = { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };
+
+/**
+ * Cluster-scoped kinds the CFK chart installs: its CRDs, the ClusterRole(Binding) for KRaft, the
+ * Namespace, and (CFK ≥ 3.2.3 on Kubernetes ≥ 1.30) its ValidatingAdmissionPolicy and binding.
+ * Nothing else cluster-wide, and no wildcards.
+ */
+const CLUSTER_RESOURCE_WHITELIST = [
+  { group: '', kind: 'Namespace' },
+  { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy' },
+  { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicyBinding' },
+  { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
+  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
+  { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
+];
+
+/** argocd/<env>/ (project and apps of one environment) and argocd/bootstrap/ (what a person applies once). */
+export function generateArgoCd(model: PlatformModel): [string, string][] {
+  const files: [string, string][] = [];
+  const crdOwners = crdOwnerPerCluster(model.environments);
+  for (const env of model.environments) {
+    const header = (what: string) => ({ header: [`${what} of environment "${env.name}".`, GENERATED_MARKER] });
+    files.push([layout.argocdEnvFile(env.name, 'project.yaml'), stringifyYaml(environmentProject(model, env), header('Argo CD AppProject'))]);
+    files.push([layout.argocdEnvFile(env.name, 'operator.yaml'), stringifyYaml(operatorApplication(model, env, crdOwners.get(env.cluster) === env.name), header('The Confluent for Kubernetes operator (Helm chart)'))]);
+    files.push([layout.argocdEnvFile(env.name, 'platform.yaml'), stringifyYaml(platformApplication(model, env), header('The Confluent Platform (overlays/' + env.name + ')'))]);
+    files.push([
+      layout.argocdEnvFile(env.name, 'kustomization.yaml'),
+      stringifyYaml(
+        { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['project.yaml', 'operator.yaml', 'platform.yaml'] },
+        header('What the root Application syncs'),
+      ),
+    ]);
+    files.push([layout.argocdBootstrapFile(`root-${env.name}.yaml`), stringifyYaml(rootApplication(model, env), header('Root Application (app of apps)'))]);
+  }
+  files.push([layout.argocdBootstrapFile('project.yaml'), stringifyYaml(bootstrapProject(model), { header: ['The project of the root Applications: they may only create Applications and AppProjects in the argocd namespace.', GENERATED_MARKER] })]);
+  files.push([
+    layout.argocdBootstrapFile('kustomization.yaml'),
+    stringifyYaml(
+      {
+        apiVersion: 'kustomize.config.k8s.io/v1beta1',
+        kind: 'Kustomization',
+        resources: ['project.yaml', ...model.environments.map((env) => `root-${env.name}.yaml`)],
+      },
+      { header: ['Apply once: kubectl apply -k argocd/bootstrap (after patching argocd-cm, see README.md).', GENERATED_MARKER] },
+    ),
+  ]);
+  files.push([layout.argocdBootstrapFile('argocd-cm-patch.yaml'), stringifyYaml(argocdConfigPatch(), { header: argocdConfigHeader() })]);
+  return files;
+}
+
+/** Environments sharing a cluster share the CFK CRDs: only the first of them (in promotion order) installs them. */
+function crdOwnerPerCluster(environments: readonly Environment[]): Map<string, string> {
+  const owners = new Map<string, string>();
+  for (const env of environments) if (!owners.has(env.cluster)) owners.set(env.cluster, env.name);
+  return owners;
+}
+
+function metadata(name: string, wave: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { name, namespace: ARGOCD_NAMESPACE, annotations: { [SYNC_WAVE_ANNOTATION]: String(wave) }, ...extra };
+}
+
+function environmentProject(model: PlatformModel, env: Environment): Record<string, unknown> {
+  return {
+    apiVersion: ARGO_API_VERSION,
+    kind: 'AppProject',
+    metadata: metadata(names.project(model.name, env.name), -2),
+    spec: {
+      description: `Confluent Platform ${model.name}, environment ${env.name}`,
+      sourceRepos: [model.repoURL, CFK_HELM_REPO],
+      destinations: [{ server: env.cluster, namespace: env.namespace }],
+      clusterResourceWhitelist: CLUSTER_RESOURCE_WHITELIST,
+    },
+  };
+}
+
+function operatorApplication(model: PlatformModel, env: Environment, installsCrds: boolean): Record<string, unknown> {
+  const values: Record<string, unknown> = { namespaced: true };
+  if (model.controller === 'kraft') values.kRaftEnabled = true; // lets CFK create the ClusterRole KRaft needs
+  return {
+    apiVersion: ARGO_API_VERSION,
+    kind: 'Application',
+    // No resources finalizer: deleting this app must not delete the operator before the platform (CFK finalizers).
+    metadata: metadata(names.operatorApp(model.name, env.name), -1),
+    spec: {
+      project: names.project(model.name, env.name),
+      source: {
+        repoURL: CFK_HELM_REPO,
+        chart: CFK_HELM_CHART,
+        targetRevision: model.versions.operatorChart,
+        helm: { releaseName: OPERATOR_RELEASE_NAME, skipCrds: !installsCrds, valuesObject: values },
+      },
+      destination: { server: env.cluster, namespace: env.namespace },
+      syncPolicy: {
+        automated: { prune: true, selfHeal: true, allowEmpty: false },
+        // The CFK CRDs are larger than the 262,144-byte annotation that client-side apply writes.
+        syncOptions: ['CreateNamespace=true', 'ServerSideApply=true'],
+        retry: RETRY,
+      },
+    },
+  };
+}
+
+function platformApplication(model: PlatformModel, env: Environment): Record<string, unknown> {
+  return {
+    apiVersion: ARGO_API_VERSION,
+    kind: 'Application',
+    metadata: metadata(names.platformApp(model.name, env.name), 0, { finalizers: [RESOURCES_FINALIZER] }),
+    spec: {
+      project: names.project(model.name, env.name),
+      source: { repoURL: model.repoURL, targetRevision: model.targetRevision, path: layout.overlayDir(env.name) },
+      destination: { server: env.cluster, namespace: env.namespace },
+      syncPolicy: {
+        // allowEmpty false: a broken render never prunes the whole platform.
+        automated: { prune: true, selfHeal: true, allowEmpty: false },
+        syncOptions: ['CreateNamespace=true', 'ServerSideApply=true', 'SkipDryRunOnMissingResource=true', 'PruneLast=true'],
+        retry: RETRY,
+      },
+    },
+  };
+}
+
+function rootApplication(model: PlatformModel, env: Environment): Record<string, unknown> {
+  return {
+    apiVersion: ARGO_API_VERSION,
+    kind: 'Application',
+    metadata: { name: names.rootApp(model.name, env.name), namespace: ARGOCD_NAMESPACE },
+    spec: {
+      project: names.bootstrapProject(model.name),
+      source: { repoURL: model.repoURL, targetRevision: model.targetRevision, path: layout.argocdEnvDir(env.name) },
+      destination: { server: IN_CLUSTER_SERVER, namespace: ARGOCD_NAMESPACE },
+      syncPolicy: {
+        // No prune: removing an environment's Applications must be a deliberate `kubectl delete`, never a side effect of a commit.
+        automated: { prune: false, selfHeal: true, allowEmpty: false },
+        retry: RETRY,
+      },
+    },
+  };
+}
+
+function bootstrapProject(model: PlatformModel): Record<string, unknown> {
+  return {
+    apiVersion: ARGO_API_VERSION,
+    kind: 'AppProject',
+    metadata: { name: names.bootstrapProject(model.name), namespace: ARGOCD_NAMESPACE },
+    spec: {
+      description: `Root Applications of Confluent Platform ${model.name}`,
+      sourceRepos: [model.repoURL],
+      destinations: [{ server: IN_CLUSTER_SERVER, namespace: ARGOCD_NAMESPACE }],
+      clusterResourceWhitelist: [],
+      namespaceResourceWhitelist: [
+        { group: 'argoproj.io', kind: 'AppProject' },
+        { group: 'argoproj.io', kind: 'Application' },
+      ],
+    },
+  };
+}
+
+function argocdConfigHeader(): string[] {
+  return [
+    'Health checks Argo CD lacks for CFK kinds, and the Application check that lets sync waves gate',
+    'across the app of apps. Merge into argocd-cm once, before the bootstrap:',
+    '  kubectl -n argocd patch configmap argocd-cm --type merge --patch-file argocd/bootstrap/argocd-cm-patch.yaml',
+    GENERATED_MARKER,
+  ];
+}
+
+function argocdConfigPatch(): Record<string, unknown> {
+  return { data: healthCheckEntries() };
+}

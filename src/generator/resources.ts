@@ -1,0 +1,124 @@
+import type { Environment, PlatformModel } from '../model/types.js';
+import { clonePlain, isPlainObject, mergePlain, setPath, type PlainObject } from './object-path.js';
+import { canonicalQuantity } from './quantity.js';
+import type { DependencyField, ResourceSize, ResourceTemplate, SizeTemplate, Templates, UnitTemplate } from './templates.js';
+
+export const CFK_API_VERSION = 'platform.confluent.io/v1beta1';
+export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+
+/** Where the units of a build live: their names, so dependencies resolve to resources. */
+export type UnitIndex = ReadonlyMap<string, UnitTemplate>;
+
+export function indexUnits(units: readonly UnitTemplate[]): UnitIndex {
+  return new Map(units.map((unit) => [unit.unit, unit]));
+}
+
+/**
+ * The base custom resource: static template fields, pinned images, the small profile's size (so the
+ * base alone is deployable and requests.memory is always set) and the required dependencies by their
+ * short in-namespace names.
+ */
+export function baseResource(resource: ResourceTemplate, model: PlatformModel, templates: Templates, platformUnits: UnitIndex): PlainObject {
+  const spec: PlainObject = {};
+  if (resource.sized) Object.assign(spec, sizeFields(resource.kind, templates.sizes.small, undefined));
+  for (const image of resource.images) setPath(spec, stripSpec(image.path), `${image.repository}:${model.versions[image.version]}`);
+  const templateSpec = isPlainObject(resource.manifest.spec) ? clonePlain(resource.manifest.spec) : {};
+  const merged = mergePlain(templateSpec, spec);
+  for (const dependency of resource.dependencies) {
+    if (!dependency.required) continue;
+    const value = dependencyValue(dependency, platformUnits, undefined);
+    if (value !== undefined) setPath(merged, stripSpec(dependency.path), value);
+  }
+  return {
+    apiVersion: CFK_API_VERSION,
+    kind: resource.kind,
+    metadata: {
+      name: resource.name,
+      annotations: { [SYNC_WAVE_ANNOTATION]: String(resource.syncWave) },
+    },
+    spec: orderSpec(merged),
+  };
+}
+
+/**
+ * The strategic-merge patch an environment applies to a base resource: its size profile, hardening,
+ * and every dependency spelled out with the namespace (optional ones only when the env runs them).
+ * Returns undefined when the environment changes nothing.
+ */
+export function environmentPatch(
+  resource: ResourceTemplate,
+  env: Environment,
+  templates: Templates,
+  envUnits: UnitIndex,
+): PlainObject | undefined {
+  const spec: PlainObject = resource.sized ? sizeFields(resource.kind, templates.sizes[env.size], templates.sizes[env.size]) : {};
+  if (resource.kind === 'Kafka') {
+    spec.configOverrides = { server: [...templates.sizes[env.size].kafkaServerConfig] };
+  }
+  for (const dependency of resource.dependencies) {
+    if (dependency.value === 'name') continue; // names do not depend on the namespace
+    const value = dependencyValue(dependency, envUnits, env.namespace);
+    if (value !== undefined) setPath(spec, stripSpec(dependency.path), value);
+  }
+  if (Object.keys(spec).length === 0) return undefined;
+  return { apiVersion: CFK_API_VERSION, kind: resource.kind, metadata: { name: resource.name }, spec: orderSpec(spec) };
+}
+
+function sizeFields(kind: string, profile: SizeTemplate, hardening: SizeTemplate | undefined): PlainObject {
+  const size: ResourceSize | undefined = profile.kinds[kind];
+  if (!size) throw new Error(`overlays-templates/sizes.yaml: profile ${profile.profile} has no size for ${kind}`);
+  const fields: PlainObject = { replicas: size.replicas };
+  if (size.storage !== undefined) fields.dataVolumeCapacity = canonicalQuantity(size.storage);
+  if (size.logStorage !== undefined) fields.logVolumeCapacity = canonicalQuantity(size.logStorage);
+  if (hardening?.oneReplicaPerNode.includes(kind)) fields.oneReplicaPerNode = true;
+  if (hardening?.pdb && size.replicas > 1) fields.pdb = { enabled: true, maxUnavailable: 1 };
+  fields.podTemplate = {
+    resources: {
+      // Memory limit = request: predictable heap (CFK sizes the JVM from it); no CPU limit: no throttling.
+      requests: { cpu: canonicalQuantity(size.cpu), memory: canonicalQuantity(size.memory) },
+      limits: { memory: canonicalQuantity(size.memory) },
+    },
+  };
+  if (size.prometheusStorage !== undefined) {
+    fields.services = { prometheus: { pvc: { dataVolumeCapacity: canonicalQuantity(size.prometheusStorage) } } };
+  }
+  return fields;
+}
+
+/** The value a dependency field takes; undefined when its unit is not part of this build. */
+export function dependencyValue(dependency: DependencyField, units: UnitIndex, namespace: string | undefined): unknown {
+  const unit = units.get(dependency.unit);
+  const target = unit?.resources[0];
+  if (!target) return undefined;
+  if (dependency.value === 'name') return target.name;
+  if (!target.endpoint) throw new Error(`base-templates: ${dependency.unit} has no endpoint for ${dependency.path}`);
+  const host = namespace === undefined ? target.name : `${target.name}.${namespace}.svc.cluster.local`;
+  const port = dependency.port ?? target.endpoint.port;
+  const url = `${target.endpoint.scheme ?? 'http'}://${host}:${port}`;
+  switch (dependency.value) {
+    case 'endpoint':
+      return `${host}:${port}`;
+    case 'url':
+      return url;
+    case 'list':
+      return [{ name: target.name, url }];
+  }
+}
+
+/** A readable, fixed key order for specs: identity first, then size, then the rest alphabetically. */
+const SPEC_KEY_ORDER = ['replicas', 'image', 'dataVolumeCapacity', 'logVolumeCapacity', 'oneReplicaPerNode', 'pdb', 'podTemplate'];
+
+function orderSpec(spec: PlainObject): PlainObject {
+  const keys = Object.keys(spec).sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(keys.map((key) => [key, spec[key]]));
+}
+
+function rank(key: string): number {
+  const index = SPEC_KEY_ORDER.indexOf(key);
+  return index === -1 ? SPEC_KEY_ORDER.length : index;
+}
+
+function stripSpec(path: string): string {
+  if (!path.startsWith('spec.')) throw new Error(`base-templates: path ${path} must start with spec.`);
+  return path.slice('spec.'.length);
+}

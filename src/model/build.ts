@@ -1,0 +1,152 @@
+import { UsageError } from '../errors.js';
+import { checkModelSemantics } from './check.js';
+import { isDns1123Label, MAX_ENV_NAME, MAX_PLATFORM_NAME } from './names.js';
+import {
+  COMPONENT_NAMES,
+  MODEL_API_VERSION,
+  MODEL_KIND,
+  type ComponentName,
+  type ControllerMode,
+  type Environment,
+  type PlatformModel,
+  type SizeProfile,
+} from './types.js';
+import { DEFAULT_CP_VERSION, DEFAULT_OPERATOR_VERSION, defaultControlCenterVersion, findOperatorRelease, parseSemVer } from './versions.js';
+
+export const DEFAULT_ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
+export const IN_CLUSTER = 'https://kubernetes.default.svc';
+/** Written when no --repo-url or --remote says where Argo CD pulls from; `validate` flags it. */
+export const PLACEHOLDER_REPO_HOST = 'git.example.com';
+
+export interface NewModelOptions {
+  readonly name: string;
+  readonly environments?: readonly string[];
+  readonly components?: readonly string[];
+  readonly cpVersion?: string;
+  readonly controller?: string;
+  readonly operatorVersion?: string;
+  readonly chartVersion?: string;
+  readonly controlCenterVersion?: string;
+  readonly repoURL?: string;
+  readonly cluster?: string;
+  readonly targetRevision?: string;
+}
+
+/** Builds the model `init` writes, from flags. Refuses bad input with the flag to change and how. */
+export function buildNewModel(options: NewModelOptions): PlatformModel {
+  const name = options.name;
+  if (!isDns1123Label(name, MAX_PLATFORM_NAME)) {
+    throw new UsageError(
+      `invalid platform name "${name}": it must be a DNS-1123 label of at most ${MAX_PLATFORM_NAME} characters (lowercase letters, digits, "-")`,
+      'pass --name with a name such as "payments-kafka"',
+    );
+  }
+  const envNames = options.environments ?? DEFAULT_ENVIRONMENTS;
+  if (envNames.length === 0) throw new UsageError('--envs names no environment', 'pass --envs dev,staging,prod or a subset');
+  for (const env of envNames) {
+    if (!isDns1123Label(env, MAX_ENV_NAME)) {
+      throw new UsageError(
+        `invalid environment name "${env}": it must be a DNS-1123 label of at most ${MAX_ENV_NAME} characters`,
+        'use names such as dev, staging, prod',
+      );
+    }
+  }
+  const duplicate = envNames.find((env, index) => envNames.indexOf(env) !== index);
+  if (duplicate) throw new UsageError(`environment "${duplicate}" is listed twice in --envs`);
+
+  const components = resolveComponents(options.components);
+  const cpVersion = options.cpVersion ?? DEFAULT_CP_VERSION;
+  const cp = parseSemVer(cpVersion);
+  if (!cp) throw new UsageError(`invalid --cp-version "${cpVersion}": expected MAJOR.MINOR.PATCH such as ${DEFAULT_CP_VERSION}`);
+  const controller = resolveController(options.controller);
+
+  const operatorVersion = options.operatorVersion ?? DEFAULT_OPERATOR_VERSION;
+  if (!parseSemVer(operatorVersion)) throw new UsageError(`invalid --operator-version "${operatorVersion}": expected MAJOR.MINOR.PATCH such as ${DEFAULT_OPERATOR_VERSION}`);
+  const chartVersion = options.chartVersion ?? findOperatorRelease(operatorVersion)?.chartVersion;
+  if (!chartVersion) {
+    throw new UsageError(
+      `cp-gitops does not know the Helm chart version of Confluent for Kubernetes ${operatorVersion}`,
+      'pass --chart-version with the confluent-for-kubernetes chart version of that release',
+    );
+  }
+  if (!parseSemVer(chartVersion)) throw new UsageError(`invalid --chart-version "${chartVersion}": expected MAJOR.MINOR.PATCH such as 0.1718.10`);
+  const controlCenter = options.controlCenterVersion ?? defaultControlCenterVersion(cp);
+  if (!controlCenter) {
+    throw new UsageError(`cp-gitops knows no Control Center release for Confluent Platform ${cpVersion}`, 'pass --control-center-version');
+  }
+  if (!parseSemVer(controlCenter)) throw new UsageError(`invalid --control-center-version "${controlCenter}": expected MAJOR.MINOR.PATCH`);
+
+  const cluster = options.cluster ?? IN_CLUSTER;
+  if (!/^https?:\/\/\S+$/.test(cluster)) throw new UsageError(`invalid --cluster "${cluster}": expected the API server URL, such as ${IN_CLUSTER}`);
+  const repoURL = options.repoURL ?? `https://${PLACEHOLDER_REPO_HOST}/change-me/${name}.git`;
+  if (!/^\S+$/.test(repoURL)) throw new UsageError(`invalid --repo-url "${repoURL}": a URL has no spaces`);
+  const targetRevision = options.targetRevision ?? 'main';
+
+  const environments: Environment[] = envNames.map((env, index) => ({
+    name: env,
+    namespace: namespaceFor(name, env),
+    cluster,
+    size: sizeFor(env, index, envNames.length),
+    components,
+  }));
+
+  const model: PlatformModel = {
+    apiVersion: MODEL_API_VERSION,
+    kind: MODEL_KIND,
+    name,
+    repoURL,
+    targetRevision,
+    controller,
+    versions: { confluentPlatform: cpVersion, operator: operatorVersion, operatorChart: chartVersion, controlCenter },
+    environments,
+  };
+  const problems = checkModelSemantics(model);
+  if (problems.length > 0) {
+    const first = problems[0]!;
+    throw new UsageError(`${first.message}`, first.fix ? `${flagFor(first.path[0])}: ${first.fix}` : undefined);
+  }
+  return model;
+}
+
+function resolveComponents(requested: readonly string[] | undefined): ComponentName[] {
+  if (requested === undefined || (requested.length === 1 && requested[0] === 'all')) return [...COMPONENT_NAMES];
+  const unknown = requested.filter((component) => !(COMPONENT_NAMES as readonly string[]).includes(component));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown component${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`, `choose from: ${COMPONENT_NAMES.join(', ')} (or "all")`);
+  }
+  // Kafka is always there; the order is the catalogue's, so the same set always yields the same files.
+  const wanted = new Set<string>(['kafka', ...requested]);
+  return COMPONENT_NAMES.filter((component) => wanted.has(component));
+}
+
+function resolveController(requested: string | undefined): ControllerMode {
+  if (requested === undefined || requested === 'kraft') return 'kraft';
+  if (requested === 'zookeeper') return 'zookeeper';
+  throw new UsageError(`unknown --controller "${requested}"`, 'use kraft (CP 7.4 and later) or zookeeper (CP 7.x only)');
+}
+
+export function namespaceFor(platform: string, env: string): string {
+  return `${platform}-${env}`;
+}
+
+/** prod-like names get the large profile, pre-production ones medium, the rest small. */
+export function sizeFor(env: string, index: number, count: number): SizeProfile {
+  if (/^(prod|production|prd|live)(-|$)/.test(env)) return 'large';
+  if (/^(stag|staging|stage|qa|uat|preprod|pre-prod|test)/.test(env)) return 'medium';
+  if (/^(dev|development|sandbox|local)/.test(env)) return 'small';
+  if (count > 1 && index === count - 1) return 'large';
+  return index === 0 ? 'small' : 'medium';
+}
+
+function flagFor(key: string | number | undefined): string {
+  switch (key) {
+    case 'controller':
+      return '--controller';
+    case 'versions':
+      return '--cp-version / --operator-version';
+    case 'environments':
+      return '--envs';
+    default:
+      return `--${String(key)}`;
+  }
+}

@@ -1,0 +1,70 @@
+import type { YamlPath } from '../yaml/positions.js';
+import type { PlatformModel } from './types.js';
+import { findOperatorRelease, operatorSupportsCp, parseSemVer, supportedCpRange, supportsZooKeeper } from './versions.js';
+
+export interface ModelProblem {
+  readonly path: YamlPath;
+  readonly message: string;
+  readonly fix?: string;
+}
+
+/**
+ * The rules of a platform model that a JSON Schema cannot express: version compatibility, the
+ * controller mode of the CP line, unique names. Returns every problem, not just the first.
+ */
+export function checkModelSemantics(model: PlatformModel): ModelProblem[] {
+  const problems: ModelProblem[] = [];
+  const cp = parseSemVer(model.versions.confluentPlatform);
+  if (cp && model.controller === 'zookeeper' && !supportsZooKeeper(cp)) {
+    problems.push({
+      path: ['controller'],
+      message: `ZooKeeper mode is not available with Confluent Platform ${model.versions.confluentPlatform}: ZooKeeper was removed in CP 8.0`,
+      fix: 'use controller: kraft, or a CP 7.x version (for example 7.9.0) for ZooKeeper',
+    });
+  }
+  const release = findOperatorRelease(model.versions.operator);
+  if (release && cp && !operatorSupportsCp(release, cp)) {
+    problems.push({
+      path: ['versions', 'confluentPlatform'],
+      message: `Confluent for Kubernetes ${release.version} supports Confluent Platform ${supportedCpRange(release)}, not ${model.versions.confluentPlatform}`,
+      fix: 'choose a supported CP version or another operator version',
+    });
+  }
+  if (release && release.chartVersion !== model.versions.operatorChart) {
+    problems.push({
+      path: ['versions', 'operatorChart'],
+      message: `Confluent for Kubernetes ${release.version} ships as Helm chart ${release.chartVersion}, not ${model.versions.operatorChart}`,
+      fix: `set operatorChart: ${release.chartVersion}`,
+    });
+  }
+  if (cp && cp.major < 8 && model.versions.controlCenter !== model.versions.confluentPlatform) {
+    problems.push({
+      path: ['versions', 'controlCenter'],
+      message: `on CP ${model.versions.confluentPlatform} the legacy Control Center runs at the CP version, not ${model.versions.controlCenter}`,
+      fix: `set controlCenter: ${model.versions.confluentPlatform}`,
+    });
+  }
+  const seenNames = new Map<string, number>();
+  const seenNamespaces = new Map<string, number>();
+  model.environments.forEach((env, index) => {
+    const previous = seenNames.get(env.name);
+    if (previous !== undefined) {
+      problems.push({ path: ['environments', index, 'name'], message: `environment "${env.name}" is defined twice (first at environments[${previous}])`, fix: 'give each environment its own name' });
+    }
+    seenNames.set(env.name, index);
+    const placement = `${env.cluster} ${env.namespace}`;
+    const clash = seenNamespaces.get(placement);
+    if (clash !== undefined) {
+      problems.push({
+        path: ['environments', index, 'namespace'],
+        message: `environment "${env.name}" uses namespace "${env.namespace}" on ${env.cluster}, like environments[${clash}]`,
+        fix: 'give each environment on the same cluster its own namespace',
+      });
+    }
+    seenNamespaces.set(placement, index);
+    if (!env.components.includes('kafka')) {
+      problems.push({ path: ['environments', index, 'components'], message: `environment "${env.name}" has no kafka: every environment runs a Kafka cluster`, fix: 'add kafka to components' });
+    }
+  });
+  return problems;
+}

@@ -1,0 +1,55 @@
+import { COMPONENT_NAMES, CONTROLLER_MODES, MODEL_API_VERSION, MODEL_KIND, SIZE_PROFILES } from './types.js';
+import { DNS1123_LABEL, MAX_ENV_NAME, MAX_NAMESPACE, MAX_PLATFORM_NAME } from './names.js';
+
+const SEMVER = '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$';
+
+/**
+ * JSON Schema (draft 2020-12 subset that ajv supports by default) of cp-gitops.yaml. Closed objects
+ * everywhere: a typo in a key is an error, not a silently ignored setting.
+ */
+export const PLATFORM_MODEL_SCHEMA = {
+  $id: 'https://cp-gitops.io/schemas/platform-v1alpha1.json',
+  type: 'object',
+  additionalProperties: false,
+  required: ['apiVersion', 'kind', 'name', 'repoURL', 'targetRevision', 'controller', 'versions', 'environments'],
+  properties: {
+    apiVersion: { const: MODEL_API_VERSION },
+    kind: { const: MODEL_KIND },
+    name: { type: 'string', pattern: DNS1123_LABEL, maxLength: MAX_PLATFORM_NAME },
+    repoURL: { type: 'string', minLength: 1, pattern: '^\\S+$' },
+    targetRevision: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9._/-]+$' },
+    controller: { enum: [...CONTROLLER_MODES] },
+    versions: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['confluentPlatform', 'operator', 'operatorChart', 'controlCenter'],
+      properties: {
+        confluentPlatform: { type: 'string', pattern: SEMVER },
+        operator: { type: 'string', pattern: SEMVER },
+        operatorChart: { type: 'string', pattern: SEMVER },
+        controlCenter: { type: 'string', pattern: SEMVER },
+      },
+    },
+    environments: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'namespace', 'cluster', 'size', 'components'],
+        properties: {
+          name: { type: 'string', pattern: DNS1123_LABEL, maxLength: MAX_ENV_NAME },
+          namespace: { type: 'string', pattern: DNS1123_LABEL, maxLength: MAX_NAMESPACE },
+          cluster: { type: 'string', pattern: '^https?://\\S+$' },
+          size: { enum: [...SIZE_PROFILES] },
+          components: {
+            type: 'array',
+            minItems: 1,
+            uniqueItems: true,
+            items: { enum: [...COMPONENT_NAMES] },
+          },
+        },
+      },
+    },
+  },
+} as const;

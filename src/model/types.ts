@@ -1,0 +1,49 @@
+/** The platform model: what cp-gitops.yaml holds, and what every command reads and writes. */
+
+/** Components a user can enable per environment. Kafka brings its controller (KRaft or ZooKeeper). */
+export const COMPONENT_NAMES = ['kafka', 'schemaregistry', 'connect', 'ksqldb', 'controlcenter', 'restproxy'] as const;
+export type ComponentName = (typeof COMPONENT_NAMES)[number];
+
+export const CONTROLLER_MODES = ['kraft', 'zookeeper'] as const;
+export type ControllerMode = (typeof CONTROLLER_MODES)[number];
+
+export const SIZE_PROFILES = ['small', 'medium', 'large'] as const;
+export type SizeProfile = (typeof SIZE_PROFILES)[number];
+
+export const MODEL_API_VERSION = 'cp-gitops.io/v1alpha1';
+export const MODEL_KIND = 'Platform';
+export const MODEL_FILE = 'cp-gitops.yaml';
+
+export interface PlatformVersions {
+  /** Confluent Platform, e.g. 8.2.0: the tag of every cp-* image. */
+  readonly confluentPlatform: string;
+  /** Confluent for Kubernetes (the operator), e.g. 3.3.0: also the init container's tag. */
+  readonly operator: string;
+  /** The confluent-for-kubernetes Helm chart version that ships that operator, e.g. 0.1718.10. */
+  readonly operatorChart: string;
+  /** Control Center next-gen (CP 8), e.g. 2.5.0; on CP 7.x the legacy Control Center uses the CP tag. */
+  readonly controlCenter: string;
+}
+
+export interface Environment {
+  readonly name: string;
+  readonly namespace: string;
+  /** Argo CD destination: the API server URL of the cluster. */
+  readonly cluster: string;
+  readonly size: SizeProfile;
+  readonly components: readonly ComponentName[];
+}
+
+export interface PlatformModel {
+  readonly apiVersion: typeof MODEL_API_VERSION;
+  readonly kind: typeof MODEL_KIND;
+  readonly name: string;
+  /** The Git URL Argo CD pulls this repository from. */
+  readonly repoURL: string;
+  /** The branch Argo CD follows. */
+  readonly targetRevision: string;
+  readonly controller: ControllerMode;
+  readonly versions: PlatformVersions;
+  /** In promotion order: the first is where changes land first. */
+  readonly environments: readonly Environment[];
+}

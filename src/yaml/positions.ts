@@ -1,0 +1,64 @@
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, type Document, type Node } from 'yaml';
+
+export type YamlPath = readonly (string | number)[];
+
+export interface LinePosition {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** A parsed YAML document together with the line index needed to turn offsets into line:column. */
+export interface LocatedDocument {
+  readonly document: Document.Parsed;
+  readonly lineCounter: LineCounter;
+}
+
+/** Converts a JSON pointer from ajv (`/environments/0/name`) into a path of keys and indexes. */
+export function pointerToPath(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part) => (/^(0|[1-9]\d*)$/.test(part) ? Number(part) : part));
+}
+
+/**
+ * Where a path points in the document: the value's node when it exists, else its nearest existing
+ * ancestor (a missing required key is blamed on the object that lacks it). With `key`, the position
+ * of the mapping key instead of its value (for "unknown key" problems).
+ */
+export function positionOf(located: LocatedDocument, path: YamlPath, options: { key?: boolean } = {}): LinePosition {
+  const offset = offsetOf(located.document.contents, path, options.key ?? false) ?? 0;
+  const { line, col } = located.lineCounter.linePos(offset);
+  return { line, column: col };
+}
+
+function offsetOf(root: unknown, path: YamlPath, wantKey: boolean): number | undefined {
+  let node: unknown = root;
+  let best = rangeStart(root);
+  for (let index = 0; index < path.length; index += 1) {
+    const segment = path[index];
+    const last = index === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((item) => isPair(item) && scalarValue(item.key) === String(segment));
+      if (!pair) return best;
+      if (last && wantKey) return rangeStart(pair.key) ?? best;
+      node = pair.value;
+    } else if (isSeq(node) && typeof segment === 'number') {
+      node = node.items[segment];
+    } else {
+      return best;
+    }
+    best = rangeStart(node) ?? best;
+  }
+  return best;
+}
+
+function scalarValue(node: unknown): unknown {
+  return isScalar(node) ? String(node.value) : node;
+}
+
+function rangeStart(node: unknown): number | undefined {
+  return isNode(node) ? (node as Node).range?.[0] : undefined;
+}
