@@ -70,11 +70,9 @@ export function buildNewModel(options: NewModelOptions): PlatformModel {
     );
   }
   if (!parseSemVer(chartVersion)) throw new UsageError(`invalid --chart-version "${chartVersion}": expected MAJOR.MINOR.PATCH such as 0.1718.10`);
-  const controlCenter = options.controlCenterVersion ?? defaultControlCenterVersion(cp);
-  if (!controlCenter) {
-    throw new UsageError(`cp-gitops knows no Control Center release for Confluent Platform ${cpVersion}`, 'pass --control-center-version');
-  }
-  if (!parseSemVer(controlCenter)) throw new UsageError(`invalid --control-center-version "${controlCenter}": expected MAJOR.MINOR.PATCH`);
+  // Unknown here is reported after the compatibility checks below, which explain more.
+  const controlCenter = options.controlCenterVersion ?? defaultControlCenterVersion(cp) ?? '';
+  if (controlCenter && !parseSemVer(controlCenter)) throw new UsageError(`invalid --control-center-version "${controlCenter}": expected MAJOR.MINOR.PATCH`);
 
   const cluster = options.cluster ?? IN_CLUSTER;
   if (!/^https?:\/\/\S+$/.test(cluster)) throw new UsageError(`invalid --cluster "${cluster}": expected the API server URL, such as ${IN_CLUSTER}`);
@@ -104,6 +102,9 @@ export function buildNewModel(options: NewModelOptions): PlatformModel {
   if (problems.length > 0) {
     const first = problems[0]!;
     throw new UsageError(`${first.message}`, first.fix ? `${flagFor(first.path[0])}: ${first.fix}` : undefined);
+  }
+  if (!controlCenter) {
+    throw new UsageError(`cp-gitops knows no Control Center release for Confluent Platform ${cpVersion}`, 'pass --control-center-version');
   }
   return model;
 }

@@ -1,0 +1,110 @@
+import { expect } from 'chai';
+import { ModelError, UsageError } from '../../src/errors.js';
+import { buildNewModel } from '../../src/model/build.js';
+import { parsePlatformModel } from '../../src/model/parse.js';
+import { serializePlatformModel } from '../../src/model/serialize.js';
+
+const FILE = 'cp-gitops.yaml';
+
+function problemsOf(text: string): ModelError {
+  try {
+    parsePlatformModel(text, FILE);
+  } catch (error) {
+    if (error instanceof ModelError) return error;
+    throw error;
+  }
+  throw new Error('expected a ModelError');
+}
+
+describe('platform model', () => {
+  const model = buildNewModel({ name: 'acme', repoURL: 'https://github.com/acme/acme.git' });
+  const text = serializePlatformModel(model);
+
+  it('round-trips: serialize then parse gives the same model', () => {
+    expect(parsePlatformModel(text, FILE)).to.deep.equal(model);
+  });
+
+  it('defaults: CP 8.2.0, CFK 3.3.0 / chart 0.1718.10, C3 2.5.0, KRaft, dev/staging/prod sized small/medium/large', () => {
+    expect(model.versions).to.deep.equal({ confluentPlatform: '8.2.0', operator: '3.3.0', operatorChart: '0.1718.10', controlCenter: '2.5.0' });
+    expect(model.controller).to.equal('kraft');
+    expect(model.environments.map((env) => [env.name, env.size, env.namespace])).to.deep.equal([
+      ['dev', 'small', 'acme-dev'],
+      ['staging', 'medium', 'acme-staging'],
+      ['prod', 'large', 'acme-prod'],
+    ]);
+  });
+
+  it('reports an unknown key at its line and column', () => {
+    const broken = text.replace('  size: medium', '  size: medium\n    sise: large');
+    const error = problemsOf(broken);
+    const line = broken.split('\n').findIndex((l) => l.includes('sise:')) + 1;
+    expect(error.problems).to.have.length(1);
+    expect(error.problems[0]).to.include({ file: FILE, line, column: 5 });
+    expect(error.problems[0]!.message).to.match(/unknown key "sise"/);
+  });
+
+  it('reports a wrong enum value at the value, with the allowed values as the fix', () => {
+    const broken = text.replace('controller: kraft', 'controller: raft');
+    const error = problemsOf(broken);
+    const line = broken.split('\n').findIndex((l) => l.startsWith('controller:')) + 1;
+    expect(error.problems[0]).to.include({ line, column: 13 });
+    expect(error.problems[0]!.fix).to.match(/kraft, zookeeper/);
+  });
+
+  it('reports duplicate keys as YAML errors with their position', () => {
+    const broken = text.replace('name: acme\n', 'name: acme\nname: other\n');
+    const error = problemsOf(broken);
+    expect(error.message).to.match(/cp-gitops\.yaml:\d+:\d+: YAML: .*[Mm]ap keys must be unique/);
+  });
+
+  it('refuses ZooKeeper with CP 8, pointing at the controller line', () => {
+    const broken = text.replace('controller: kraft', 'controller: zookeeper');
+    const error = problemsOf(broken);
+    const line = broken.split('\n').findIndex((l) => l.startsWith('controller:')) + 1;
+    expect(error.problems[0]).to.include({ line });
+    expect(error.problems[0]!.message).to.match(/ZooKeeper.*8\.2\.0/);
+  });
+
+  it('refuses an environment without kafka and duplicate environment names', () => {
+    const broken = text.replace('  - name: staging', '  - name: dev').replace(/components:\n(\s+- kafka\n)/, 'components:\n');
+    const error = problemsOf(broken);
+    const messages = error.problems.map((problem) => problem.message).join('\n');
+    expect(messages).to.match(/defined twice/);
+    expect(messages).to.match(/has no kafka/);
+  });
+
+  it('reports a missing required key on the object that lacks it', () => {
+    const broken = text.replace(/ {2}operatorChart: .*\n/, '');
+    const error = problemsOf(broken);
+    const line = broken.split('\n').findIndex((l) => l.startsWith('  confluentPlatform:')) + 1;
+    expect(error.problems[0]!.message).to.match(/lacks the required key "operatorChart"/);
+    expect(error.problems[0]).to.include({ line });
+  });
+
+  describe('buildNewModel refuses bad flags with a usage error', () => {
+    const cases: [string, Parameters<typeof buildNewModel>[0], RegExp][] = [
+      ['a name that is not DNS-1123', { name: 'Bad_Name' }, /invalid platform name "Bad_Name"/],
+      ['a path in an environment name', { name: 'ok', environments: ['dev', '../x'] }, /invalid environment name "\.\.\/x"/],
+      ['an unknown component', { name: 'ok', components: ['kafka', 'zk'] }, /unknown component: zk/],
+      ['ZooKeeper on CP 8', { name: 'ok', controller: 'zookeeper' }, /ZooKeeper mode is not available with Confluent Platform 8\.2\.0/],
+      ['a CP version outside the operator range', { name: 'ok', cpVersion: '8.4.0' }, /supports Confluent Platform 7\.5\.x–8\.3\.x, not 8\.4\.0/],
+      ['an unknown operator without a chart version', { name: 'ok', operatorVersion: '3.9.0' }, /does not know the Helm chart version/],
+      ['a duplicate environment', { name: 'ok', environments: ['dev', 'dev'] }, /listed twice/],
+    ];
+    for (const [title, options, message] of cases) {
+      it(title, () => {
+        expect(() => buildNewModel(options)).to.throw(UsageError, message);
+      });
+    }
+  });
+
+  it('always includes kafka, and keeps components in catalogue order', () => {
+    const built = buildNewModel({ name: 'ok', components: ['restproxy', 'schemaregistry'] });
+    expect(built.environments[0]!.components).to.deep.equal(['kafka', 'schemaregistry', 'restproxy']);
+  });
+
+  it('CP 7.9 pairs with the legacy Control Center at the CP version', () => {
+    const built = buildNewModel({ name: 'ok', cpVersion: '7.9.0', controller: 'zookeeper' });
+    expect(built.versions.controlCenter).to.equal('7.9.0');
+  });
+});
