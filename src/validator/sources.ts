@@ -1,0 +1,119 @@
+import { LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
+import type { FileTree } from '../generator/file-tree.js';
+import { positionOf, type LocatedDocument, type YamlPath } from '../yaml/positions.js';
+import type { Violation } from './violation.js';
+
+/** Alias expansion bound: a "billion laughs" file is reported, never expanded. */
+export const MAX_ALIAS_COUNT = 100;
+
+/** One YAML document of a file, with what is needed to point at any of its values. */
+export interface SourceDocument {
+  readonly file: string;
+  /** 0-based index of the document in its file. */
+  readonly index: number;
+  readonly located: LocatedDocument;
+  /** The plain data (undefined when the document did not parse). */
+  readonly value: unknown;
+}
+
+export interface SourceFile {
+  readonly path: string;
+  readonly text: string;
+  readonly documents: readonly SourceDocument[];
+}
+
+/** The repository as the validator sees it: every file's text, and every YAML file parsed with positions. */
+export interface SourceSet {
+  readonly tree: FileTree;
+  readonly yaml: ReadonlyMap<string, SourceFile>;
+}
+
+export function isYamlPath(path: string): boolean {
+  return path.endsWith('.yaml') || path.endsWith('.yml');
+}
+
+/** Where a value of a document is, as a violation position. */
+export function locate(document: SourceDocument, path: YamlPath, options: { key?: boolean } = {}): { file: string; line: number; column: number } {
+  return { file: document.file, ...positionOf(document.located, path, options) };
+}
+
+/** YAML 1.1 readers (and so some tools) read these plain scalars as booleans; YAML 1.2 as strings. */
+const AMBIGUOUS_SCALARS = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
+
+/**
+ * Parses every YAML file of the tree (rule family `yaml/`): syntax, duplicate keys, alias bombs,
+ * and plain scalars that YAML 1.1 reads as booleans.
+ */
+export function parseSources(tree: FileTree): { sources: SourceSet; violations: Violation[] } {
+  const yaml = new Map<string, SourceFile>();
+  const violations: Violation[] = [];
+  for (const [path, text] of tree) {
+    if (!isYamlPath(path)) continue;
+    const lineCounter = new LineCounter();
+    const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+    const documents: SourceDocument[] = [];
+    const list = Array.isArray(parsed) ? parsed : [];
+    if (!Array.isArray(parsed)) {
+      violations.push({ rule: 'yaml/syntax', severity: 'error', file: path, line: 1, column: 1, message: 'not a YAML stream', fix: 'fix the YAML syntax' });
+    }
+    list.forEach((document: Document.Parsed, index) => {
+      const located: LocatedDocument = { document, lineCounter };
+      let value: unknown;
+      let broken = false;
+      for (const error of document.errors) {
+        broken = true;
+        const { line, col } = lineCounter.linePos(error.pos[0]);
+        const duplicate = error.code === 'DUPLICATE_KEY';
+        violations.push({
+          rule: duplicate ? 'yaml/duplicate-key' : 'yaml/syntax',
+          severity: 'error',
+          file: path,
+          line,
+          column: col,
+          message: error.message.split('\n')[0]!,
+          fix: duplicate ? 'keep one of the keys: YAML tools disagree on which one wins' : 'fix the YAML syntax',
+        });
+      }
+      if (!broken) {
+        try {
+          value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+        } catch (error) {
+          broken = true;
+          violations.push({
+            rule: 'yaml/alias-bomb',
+            severity: 'error',
+            file: path,
+            line: lineCounter.linePos(document.range[0]).line,
+            column: 1,
+            message: `aliases expand too much (${error instanceof Error ? error.message : String(error)})`,
+            fix: 'write the values out instead of nesting aliases',
+          });
+        }
+      }
+      if (!broken) violations.push(...ambiguousScalars(path, located));
+      documents.push({ file: path, index, located, value: broken ? undefined : value });
+    });
+    yaml.set(path, { path, text, documents: documents.filter((document) => document.value !== null || list.length === 1) });
+  }
+  return { sources: { tree, yaml }, violations };
+}
+
+function ambiguousScalars(file: string, located: LocatedDocument): Violation[] {
+  const found: Violation[] = [];
+  visit(located.document, {
+    Scalar(key, node) {
+      if (key === 'key' || node.type !== 'PLAIN' || typeof node.value !== 'string' || !AMBIGUOUS_SCALARS.test(node.value)) return;
+      const { line, col } = located.lineCounter.linePos(node.range?.[0] ?? 0);
+      found.push({
+        rule: 'yaml/ambiguous-scalar',
+        severity: 'warning',
+        file,
+        line,
+        column: col,
+        message: `"${node.value}" is a string in YAML 1.2 but a boolean in YAML 1.1 (and so for some tools)`,
+        fix: `quote it ("${node.value}") or write true/false`,
+      });
+    },
+  });
+  return found;
+}

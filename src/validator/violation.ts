@@ -1,0 +1,25 @@
+/** One finding of `cp-gitops validate`. Text, JSON and SARIF are three printers of the same list. */
+export type Severity = 'error' | 'warning';
+
+export interface Violation {
+  /** Stable id, `family/name`, e.g. `kustomize/patch-target-missing`; used to silence it. */
+  readonly rule: string;
+  readonly severity: Severity;
+  /** Repository-relative POSIX path. */
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+  /** What to do about it. */
+  readonly fix?: string;
+}
+
+export function compareViolations(a: Violation, b: Violation): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+}
+
+export function hasErrors(violations: readonly Violation[]): boolean {
+  return violations.some((violation) => violation.severity === 'error');
+}
