@@ -20,7 +20,7 @@ export function indexUnits(units: readonly UnitTemplate[]): UnitIndex {
  */
 export function baseResource(resource: ResourceTemplate, model: PlatformModel, templates: Templates, platformUnits: UnitIndex): PlainObject {
   const spec: PlainObject = {};
-  if (resource.sized) Object.assign(spec, sizeFields(resource.kind, templates.sizes.small, undefined));
+  if (resource.sized) Object.assign(spec, sizeFields(resource, templates.sizes.small, undefined));
   for (const image of resource.images) setPath(spec, stripSpec(image.path), `${image.repository}:${model.versions[image.version]}`);
   const templateSpec = isPlainObject(resource.manifest.spec) ? clonePlain(resource.manifest.spec) : {};
   const merged = mergePlain(templateSpec, spec);
@@ -51,7 +51,7 @@ export function environmentPatch(
   templates: Templates,
   envUnits: UnitIndex,
 ): PlainObject | undefined {
-  const spec: PlainObject = resource.sized ? sizeFields(resource.kind, templates.sizes[env.size], templates.sizes[env.size]) : {};
+  const spec: PlainObject = resource.sized ? sizeFields(resource, templates.sizes[env.size], templates.sizes[env.size]) : {};
   if (resource.kind === 'Kafka') {
     spec.configOverrides = { server: [...templates.sizes[env.size].kafkaServerConfig] };
   }
@@ -64,7 +64,8 @@ export function environmentPatch(
   return { apiVersion: CFK_API_VERSION, kind: resource.kind, metadata: { name: resource.name }, spec: orderSpec(spec) };
 }
 
-function sizeFields(kind: string, profile: SizeTemplate, hardening: SizeTemplate | undefined): PlainObject {
+function sizeFields(resource: ResourceTemplate, profile: SizeTemplate, hardening: SizeTemplate | undefined): PlainObject {
+  const kind = resource.kind;
   const size: ResourceSize | undefined = profile.kinds[kind];
   if (!size) throw new Error(`overlays-templates/sizes.yaml: profile ${profile.profile} has no size for ${kind}`);
   const fields: PlainObject = { replicas: size.replicas };
@@ -79,7 +80,8 @@ function sizeFields(kind: string, profile: SizeTemplate, hardening: SizeTemplate
       limits: { memory: canonicalQuantity(size.memory) },
     },
   };
-  if (size.prometheusStorage !== undefined) {
+  // Only Control Center next-gen has a bundled Prometheus (the legacy one shares the size profile).
+  if (size.prometheusStorage !== undefined && resource.images.some((image) => image.path === 'spec.services.prometheus.image')) {
     fields.services = { prometheus: { pvc: { dataVolumeCapacity: canonicalQuantity(size.prometheusStorage) } } };
   }
   return fields;

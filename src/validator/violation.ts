@@ -23,3 +23,14 @@ export function compareViolations(a: Violation, b: Violation): number {
 export function hasErrors(violations: readonly Violation[]): boolean {
   return violations.some((violation) => violation.severity === 'error');
 }
+
+/** The same finding reached twice (a base shared by several overlays) is reported once. */
+export function dedupeViolations(violations: readonly Violation[]): Violation[] {
+  const seen = new Set<string>();
+  return violations.filter((violation) => {
+    const key = `${violation.rule}|${violation.file}|${violation.line}|${violation.column}|${violation.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
