@@ -57,7 +57,7 @@ export class GitRepository {
     } catch (error) {
       throw new GitError(
         `pushing ${branch} to ${remote} failed: ${firstLine(error)}`,
-        `the commit is safe in ${this.dir}; fix the remote, then run: git -C ${this.dir} push --set-upstream ${remote} ${branch}`,
+        `the commit is safe in ${this.dir}; fix the remote, then run: git -C ${shellQuote(this.dir)} push --set-upstream ${remote} ${branch}`,
         error,
       );
     }
@@ -88,4 +88,9 @@ export class GitRepository {
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   return text.split('\n').map((line) => line.trim()).filter(Boolean).slice(0, 3).join(' ');
+}
+
+/** Quotes a path for a command line a person copies (only when it needs it). */
+function shellQuote(value: string): string {
+  return /^[A-Za-z0-9@%+=:,./_-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }

@@ -79,6 +79,9 @@ export function buildNewModel(options: NewModelOptions): PlatformModel {
   const repoURL = options.repoURL ?? `https://${PLACEHOLDER_REPO_HOST}/change-me/${name}.git`;
   if (!/^\S+$/.test(repoURL)) throw new UsageError(`invalid --repo-url "${repoURL}": a URL has no spaces`);
   const targetRevision = options.targetRevision ?? 'main';
+  if (!/^[A-Za-z0-9._/-]+$/.test(targetRevision) || targetRevision.startsWith('-') || targetRevision.includes('..')) {
+    throw new UsageError(`invalid --branch "${targetRevision}": use letters, digits, ".", "_", "/" and "-"`, 'for example --branch main');
+  }
 
   const environments: Environment[] = envNames.map((env, index) => ({
     name: env,

@@ -1,3 +1,4 @@
+import { names } from '../generator/layout.js';
 import type { YamlPath } from '../yaml/positions.js';
 import type { PlatformModel } from './types.js';
 import { findOperatorRelease, operatorSupportsCp, parseSemVer, supportedCpRange, supportsZooKeeper } from './versions.js';
@@ -52,6 +53,9 @@ export function checkModelSemantics(model: PlatformModel): ModelProblem[] {
       problems.push({ path: ['environments', index, 'name'], message: `environment "${env.name}" is defined twice (first at environments[${previous}])`, fix: 'give each environment its own name' });
     }
     seenNames.set(env.name, index);
+    if (RESERVED_ENV_NAMES.has(env.name)) {
+      problems.push({ path: ['environments', index, 'name'], message: `"${env.name}" cannot name an environment: argocd/${env.name}/ holds the bootstrap manifests`, fix: 'choose another name' });
+    }
     const placement = `${env.cluster} ${env.namespace}`;
     const clash = seenNamespaces.get(placement);
     if (clash !== undefined) {
@@ -65,6 +69,37 @@ export function checkModelSemantics(model: PlatformModel): ModelProblem[] {
     if (!env.components.includes('kafka')) {
       problems.push({ path: ['environments', index, 'components'], message: `environment "${env.name}" has no kafka: every environment runs a Kafka cluster`, fix: 'add kafka to components' });
     }
+  });
+  problems.push(...argoNameClashes(model));
+  return problems;
+}
+
+/** argocd/bootstrap/ is the folder of the root Applications. */
+const RESERVED_ENV_NAMES = new Set(['bootstrap']);
+
+/**
+ * Argo CD object names share one namespace: `dev` + `dev-operator` would both give an Application
+ * named <platform>-dev-operator. Every project and Application name must be unique.
+ */
+function argoNameClashes(model: PlatformModel): ModelProblem[] {
+  const owners = new Map<string, string>();
+  const problems: ModelProblem[] = [];
+  const claim = (name: string, what: string, index: number) => {
+    const previous = owners.get(name);
+    if (previous !== undefined && previous !== what) {
+      problems.push({
+        path: ['environments', index, 'name'],
+        message: `environment "${model.environments[index]!.name}" would name ${what} "${name}", already the name of ${previous}`,
+        fix: 'rename the environment so that its Argo CD names do not collide',
+      });
+    } else owners.set(name, what);
+  };
+  owners.set(`AppProject/${names.bootstrapProject(model.name)}`, 'the bootstrap AppProject');
+  model.environments.forEach((env, index) => {
+    claim(`Application/${names.platformApp(model.name, env.name)}`, `the platform Application of ${env.name}`, index);
+    claim(`Application/${names.operatorApp(model.name, env.name)}`, `the operator Application of ${env.name}`, index);
+    claim(`Application/${names.rootApp(model.name, env.name)}`, `the root Application of ${env.name}`, index);
+    claim(`AppProject/${names.project(model.name, env.name)}`, `the AppProject of ${env.name}`, index);
   });
   return problems;
 }

@@ -90,6 +90,9 @@ describe('platform model', () => {
       ['a CP version outside the operator range', { name: 'ok', cpVersion: '8.4.0' }, /supports Confluent Platform 7\.5\.x–8\.3\.x, not 8\.4\.0/],
       ['an unknown operator without a chart version', { name: 'ok', operatorVersion: '3.9.0' }, /does not know the Helm chart version/],
       ['a duplicate environment', { name: 'ok', environments: ['dev', 'dev'] }, /listed twice/],
+      ['an environment named bootstrap', { name: 'ok', environments: ['dev', 'bootstrap'] }, /"bootstrap" cannot name an environment/],
+      ['environments whose Argo CD names collide', { name: 'ok', environments: ['dev', 'dev-operator'] }, /would name the platform Application of dev-operator "Application\/ok-dev-operator", already the name of the operator Application of dev/],
+      ['a branch that is not a ref name', { name: 'ok', targetRevision: 'rel@1' }, /invalid --branch "rel@1"/],
     ];
     for (const [title, options, message] of cases) {
       it(title, () => {
