@@ -1,5 +1,7 @@
+import { parseAllDocuments } from 'yaml';
 import { isPlainObject } from '../../generator/object-path.js';
-import type { BuiltResource } from './types.js';
+import type { Violation } from '../violation.js';
+import type { BuiltResource, KustomizationBuild } from './types.js';
 import { idOf } from './build.js';
 
 export interface RenderDifference {
@@ -40,4 +42,27 @@ function diffPaths(a: unknown, b: unknown, pointer: string): string[] {
   }
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) return a.flatMap((item, index) => diffPaths(item, b[index], `${pointer}/${index}`));
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [pointer || '/'];
+}
+
+/**
+ * `validate --render`: the real Kustomize output of an overlay (text of `kustomize build`) against
+ * the validator's own build, as violations (rule `render/mismatch`) on the overlay's kustomization.
+ * Pure: the caller runs Kustomize (src/adapters/kustomize.ts).
+ */
+export function renderMismatchViolations(build: KustomizationBuild, renderedYaml: string, kustomizationFile: string): Violation[] {
+  const rendered = parseAllDocuments(renderedYaml).map((document) => document.toJS() as unknown);
+  return compareRenders(build.resources, rendered).map((difference) => ({
+    rule: 'render/mismatch',
+    severity: 'warning',
+    file: kustomizationFile,
+    line: 1,
+    column: 1,
+    message: `${difference.resource}: ${difference.message} (the validator's emulation of Kustomize differs here, so its findings for this resource may be incomplete)`,
+    fix: 'report it to cp-gitops with this overlay; the rendered output of Kustomize is what Argo CD applies',
+  }));
+}
+
+/** `validate --render` when Kustomize itself fails: its message, on the overlay. */
+export function renderFailureViolation(kustomizationFile: string, message: string): Violation {
+  return { rule: 'render/failed', severity: 'error', file: kustomizationFile, line: 1, column: 1, message: `Kustomize cannot build this overlay: ${message}`, fix: 'fix the first problem Kustomize names (cp-gitops validate lists the others)' };
 }
