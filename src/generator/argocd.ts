@@ -1,4 +1,5 @@
 import type { Environment, PlatformModel } from '../model/types.js';
+import { versionsOf } from '../model/versions.js';
 import { stringifyYaml } from '../yaml/stringify.js';
 import { healthCheckEntries } from './argocd-health.js';
 import {
@@ -105,7 +106,7 @@ function operatorApplication(model: PlatformModel, env: Environment, installsCrd
       source: {
         repoURL: CFK_HELM_REPO,
         chart: CFK_HELM_CHART,
-        targetRevision: model.versions.operatorChart,
+        targetRevision: versionsOf(model, env).operatorChart,
         helm: { releaseName: OPERATOR_RELEASE_NAME, skipCrds: !installsCrds, valuesObject: values },
       },
       destination: { server: env.cluster, namespace: env.namespace },

@@ -1,7 +1,8 @@
-import type { Environment, PlatformModel } from '../model/types.js';
+import type { Environment, PlatformModel, TopicSpec } from '../model/types.js';
+import { versionsOf } from '../model/versions.js';
 import { stringifyYaml } from '../yaml/stringify.js';
 import { GENERATED_MARKER, labels, layout } from './layout.js';
-import { environmentPatch, indexUnits } from './resources.js';
+import { CFK_API_VERSION, environmentPatch, indexUnits, SYNC_WAVE_ANNOTATION } from './resources.js';
 import type { Templates } from './templates.js';
 import { unitsOfEnvironment } from './units.js';
 
@@ -27,11 +28,18 @@ function generateOverlay(model: PlatformModel, templates: Templates, env: Enviro
       ]);
     }
   }
+  const versions = versionsOf(model, env);
   const images = new Map<string, string>();
   for (const unit of units) {
     for (const resource of unit.resources) {
-      for (const image of resource.images) images.set(image.repository, model.versions[image.version]);
+      for (const image of resource.images) images.set(image.repository, versions[image.version]);
     }
+  }
+  const topicFiles: string[] = [];
+  for (const topic of [...(env.topics ?? [])].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const file = `topics/${topicResourceName(topic.name)}.yaml`;
+    topicFiles.push(file);
+    files.push([layout.overlayFile(env.name, file), stringifyYaml(kafkaTopic(topic), { header: [`${env.name}: Kafka topic "${topic.name}".`, GENERATED_MARKER] })]);
   }
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
@@ -44,7 +52,7 @@ function generateOverlay(model: PlatformModel, templates: Templates, env: Enviro
         includeSelectors: false,
       },
     ],
-    resources: units.map((unit) => `../../${layout.baseDir(unit.unit)}`),
+    resources: [...units.map((unit) => `../../${layout.baseDir(unit.unit)}`), ...topicFiles],
     // One line per image: change a version in one environment here (`cp-gitops promote` does).
     images: [...images].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, newTag]) => ({ name, newTag })),
     patches: patchFiles.sort().map((path) => ({ path })),
@@ -54,4 +62,31 @@ function generateOverlay(model: PlatformModel, templates: Templates, env: Enviro
     stringifyYaml(kustomization, { header: [`Environment "${env.name}": namespace ${env.namespace} on ${env.cluster}. Argo CD syncs this folder.`, GENERATED_MARKER] }),
   ]);
   return files;
+}
+
+/** Topics come after the platform (wave 4), through the KafkaRestClass "default" of the Kafka base. */
+const TOPIC_SYNC_WAVE = 4;
+
+/** A DNS-1123 name for the KafkaTopic resource; the Kafka topic keeps its own name in spec.name. */
+export function topicResourceName(topic: string): string {
+  const name = topic.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63).replace(/-+$/g, '');
+  return name || 'topic';
+}
+
+function kafkaTopic(topic: TopicSpec): Record<string, unknown> {
+  const resourceName = topicResourceName(topic.name);
+  const spec: Record<string, unknown> = {};
+  if (resourceName !== topic.name) spec.name = topic.name;
+  spec.partitionCount = topic.partitions;
+  if (topic.replicas !== undefined) spec.replicas = topic.replicas;
+  spec.kafkaRestClassRef = { name: 'default' };
+  if (topic.configs && Object.keys(topic.configs).length > 0) {
+    spec.configs = Object.fromEntries(Object.entries(topic.configs).sort(([a], [b]) => (a < b ? -1 : 1)));
+  }
+  return {
+    apiVersion: CFK_API_VERSION,
+    kind: 'KafkaTopic',
+    metadata: { name: resourceName, annotations: { [SYNC_WAVE_ANNOTATION]: String(TOPIC_SYNC_WAVE) } },
+    spec,
+  };
 }

@@ -1,7 +1,7 @@
 import { names } from '../generator/layout.js';
 import type { YamlPath } from '../yaml/positions.js';
-import type { PlatformModel } from './types.js';
-import { findOperatorRelease, operatorSupportsCp, parseSemVer, supportedCpRange, supportsZooKeeper } from './versions.js';
+import type { PlatformModel, PlatformVersions } from './types.js';
+import { findOperatorRelease, operatorSupportsCp, parseSemVer, supportedCpRange, supportsZooKeeper, versionsOf } from './versions.js';
 
 export interface ModelProblem {
   readonly path: YamlPath;
@@ -15,36 +15,19 @@ export interface ModelProblem {
  */
 export function checkModelSemantics(model: PlatformModel): ModelProblem[] {
   const problems: ModelProblem[] = [];
-  const cp = parseSemVer(model.versions.confluentPlatform);
-  if (cp && model.controller === 'zookeeper' && !supportsZooKeeper(cp)) {
-    problems.push({
-      path: ['controller'],
-      message: `ZooKeeper mode is not available with Confluent Platform ${model.versions.confluentPlatform}: ZooKeeper was removed in CP 8.0`,
-      fix: 'use controller: kraft, or a CP 7.x version (for example 7.9.0) for ZooKeeper',
+  problems.push(...versionProblems(model.controller, model.versions, ['versions']));
+  model.environments.forEach((env, index) => {
+    if (!env.versions) return;
+    // An environment's own versions are checked as the combination it will run.
+    problems.push(...versionProblems(model.controller, versionsOf(model, env), ['environments', index, 'versions']).map((problem) => ({ ...problem, message: `environment "${env.name}": ${problem.message}` })));
+  });
+  model.environments.forEach((env, index) => {
+    const seen = new Set<string>();
+    (env.topics ?? []).forEach((topic, topicIndex) => {
+      if (seen.has(topic.name)) problems.push({ path: ['environments', index, 'topics', topicIndex, 'name'], message: `topic "${topic.name}" is listed twice in environment "${env.name}"`, fix: 'keep one entry per topic' });
+      seen.add(topic.name);
     });
-  }
-  const release = findOperatorRelease(model.versions.operator);
-  if (release && cp && !operatorSupportsCp(release, cp)) {
-    problems.push({
-      path: ['versions', 'confluentPlatform'],
-      message: `Confluent for Kubernetes ${release.version} supports Confluent Platform ${supportedCpRange(release)}, not ${model.versions.confluentPlatform}`,
-      fix: 'choose a supported CP version or another operator version',
-    });
-  }
-  if (release && release.chartVersion !== model.versions.operatorChart) {
-    problems.push({
-      path: ['versions', 'operatorChart'],
-      message: `Confluent for Kubernetes ${release.version} ships as Helm chart ${release.chartVersion}, not ${model.versions.operatorChart}`,
-      fix: `set operatorChart: ${release.chartVersion}`,
-    });
-  }
-  if (cp && cp.major < 8 && model.versions.controlCenter !== model.versions.confluentPlatform) {
-    problems.push({
-      path: ['versions', 'controlCenter'],
-      message: `on CP ${model.versions.confluentPlatform} the legacy Control Center runs at the CP version, not ${model.versions.controlCenter}`,
-      fix: `set controlCenter: ${model.versions.confluentPlatform}`,
-    });
-  }
+  });
   const seenNames = new Map<string, number>();
   const seenNamespaces = new Map<string, number>();
   model.environments.forEach((env, index) => {
@@ -71,6 +54,42 @@ export function checkModelSemantics(model: PlatformModel): ModelProblem[] {
     }
   });
   problems.push(...argoNameClashes(model));
+  return problems;
+}
+
+function versionProblems(controller: PlatformModel['controller'], versions: PlatformVersions, at: YamlPath): ModelProblem[] {
+  const problems: ModelProblem[] = [];
+  const cp = parseSemVer(versions.confluentPlatform);
+  const path = (key: string): YamlPath => (at[0] === 'versions' ? (key === 'controller' ? ['controller'] : [...at, key]) : [...at, key === 'controller' ? 'confluentPlatform' : key]);
+  if (cp && controller === 'zookeeper' && !supportsZooKeeper(cp)) {
+    problems.push({
+      path: path('controller'),
+      message: `ZooKeeper mode is not available with Confluent Platform ${versions.confluentPlatform}: ZooKeeper was removed in CP 8.0`,
+      fix: 'use controller: kraft, or a CP 7.x version (for example 7.9.0) for ZooKeeper',
+    });
+  }
+  const release = findOperatorRelease(versions.operator);
+  if (release && cp && !operatorSupportsCp(release, cp)) {
+    problems.push({
+      path: path('confluentPlatform'),
+      message: `Confluent for Kubernetes ${release.version} supports Confluent Platform ${supportedCpRange(release)}, not ${versions.confluentPlatform}`,
+      fix: 'choose a supported CP version or another operator version',
+    });
+  }
+  if (release && release.chartVersion !== versions.operatorChart) {
+    problems.push({
+      path: path('operatorChart'),
+      message: `Confluent for Kubernetes ${release.version} ships as Helm chart ${release.chartVersion}, not ${versions.operatorChart}`,
+      fix: `set operatorChart: ${release.chartVersion}`,
+    });
+  }
+  if (cp && cp.major < 8 && versions.controlCenter !== versions.confluentPlatform) {
+    problems.push({
+      path: path('controlCenter'),
+      message: `on CP ${versions.confluentPlatform} the legacy Control Center runs at the CP version, not ${versions.controlCenter}`,
+      fix: `set controlCenter: ${versions.confluentPlatform}`,
+    });
+  }
   return problems;
 }
 

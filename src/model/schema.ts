@@ -1,6 +1,8 @@
 import { COMPONENT_NAMES, CONTROLLER_MODES, MODEL_API_VERSION, MODEL_KIND, SIZE_PROFILES } from './types.js';
 import { DNS1123_LABEL, MAX_ENV_NAME, MAX_NAMESPACE, MAX_PLATFORM_NAME } from './names.js';
 
+/** Kafka's legal topic characters; "." and ".." alone are not topics. */
+export const TOPIC_NAME = '^(?!\\.{1,2}$)[a-zA-Z0-9._-]+$';
 const SEMVER = '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$';
 
 /**
@@ -47,6 +49,31 @@ export const PLATFORM_MODEL_SCHEMA = {
             minItems: 1,
             uniqueItems: true,
             items: { enum: [...COMPONENT_NAMES] },
+          },
+          versions: {
+            type: 'object',
+            additionalProperties: false,
+            minProperties: 1,
+            properties: {
+              confluentPlatform: { type: 'string', pattern: SEMVER },
+              operator: { type: 'string', pattern: SEMVER },
+              operatorChart: { type: 'string', pattern: SEMVER },
+              controlCenter: { type: 'string', pattern: SEMVER },
+            },
+          },
+          topics: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['name', 'partitions'],
+              properties: {
+                name: { type: 'string', pattern: TOPIC_NAME, maxLength: 249 },
+                partitions: { type: 'integer', minimum: 1, maximum: 100000 },
+                replicas: { type: 'integer', minimum: 1, maximum: 32767 },
+                configs: { type: 'object', additionalProperties: { type: 'string' } },
+              },
+            },
           },
         },
       },

@@ -1,5 +1,5 @@
 import { stringifyYaml } from '../yaml/stringify.js';
-import type { PlatformModel } from './types.js';
+import type { PlatformModel, PlatformVersions } from './types.js';
 
 const HEADER = [
   'cp-gitops platform model: every cp-gitops command reads and writes this file.',
@@ -27,7 +27,26 @@ export function serializePlatformModel(model: PlatformModel): string {
       cluster: env.cluster,
       size: env.size,
       components: [...env.components],
+      ...(env.versions && Object.keys(env.versions).length > 0 ? { versions: orderedVersions(env.versions) } : {}),
+      ...(env.topics && env.topics.length > 0
+        ? {
+            topics: [...env.topics]
+              .sort((a, b) => (a.name < b.name ? -1 : 1))
+              .map((topic) => ({
+                name: topic.name,
+                partitions: topic.partitions,
+                ...(topic.replicas !== undefined ? { replicas: topic.replicas } : {}),
+                ...(topic.configs && Object.keys(topic.configs).length > 0 ? { configs: Object.fromEntries(Object.entries(topic.configs).sort(([a], [b]) => (a < b ? -1 : 1))) } : {}),
+              })),
+          }
+        : {}),
     })),
   };
   return stringifyYaml(ordered, { header: HEADER });
+}
+
+const VERSION_KEYS = ['confluentPlatform', 'operator', 'operatorChart', 'controlCenter'] as const;
+
+function orderedVersions(versions: Partial<PlatformVersions>): Partial<PlatformVersions> {
+  return Object.fromEntries(VERSION_KEYS.filter((key) => versions[key] !== undefined).map((key) => [key, versions[key]]));
 }

@@ -25,6 +25,17 @@ export interface PlatformVersions {
   readonly controlCenter: string;
 }
 
+/** A Kafka topic managed as a CFK KafkaTopic in one environment. */
+export interface TopicSpec {
+  /** The Kafka topic name (letters, digits, ".", "_", "-"). */
+  readonly name: string;
+  readonly partitions: number;
+  /** Replication factor; the broker default when absent. */
+  readonly replicas?: number;
+  /** Topic configs, as Kafka expects them: strings. */
+  readonly configs?: Readonly<Record<string, string>>;
+}
+
 export interface Environment {
   readonly name: string;
   readonly namespace: string;
@@ -32,6 +43,9 @@ export interface Environment {
   readonly cluster: string;
   readonly size: SizeProfile;
   readonly components: readonly ComponentName[];
+  /** Versions this environment runs where they differ from the platform's (set by promote and upgrade). */
+  readonly versions?: Partial<PlatformVersions>;
+  readonly topics?: readonly TopicSpec[];
 }
 
 export interface PlatformModel {

@@ -3,6 +3,8 @@
  * ships with which Helm chart and supports which Confluent Platform lines, and which Control Center
  * next-gen release goes with which CP 8 line. Defaults are a combination seen running in public.
  */
+import type { PlatformVersions } from './types.js';
+
 export const DEFAULT_CP_VERSION = '8.2.0';
 export const DEFAULT_OPERATOR_VERSION = '3.3.0';
 
@@ -65,4 +67,9 @@ export function defaultControlCenterVersion(cp: SemVer): string | undefined {
 /** ZooKeeper left Confluent Platform with 8.0. */
 export function supportsZooKeeper(cp: SemVer): boolean {
   return cp.major < 8;
+}
+
+/** The versions an environment runs: the platform's, overridden by the environment's own. */
+export function versionsOf(model: { readonly versions: PlatformVersions }, env: { readonly versions?: Partial<PlatformVersions> }): PlatformVersions {
+  return { ...model.versions, ...(env.versions ?? {}) };
 }

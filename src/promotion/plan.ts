@@ -1,0 +1,195 @@
+import { UsageError } from '../errors.js';
+import { COMPONENT_NAMES, type ComponentName, type Environment, type PlatformModel, type PlatformVersions, type TopicSpec } from '../model/types.js';
+import { versionsOf } from '../model/versions.js';
+
+/** One row of a change summary: what changes where, from what to what. */
+export interface ChangeRow {
+  readonly env: string;
+  readonly component: string;
+  readonly field: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** A change to the platform model, before anything is written: pure data for review and for the PR. */
+export interface ChangePlan {
+  readonly model: PlatformModel;
+  readonly changes: readonly ChangeRow[];
+  /** Deterministic, so a re-run finds its own branch and pull request. */
+  readonly branch: string;
+  readonly title: string;
+  /** The environment whose overlay the change renders differently (the PR diff shows it). */
+  readonly targetEnv: string;
+  readonly labels: readonly string[];
+}
+
+/** What each component needs in the same environment (Kafka is always there). */
+const COMPONENT_DEPENDENCIES: Readonly<Record<ComponentName, readonly ComponentName[]>> = {
+  kafka: [],
+  schemaregistry: ['kafka'],
+  connect: ['kafka'],
+  ksqldb: ['kafka'],
+  controlcenter: ['kafka'],
+  restproxy: ['kafka'],
+};
+
+export interface AddComponentRequest {
+  readonly component: string;
+  readonly env: string;
+  readonly withDeps: boolean;
+}
+
+export function planAddComponent(model: PlatformModel, request: AddComponentRequest): ChangePlan {
+  const env = environmentOf(model, request.env);
+  if (!(COMPONENT_NAMES as readonly string[]).includes(request.component)) {
+    throw new UsageError(`unknown component "${request.component}"`, `choose from: ${COMPONENT_NAMES.join(', ')}, or use --topic to add a Kafka topic`);
+  }
+  const component = request.component as ComponentName;
+  const missing = COMPONENT_DEPENDENCIES[component].filter((dependency) => !env.components.includes(dependency));
+  if (missing.length > 0 && !request.withDeps) {
+    throw new UsageError(`${component} needs ${missing.join(', ')} in environment "${env.name}", which does not run it`, `add it first, or pass --with-deps to add it in the same change`);
+  }
+  const wanted = new Set<ComponentName>([...env.components, component, ...missing]);
+  const components = COMPONENT_NAMES.filter((name) => wanted.has(name));
+  const added = components.filter((name) => !env.components.includes(name));
+  const next = replaceEnvironment(model, { ...env, components });
+  return {
+    model: next,
+    changes: added.map((name) => ({ env: env.name, component: name, field: 'enabled', from: 'no', to: 'yes' })),
+    branch: `cp-gitops/add-${component}-${env.name}`,
+    title: `Add ${component} to ${env.name}`,
+    targetEnv: env.name,
+    labels: [`env:${env.name}`, ...added.map((name) => `component:${name}`)],
+  };
+}
+
+export interface AddTopicRequest {
+  readonly env: string;
+  readonly topic: TopicSpec;
+}
+
+export function planAddTopic(model: PlatformModel, request: AddTopicRequest): ChangePlan {
+  const env = environmentOf(model, request.env);
+  const existing = (env.topics ?? []).find((topic) => topic.name === request.topic.name);
+  const topics = [...(env.topics ?? []).filter((topic) => topic.name !== request.topic.name), request.topic];
+  const changes: ChangeRow[] = [];
+  if (!existing) changes.push({ env: env.name, component: `topic ${request.topic.name}`, field: 'partitions', from: '—', to: String(request.topic.partitions) });
+  else {
+    if (request.topic.partitions < existing.partitions) {
+      throw new UsageError(`topic "${request.topic.name}" has ${existing.partitions} partitions in ${env.name}; Kafka cannot reduce partitions`, `pass --partitions ${existing.partitions} or more`);
+    }
+    if (existing.partitions !== request.topic.partitions) changes.push({ env: env.name, component: `topic ${request.topic.name}`, field: 'partitions', from: String(existing.partitions), to: String(request.topic.partitions) });
+  }
+  return {
+    model: replaceEnvironment(model, { ...env, topics }),
+    changes,
+    branch: `cp-gitops/add-topic-${slug(request.topic.name)}-${env.name}`,
+    title: `Add topic ${request.topic.name} to ${env.name}`,
+    targetEnv: env.name,
+    labels: [`env:${env.name}`, 'component:topic'],
+  };
+}
+
+export interface PromoteRequest {
+  readonly from: string;
+  readonly to: string;
+  readonly component?: string;
+  readonly skipStage: boolean;
+}
+
+const VERSION_FIELDS: readonly (keyof PlatformVersions)[] = ['confluentPlatform', 'operator', 'operatorChart', 'controlCenter'];
+
+/**
+ * Makes `to` run what `from` runs: its components, its versions and its topics; never its namespace,
+ * cluster, size or secrets. The order of environments in the model is the promotion path.
+ */
+export function planPromote(model: PlatformModel, request: PromoteRequest): ChangePlan {
+  const from = environmentOf(model, request.from);
+  const to = environmentOf(model, request.to);
+  const fromIndex = model.environments.indexOf(from);
+  const toIndex = model.environments.indexOf(to);
+  if (fromIndex === toIndex) throw new UsageError(`--from and --to are both "${from.name}"`, 'promote from one environment to the next');
+  if (toIndex < fromIndex) {
+    throw new UsageError(`"${to.name}" comes before "${from.name}" on the promotion path (${pathOf(model)})`, 'promote forward only; to roll back, revert the pull request that changed it');
+  }
+  if (toIndex > fromIndex + 1 && !request.skipStage) {
+    const skipped = model.environments.slice(fromIndex + 1, toIndex).map((env) => env.name);
+    throw new UsageError(`promoting ${from.name} → ${to.name} skips ${skipped.join(', ')} (${pathOf(model)})`, `promote to ${skipped[0]} first, or pass --skip-stage`);
+  }
+  if (request.component !== undefined && !(COMPONENT_NAMES as readonly string[]).includes(request.component)) {
+    throw new UsageError(`unknown component "${request.component}"`, `choose from: ${COMPONENT_NAMES.join(', ')}`);
+  }
+  const only = request.component as ComponentName | undefined;
+  if (only && !from.components.includes(only)) {
+    throw new UsageError(`${only} does not run in ${from.name}, so there is nothing of it to promote`, `cp-gitops add-component ${only} --env ${from.name}`);
+  }
+  const changes: ChangeRow[] = [];
+
+  const wanted = new Set<ComponentName>(to.components);
+  for (const component of only ? [only] : from.components) {
+    if (!wanted.has(component)) changes.push({ env: to.name, component, field: 'enabled', from: 'no', to: 'yes' });
+    wanted.add(component);
+  }
+  const components = COMPONENT_NAMES.filter((name) => wanted.has(name));
+
+  // Versions are promoted as a whole (they must stay a supported combination), unless one component was asked for.
+  let versions = to.versions;
+  if (!only) {
+    const source = versionsOf(model, from);
+    const target = versionsOf(model, to);
+    for (const field of VERSION_FIELDS) {
+      if (source[field] !== target[field]) changes.push({ env: to.name, component: field === 'controlCenter' ? 'controlcenter' : field === 'confluentPlatform' ? 'platform' : 'operator', field: `version.${field}`, from: target[field], to: source[field] });
+    }
+    const override = Object.fromEntries(VERSION_FIELDS.filter((field) => source[field] !== model.versions[field]).map((field) => [field, source[field]]));
+    versions = Object.keys(override).length > 0 ? override : undefined;
+  }
+
+  let topics = to.topics;
+  if (!only) {
+    const byName = new Map((to.topics ?? []).map((topic) => [topic.name, topic]));
+    for (const topic of from.topics ?? []) {
+      const current = byName.get(topic.name);
+      if (!current) changes.push({ env: to.name, component: `topic ${topic.name}`, field: 'partitions', from: '—', to: String(topic.partitions) });
+      else if (JSON.stringify(current) !== JSON.stringify(topic)) changes.push({ env: to.name, component: `topic ${topic.name}`, field: 'spec', from: describeTopic(current), to: describeTopic(topic) });
+      byName.set(topic.name, topic);
+    }
+    topics = byName.size > 0 ? [...byName.values()] : undefined;
+  }
+
+  const next: Environment = { ...withoutOptional(to), components, ...(versions ? { versions } : {}), ...(topics ? { topics } : {}) };
+  return {
+    model: replaceEnvironment(model, next),
+    changes,
+    branch: `cp-gitops/promote-${from.name}-to-${to.name}${only ? `-${only}` : ''}`,
+    title: `Promote ${only ? `${only} ` : ''}${from.name} → ${to.name}`,
+    targetEnv: to.name,
+    labels: [`env:${to.name}`, ...[...new Set(changes.map((change) => change.component))].filter((name) => (COMPONENT_NAMES as readonly string[]).includes(name)).map((name) => `component:${name}`)],
+  };
+}
+
+function withoutOptional(env: Environment): Environment {
+  const { versions: _versions, topics: _topics, ...rest } = env;
+  return rest;
+}
+
+function describeTopic(topic: TopicSpec): string {
+  return `${topic.partitions} partitions${topic.replicas !== undefined ? `, ${topic.replicas} replicas` : ''}${topic.configs ? `, ${Object.keys(topic.configs).length} configs` : ''}`;
+}
+
+export function environmentOf(model: PlatformModel, name: string): Environment {
+  const env = model.environments.find((candidate) => candidate.name === name);
+  if (!env) throw new UsageError(`unknown environment "${name}"`, `environments of this repository: ${model.environments.map((candidate) => candidate.name).join(', ')}`);
+  return env;
+}
+
+function replaceEnvironment(model: PlatformModel, env: Environment): PlatformModel {
+  return { ...model, environments: model.environments.map((candidate) => (candidate.name === env.name ? env : candidate)) };
+}
+
+function pathOf(model: PlatformModel): string {
+  return model.environments.map((env) => env.name).join(' → ');
+}
+
+function slug(value: string): string {
+  return value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'topic';
+}

@@ -1,0 +1,58 @@
+import type { ChangeRow } from './plan.js';
+import type { ResourceDiff } from './rendered-diff.js';
+
+/** GitHub refuses pull request bodies longer than this. */
+export const GITHUB_BODY_LIMIT = 65_536;
+
+export interface PullRequestBodyInput {
+  readonly title: string;
+  readonly changes: readonly ChangeRow[];
+  readonly overlay: string;
+  readonly diffs: readonly ResourceDiff[];
+  /** One line, e.g. "no errors, 2 warnings". */
+  readonly validation: string;
+  readonly renderer: string;
+}
+
+/**
+ * The pull request body: a summary table, the rendered diff of the target overlay per resource
+ * (folded), and the validation result. Cut, with a note, before GitHub's limit.
+ */
+export function pullRequestBody(input: PullRequestBodyInput, limit = GITHUB_BODY_LIMIT): string {
+  const head = [
+    `## ${input.title}`,
+    '',
+    '| environment | component | field | from | to |',
+    '| --- | --- | --- | --- | --- |',
+    ...input.changes.map((row) => `| ${row.env} | ${row.component} | ${row.field} | ${cell(row.from)} | ${cell(row.to)} |`),
+    '',
+    `### What changes in the cluster: \`${input.renderer} ${input.overlay}\`, before → after`,
+    '',
+  ];
+  const tail = ['', `### Validation`, '', `\`cp-gitops validate\`: ${input.validation}`, '', '<sub>Opened by cp-gitops. Argo CD syncs the environment once this is merged.</sub>', ''];
+  const sections = input.diffs.map(
+    (diff) => ['<details>', `<summary>${diff.resource} (${diff.change})</summary>`, '', '```diff', diff.diff, '```', '</details>', ''].join('\n'),
+  );
+  if (sections.length === 0) sections.push('_The rendered manifests do not change._\n');
+  const fixed = head.join('\n').length + tail.join('\n').length + 2;
+  const kept: string[] = [];
+  let size = fixed;
+  for (const [index, section] of sections.entries()) {
+    const note = cutNote(sections.length - index, input.overlay);
+    if (size + section.length + note.length + 1 > limit) {
+      kept.push(note);
+      break;
+    }
+    kept.push(section);
+    size += section.length + 1;
+  }
+  return [...head, ...kept, ...tail].join('\n');
+}
+
+function cutNote(remaining: number, overlay: string): string {
+  return `> **${remaining} more resource${remaining === 1 ? '' : 's'} not shown**: the diff is longer than GitHub's 65,536-character limit. Run \`kubectl kustomize ${overlay}\` on this branch to see everything.\n`;
+}
+
+function cell(value: string): string {
+  return value.replace(/\|/g, '\\|');
+}

@@ -1,0 +1,108 @@
+import { expect } from 'chai';
+import { UsageError } from '../../src/errors.js';
+import { loadTemplates } from '../../src/adapters/templates.js';
+import { generateRepository } from '../../src/generator/repository.js';
+import { buildNewModel } from '../../src/model/build.js';
+import { parsePlatformModel } from '../../src/model/parse.js';
+import { serializePlatformModel } from '../../src/model/serialize.js';
+import { unifiedDiff } from '../../src/promotion/diff.js';
+import { planAddComponent, planAddTopic, planPromote } from '../../src/promotion/plan.js';
+import { GITHUB_BODY_LIMIT, pullRequestBody } from '../../src/promotion/pr-body.js';
+import { diffRenders } from '../../src/promotion/rendered-diff.js';
+import { planTreeChange } from '../../src/promotion/tree-change.js';
+
+describe('promotion plans', () => {
+  const base = buildNewModel({ name: 'p', components: ['kafka'], repoURL: 'https://github.com/acme/p.git' });
+
+  it('add-component adds to one environment only, with a deterministic branch and labels', () => {
+    const plan = planAddComponent(base, { component: 'connect', env: 'dev', withDeps: false });
+    expect(plan.model.environments.map((env) => env.components)).to.deep.equal([['kafka', 'connect'], ['kafka'], ['kafka']]);
+    expect(plan.branch).to.equal('cp-gitops/add-connect-dev');
+    expect(plan.labels).to.deep.equal(['env:dev', 'component:connect']);
+    expect(plan.changes).to.deep.equal([{ env: 'dev', component: 'connect', field: 'enabled', from: 'no', to: 'yes' }]);
+  });
+
+  it('add-component of what is there changes nothing', () => {
+    expect(planAddComponent(base, { component: 'kafka', env: 'dev', withDeps: false }).changes).to.deep.equal([]);
+  });
+
+  it('refuses unknown components and environments', () => {
+    expect(() => planAddComponent(base, { component: 'zk', env: 'dev', withDeps: false })).to.throw(UsageError, /unknown component "zk"/);
+    expect(() => planAddComponent(base, { component: 'connect', env: 'qa', withDeps: false })).to.throw(UsageError, /unknown environment "qa"/);
+  });
+
+  it('promote copies components, versions and topics, never namespace, cluster or size', () => {
+    let model = planAddComponent(base, { component: 'connect', env: 'dev', withDeps: false }).model;
+    model = planAddTopic(model, { env: 'dev', topic: { name: 'orders.v1', partitions: 6 } }).model;
+    model = { ...model, environments: model.environments.map((env) => (env.name === 'dev' ? { ...env, versions: { confluentPlatform: '8.2.1' } } : env)) };
+    const plan = planPromote(model, { from: 'dev', to: 'staging', skipStage: false });
+    const staging = plan.model.environments[1]!;
+    expect(staging.components).to.deep.equal(['kafka', 'connect']);
+    expect(staging.versions).to.deep.equal({ confluentPlatform: '8.2.1' });
+    expect(staging.topics).to.deep.equal([{ name: 'orders.v1', partitions: 6 }]);
+    expect([staging.namespace, staging.cluster, staging.size]).to.deep.equal(['p-staging', 'https://kubernetes.default.svc', 'medium']);
+    expect(plan.changes.map((row) => `${row.component}:${row.field}:${row.from}→${row.to}`)).to.deep.equal([
+      'connect:enabled:no→yes',
+      'platform:version.confluentPlatform:8.2.0→8.2.1',
+      'topic orders.v1:partitions:—→6',
+    ]);
+    expect(plan.branch).to.equal('cp-gitops/promote-dev-to-staging');
+    // The new model is a valid model.
+    expect(parsePlatformModel(serializePlatformModel(plan.model), 'cp-gitops.yaml')).to.deep.equal(plan.model);
+  });
+
+  it('promote follows the path: no skipping without --skip-stage, never backwards', () => {
+    expect(() => planPromote(base, { from: 'dev', to: 'prod', skipStage: false })).to.throw(UsageError, /skips staging/);
+    expect(() => planPromote(base, { from: 'staging', to: 'dev', skipStage: false })).to.throw(UsageError, /comes before/);
+    expect(planPromote(base, { from: 'dev', to: 'prod', skipStage: true }).changes).to.deep.equal([]);
+  });
+
+  it('refuses to shrink a topic', () => {
+    const model = planAddTopic(base, { env: 'dev', topic: { name: 'orders', partitions: 6 } }).model;
+    expect(() => planAddTopic(model, { env: 'dev', topic: { name: 'orders', partitions: 3 } })).to.throw(UsageError, /cannot reduce partitions/);
+  });
+});
+
+describe('tree changes', () => {
+  const templates = loadTemplates();
+  const before = buildNewModel({ name: 'p', components: ['kafka'], repoURL: 'https://github.com/acme/p.git' });
+  const after = planAddComponent(before, { component: 'connect', env: 'dev', withDeps: false }).model;
+  const oldTree = generateRepository(before, templates);
+  const newTree = generateRepository(after, templates);
+
+  it('touches only what the model change concerns', () => {
+    const change = planTreeChange(oldTree, newTree, oldTree);
+    expect([...change.writes.keys()]).to.include.members(['cp-gitops.yaml', 'base/connect/connect.yaml', 'overlays/dev/kustomization.yaml', 'overlays/dev/patches/connect.yaml']);
+    expect([...change.writes.keys()].some((path) => path.startsWith('overlays/staging/'))).to.equal(false);
+    expect(change.conflicts).to.deep.equal([]);
+  });
+
+  it('reports a hand edit the change would overwrite as a conflict, and leaves other hand edits alone', () => {
+    const disk = new Map(oldTree);
+    disk.set('overlays/dev/kustomization.yaml', `${oldTree.get('overlays/dev/kustomization.yaml')}# hand edit\n`);
+    disk.set('overlays/prod/kustomization.yaml', `${oldTree.get('overlays/prod/kustomization.yaml')}# hand edit\n`);
+    const change = planTreeChange(oldTree, newTree, disk);
+    expect(change.conflicts).to.deep.equal(['overlays/dev/kustomization.yaml']);
+    expect(change.writes.has('overlays/prod/kustomization.yaml')).to.equal(false);
+  });
+});
+
+describe('diffs and pull request bodies', () => {
+  it('unified diff with hunk headers', () => {
+    expect(unifiedDiff('a\nb\nc\n', 'a\nB\nc\n')).to.equal('@@ -1,3 +1,3 @@\n a\n-b\n+B\n c');
+  });
+
+  it('rendered diff per resource: added, changed, removed', () => {
+    const before = 'kind: A\nmetadata:\n  name: a\nspec: 1\n---\nkind: B\nmetadata:\n  name: b\n';
+    const after = 'kind: A\nmetadata:\n  name: a\nspec: 2\n---\nkind: C\nmetadata:\n  name: c\n';
+    expect(diffRenders(before, after).map((diff) => `${diff.resource}:${diff.change}`)).to.deep.equal(['A/a:changed', 'B/b:removed', 'C/c:added']);
+  });
+
+  it('cuts the body before GitHub\'s limit, with a note', () => {
+    const diffs = Array.from({ length: 200 }, (_, index) => ({ resource: `Kafka/k${index}`, change: 'changed' as const, diff: `+${'x'.repeat(1000)}` }));
+    const body = pullRequestBody({ title: 't', changes: [], overlay: 'overlays/dev', diffs, validation: 'no errors', renderer: 'kubectl kustomize' });
+    expect(body.length).to.be.at.most(GITHUB_BODY_LIMIT);
+    expect(body).to.match(/more resources not shown/);
+    expect(body).to.match(/### Validation/);
+  });
+});
