@@ -63,6 +63,21 @@ export class GitError extends CpGitopsError {
   }
 }
 
+/**
+ * `cp-gitops validate` (or a command that validates before it writes) found errors. The message is the
+ * summary ("2 errors, 1 warning in 2 files"). With `reportPrinted`, the command already printed the whole
+ * report (text, JSON or SARIF on stdout): the handler then only sets the exit code and writes the
+ * summary to stderr, so stdout stays one document.
+ */
+export class ValidationFailedError extends CpGitopsError {
+  readonly reportPrinted: boolean;
+
+  constructor(summary: string, options: { hint?: string; reportPrinted?: boolean } = {}) {
+    super('validation', summary, { hint: options.hint, exitCode: 1 });
+    this.reportPrinted = options.reportPrinted ?? false;
+  }
+}
+
 export class ToolNotFoundError extends CpGitopsError {
   constructor(message: string, hint?: string) {
     super('tool-not-found', message, { hint });

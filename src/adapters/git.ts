@@ -67,6 +67,14 @@ export class GitRepository {
     await this.run(`set ${key}`, () => this.git.addConfig(key, value));
   }
 
+  /**
+   * Points git at committed hooks (`init` uses .githooks). simple-git refuses core.hooksPath unless
+   * told otherwise, as a guard against injected values: allowed here only, for a path we chose.
+   */
+  async setHooksPath(path: string): Promise<void> {
+    await this.run('set core.hooksPath', () => simpleGit({ baseDir: this.dir, unsafe: { allowUnsafeHooksPath: true } }).addConfig('core.hooksPath', path));
+  }
+
   private async identityConfig(): Promise<string[]> {
     const config: string[] = [];
     const name = await this.git.raw(['config', '--get', 'user.name']).catch(() => '');

@@ -1,7 +1,9 @@
 import yargs from 'yargs';
-import { CpGitopsError, UsageError } from '../errors.js';
+import { CpGitopsError, UsageError, ValidationFailedError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
 import { initCommand } from './commands/init.js';
+import { schemasCommand } from './commands/schemas.js';
+import { validateCommand } from './commands/validate.js';
 import type { OutputStreams } from './output.js';
 
 export interface MainOptions {
@@ -44,8 +46,11 @@ function buildParser(argv: readonly string[], context: CommandContext) {
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document on stdout instead of text' })
     .option('verbose', { type: 'boolean', default: false, describe: 'Show stack traces of internal errors' })
     .command(initCommand(context))
+    .command(validateCommand(context))
+    .command(schemasCommand(context))
     .example('$0 init ./my-platform', 'Generate and commit a repository with dev, staging and prod')
     .example('$0 init ./kafka --envs dev,prod --components kafka,schemaregistry --remote git@github.com:acme/kafka.git', 'Two environments, two components, pushed')
+    .example('$0 validate ./my-platform', 'Check a repository before pushing it (exit 1 on errors)')
     .example('$0 init --help', 'All options of init')
     .demandCommand(1, 'name a command, for example: cp-gitops init ./my-platform')
     .recommendCommands()
@@ -68,7 +73,8 @@ function reportError(error: unknown, context: CommandContext, json: boolean, ver
   const exitCode = known ? error.exitCode : 1;
   const message = known ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
   const hint = known ? error.hint : 'this is a bug in cp-gitops; run again with --verbose and report the output';
-  if (json) {
+  // A validation report already printed on stdout stays its only document; the summary goes to stderr.
+  if (json && !(error instanceof ValidationFailedError && error.reportPrinted)) {
     context.streams.stdout.write(`${JSON.stringify({ ok: false, error: { code: known ? error.code : 'internal', message, hint, exitCode } }, null, 2)}\n`);
   } else {
     context.streams.stderr.write(`error: ${message}\n`);

@@ -8,6 +8,10 @@ export const layout = {
   model: 'cp-gitops.yaml',
   readme: 'README.md',
   gitignore: '.gitignore',
+  /** Committed hooks; `init` points core.hooksPath here (a hook in .git/hooks would not be shared). */
+  githooksDir: '.githooks',
+  prePushHook: '.githooks/pre-push',
+  validateWorkflow: '.github/workflows/validate.yaml',
   baseDir: (unit: string) => `base/${unit}`,
   baseFile: (unit: string, file: string) => `base/${unit}/${file}`,
   overlayDir: (env: string) => `overlays/${env}`,
@@ -17,6 +21,15 @@ export const layout = {
   argocdEnvFile: (env: string, file: string) => `argocd/${env}/${file}`,
   argocdBootstrapFile: (file: string) => `argocd/bootstrap/${file}`,
 } as const;
+
+/**
+ * cp-gitops as the generated repository installs it (CI workflow, pre-push hook). The version is kept
+ * equal to package.json's by test/e2e/validate.test.ts: the generator is pure and reads no files.
+ */
+export const CP_GITOPS_PACKAGE = 'cp-gitops';
+export const CP_GITOPS_VERSION = '0.1.0';
+/** The pre-push hook runs the cp-gitops bin at this path first (tests, or a checkout of cp-gitops). */
+export const CP_GITOPS_BIN_ENV = 'CP_GITOPS_BIN';
 
 export const ARGOCD_NAMESPACE = 'argocd';
 export const IN_CLUSTER_SERVER = 'https://kubernetes.default.svc';

@@ -16,38 +16,51 @@ function modelValidator(): ModelValidator {
   return compiled;
 }
 
+/** What checking cp-gitops.yaml found, stage by stage; later stages run only when the earlier ones pass. */
+export interface PlatformModelCheck {
+  /** The model, when every stage passed. */
+  readonly model?: PlatformModel;
+  /** YAML errors and warnings (duplicate keys, several documents, …). */
+  readonly syntax: readonly LocatedProblem[];
+  /** JSON Schema violations. */
+  readonly schema: readonly LocatedProblem[];
+  /** Rules a schema cannot express (version compatibility, unique names, …). */
+  readonly semantic: readonly LocatedProblem[];
+}
+
+/**
+ * Checks cp-gitops.yaml and collects every located problem instead of throwing, for `validate`, which
+ * reports them next to everything else. Pure: the caller reads the file.
+ */
+export function checkPlatformModel(text: string, file: string): PlatformModelCheck {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const located: LocatedDocument = { document, lineCounter };
+  const syntax = [...document.errors, ...document.warnings].map((problem): LocatedProblem => {
+    const { line, col } = lineCounter.linePos(problem.pos[0]);
+    return { file, line, column: col, message: `YAML: ${problem.message.split('\n')[0]}` };
+  });
+  if (syntax.length > 0) return { syntax, schema: [], semantic: [] };
+  const data: unknown = document.toJS({ maxAliasCount: 100 });
+  const validate = modelValidator();
+  if (!validate(data)) {
+    return { syntax, schema: (validate.errors ?? []).map((error) => schemaProblem(located, file, error)), semantic: [] };
+  }
+  const model = data as PlatformModel;
+  const semantic = checkModelSemantics(model).map((problem) => locate(located, file, problem.path, problem));
+  return semantic.length > 0 ? { syntax, schema: [], semantic } : { model, syntax, schema: [], semantic };
+}
+
 /**
  * Parses and validates cp-gitops.yaml. Every problem comes back with file:line:column and, where we
  * know one, a fix. Pure: the caller reads the file.
  */
 export function parsePlatformModel(text: string, file: string): PlatformModel {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const located: LocatedDocument = { document, lineCounter };
-  const syntax = [...document.errors, ...document.warnings];
-  if (syntax.length > 0) {
-    throw new ModelError(
-      syntax.map((problem) => {
-        const { line, col } = lineCounter.linePos(problem.pos[0]);
-        return { file, line, column: col, message: `YAML: ${problem.message.split('\n')[0]}` };
-      }),
-      `fix the YAML syntax of ${file}`,
-    );
-  }
-  const data: unknown = document.toJS({ maxAliasCount: 100 });
-  const validate = modelValidator();
-  if (!validate(data)) {
-    throw new ModelError(
-      (validate.errors ?? []).map((error) => schemaProblem(located, file, error)),
-      `see docs/model.md for every field of ${file}`,
-    );
-  }
-  const model = data as PlatformModel;
-  const semantic = checkModelSemantics(model);
-  if (semantic.length > 0) {
-    throw new ModelError(semantic.map((problem) => locate(located, file, problem.path, problem)));
-  }
-  return model;
+  const check = checkPlatformModel(text, file);
+  if (check.syntax.length > 0) throw new ModelError(check.syntax, `fix the YAML syntax of ${file}`);
+  if (check.schema.length > 0) throw new ModelError(check.schema, `see docs/model.md for every field of ${file}`);
+  if (check.semantic.length > 0 || !check.model) throw new ModelError(check.semantic);
+  return check.model;
 }
 
 function schemaProblem(

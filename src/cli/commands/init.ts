@@ -3,15 +3,19 @@ import type { Argv, CommandModule } from 'yargs';
 import { createStagingDirectory, isDirectory, isEmptyDirectory, pathExists, promoteStagingDirectory, readTextFile, readTree, removeDirectory, writeTree } from '../../adapters/fs.js';
 import { GitRepository } from '../../adapters/git.js';
 import { loadTemplates } from '../../adapters/templates.js';
-import { UsageError, WorkspaceError } from '../../errors.js';
+import { GitError, UsageError, ValidationFailedError, WorkspaceError } from '../../errors.js';
 import type { FileTree } from '../../generator/file-tree.js';
+import { layout } from '../../generator/layout.js';
 import { generateRepository } from '../../generator/repository.js';
 import { buildNewModel, PLACEHOLDER_REPO_HOST } from '../../model/build.js';
 import { suggestName } from '../../model/names.js';
 import { parsePlatformModel } from '../../model/parse.js';
 import { MODEL_FILE, type PlatformModel } from '../../model/types.js';
+import { summarize } from '../../validator/printers/text.js';
+import { hasErrors } from '../../validator/violation.js';
 import type { CommandContext } from '../main.js';
 import { createOutput, type Output } from '../output.js';
+import { validateTree } from './validate.js';
 
 interface InitArgs {
   dir: string;
@@ -102,6 +106,15 @@ async function runInit(args: InitArgs, context: CommandContext): Promise<void> {
     targetRevision: args.branch,
   });
   const tree = generateRepository(model, templates);
+  // The tree is checked as `cp-gitops validate` would check it once written: nothing with errors is written.
+  const validation = validateTree(tree);
+  if (hasErrors(validation.violations)) {
+    const errors = validation.violations.filter((violation) => violation.severity === 'error');
+    throw new ValidationFailedError(
+      `the generated repository does not validate (${summarize(validation.violations)}); nothing was written:\n${errors.map((violation) => `  ${violation.file}:${violation.line}:${violation.column}: ${violation.rule}: ${violation.message}`).join('\n')}`,
+      { hint: 'this is a bug in cp-gitops or in its templates: report it with the lines above' },
+    );
+  }
 
   if (args['dry-run']) {
     printPlan(out, target, model, tree, true);
@@ -126,13 +139,24 @@ async function runInit(args: InitArgs, context: CommandContext): Promise<void> {
 
   printPlan(out, target, model, tree, false);
   out.line(`Committed ${tree.size} files as ${commit.slice(0, 12)} on ${args.branch}.`);
+  out.line(`cp-gitops validate: ${summarize(validation.violations)}.`);
   if (model.repoURL.includes(PLACEHOLDER_REPO_HOST)) {
     out.warn(`Argo CD will pull from the placeholder ${model.repoURL}: run init with --repo-url or --remote, or edit repoURL in ${MODEL_FILE} and the argocd/ manifests`);
   }
+  const repository = new GitRepository(target);
+  const enableHook = `git -C ${target} config core.hooksPath ${layout.githooksDir}`;
   if (remote) {
-    await new GitRepository(target).push('origin', args.branch);
+    try {
+      await repository.push('origin', args.branch);
+    } catch (error) {
+      throw error instanceof GitError ? new GitError(error.message, [error.hint, `then turn on the pre-push validation hook: ${enableHook}`].filter(Boolean).join('\n'), error) : error;
+    }
     out.line(`Pushed ${args.branch} to ${remote}.`);
   }
+  // Only now: this commit was validated above, and the hook needs cp-gitops installed, which
+  // `npx cp-gitops init` does not guarantee. From here on, every push is validated first.
+  await repository.setHooksPath(layout.githooksDir);
+  out.line(`Every push now runs cp-gitops validate first (${layout.prePushHook}); in a new clone, turn it on with: git config core.hooksPath ${layout.githooksDir}`);
   out.line('Next: read README.md in the new repository to bootstrap Argo CD.');
   out.result({ ok: true, dryRun: false, directory: target, commit, branch: args.branch, pushed: remote !== undefined, remote: remote ?? null, model, files: [...tree.keys()] });
 }

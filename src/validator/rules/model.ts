@@ -1,0 +1,64 @@
+import type { LocatedProblem } from '../../errors.js';
+import { checkPlatformModel } from '../../model/parse.js';
+import { MODEL_FILE } from '../../model/types.js';
+import type { SourceSet } from '../sources.js';
+import type { RuleContext, RuleFamily } from '../validate.js';
+import type { Violation } from '../violation.js';
+
+/** Rule family `model/`: cp-gitops.yaml, against its JSON Schema and the rules a schema cannot express. */
+export const MODEL_RULES: Readonly<Record<string, string>> = {
+  'model/missing': 'The repository has a cp-gitops.yaml platform model at its root',
+  'model/schema': 'cp-gitops.yaml follows its JSON Schema',
+  'model/semantic': 'cp-gitops.yaml is consistent: compatible versions, unique environments, Kafka in every environment',
+};
+
+export const modelRules: RuleFamily = ({ sources }: RuleContext): Violation[] => {
+  const text = sources.tree.get(MODEL_FILE);
+  if (text === undefined) {
+    return [
+      {
+        rule: 'model/missing',
+        severity: 'error',
+        file: MODEL_FILE,
+        line: 1,
+        column: 1,
+        message: `not a cp-gitops repository: there is no ${MODEL_FILE} at its root`,
+        fix: 'run cp-gitops validate on the root of a repository made by cp-gitops init, or create one with cp-gitops init',
+      },
+    ];
+  }
+  const check = checkPlatformModel(text, MODEL_FILE);
+  // The yaml/ family already reports what does not parse; a model that parses as YAML but still has
+  // YAML problems here (several documents, warnings) is reported as a schema problem.
+  const parsed = sources.yaml.get(MODEL_FILE)?.documents.every((document) => document.value !== undefined) ?? false;
+  return [
+    ...(parsed ? check.syntax.map((problem) => toViolation('model/schema', problem, `${MODEL_FILE} holds exactly one YAML document`)) : []),
+    ...check.schema.map((problem) => toViolation('model/schema', problem, `see docs/model.md for every field of ${MODEL_FILE}`)),
+    ...check.semantic.map((problem) => toViolation('model/semantic', problem, `correct ${MODEL_FILE}`)),
+  ];
+};
+
+function toViolation(rule: string, problem: LocatedProblem, defaultFix: string): Violation {
+  return { rule, severity: 'error', file: problem.file, line: problem.line, column: problem.column, message: problem.message, fix: problem.fix ?? defaultFix };
+}
+
+/** The little of the model other families need, read leniently (a broken model is model/'s to report). */
+export interface ModelFacts {
+  readonly repoURL?: string;
+  readonly environments: readonly { readonly name: string; readonly size?: string }[];
+}
+
+export function modelFacts(sources: SourceSet): ModelFacts | undefined {
+  const value = sources.yaml.get(MODEL_FILE)?.documents[0]?.value;
+  if (!isRecord(value)) return undefined;
+  const environments = Array.isArray(value.environments)
+    ? value.environments.filter(isRecord).flatMap((env) =>
+        typeof env.name === 'string' ? [{ name: env.name, ...(typeof env.size === 'string' ? { size: env.size } : {}) }] : [],
+      )
+    : [];
+  return { ...(typeof value.repoURL === 'string' ? { repoURL: value.repoURL } : {}), environments };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,349 @@
+import { isPlainObject, type PlainObject } from '../../generator/object-path.js';
+import { layout } from '../../generator/layout.js';
+import { PLACEHOLDER_REPO_HOST } from '../../model/build.js';
+import { MODEL_FILE } from '../../model/types.js';
+import type { YamlPath } from '../../yaml/positions.js';
+import { blameOf, escapePointer, unescapePointer, type BuiltResource, type KustomizationBuild, type SourceRef } from '../kustomize/types.js';
+import { locate, type SourceDocument, type SourceSet } from '../sources.js';
+import type { RuleContext, RuleFamily } from '../validate.js';
+import type { Severity, Violation } from '../violation.js';
+import { modelFacts, type ModelFacts } from './model.js';
+
+/**
+ * Rule family `policy/`: what a production Confluent Platform needs beyond a valid schema. Rules on
+ * custom resources read the built overlays (what Argo CD would apply) and blame the patch or base
+ * that set the value; repository-wide rules (secrets, placeholder URLs) read every YAML file.
+ * Each can be silenced per file: `# cp-gitops:ignore <rule> <reason>`.
+ */
+export const POLICY_RULES: Readonly<Record<string, string>> = {
+  'policy/prod-broker-replicas': 'A production environment runs at least 3 Kafka brokers',
+  'policy/prod-controller-replicas': 'A production environment runs at least 3 KRaft controllers (or ZooKeeper servers)',
+  'policy/min-insync-replicas': 'In production, 2 ≤ min.insync.replicas < default.replication.factor',
+  'policy/prod-pdb': 'In production, brokers and controllers have a PodDisruptionBudget',
+  'policy/image-tag': 'Images are pinned to a version tag or a digest, never latest or untagged',
+  'policy/memory-request': 'Every Confluent Platform component sets podTemplate.resources.requests.memory (CFK sizes the heap from it)',
+  'policy/plaintext-secret': 'No Secret with data or stringData (and no secretGenerator) in the repository: secrets come by reference',
+  'policy/placeholder-repo-url': 'No placeholder repository URL left in Argo CD manifests or cp-gitops.yaml',
+};
+
+const CFK_GROUP = 'platform.confluent.io/';
+const BROKER_KINDS = new Set(['Kafka']);
+const CONTROLLER_KINDS = new Set(['KRaftController', 'Zookeeper']);
+/** The CFK kinds that run pods (the others, such as KafkaTopic or KafkaRestClass, are API objects). */
+const COMPONENT_KINDS = new Set(['Kafka', 'KRaftController', 'Zookeeper', 'SchemaRegistry', 'Connect', 'KsqlDB', 'ControlCenter', 'KafkaRestProxy']);
+const MIN_PROD_REPLICAS = 3;
+const MIN_INSYNC = 'min.insync.replicas';
+const REPLICATION_FACTOR = 'default.replication.factor';
+/** Kafka's own default for both settings when configOverrides does not set them. */
+const KAFKA_DEFAULT = 1;
+
+export const policyRules: RuleFamily = (context: RuleContext): Violation[] => {
+  const facts = modelFacts(context.sources);
+  return [...builtResourceRules(context.builds, facts), ...plaintextSecrets(context.sources), ...placeholderRepoUrls(context.sources)];
+};
+
+/** prod-like: the model says size large or the name is prod; an overlay the model does not know counts by its name. */
+export function isProdLike(overlayDir: string, facts: ModelFacts | undefined): boolean {
+  const env = facts?.environments.find((candidate) => layout.overlayDir(candidate.name) === overlayDir);
+  if (env) return env.size === 'large' || env.name === 'prod';
+  return overlayDir.split('/').pop() === 'prod';
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Rules on built resources
+
+interface Finding {
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly document: SourceDocument;
+  readonly path: YamlPath;
+  /** Without the overlay: the same base value found through several overlays is one violation. */
+  readonly message: string;
+  readonly fix: string;
+}
+
+function builtResourceRules(builds: ReadonlyMap<string, KustomizationBuild>, facts: ModelFacts | undefined): Violation[] {
+  const merged = new Map<string, { violation: Omit<Violation, 'message'>; message: string; overlays: string[] }>();
+  for (const [dir, build] of [...builds].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const prod = isProdLike(dir, facts);
+    for (const resource of build.resources) {
+      for (const finding of resourceFindings(resource, prod, build)) {
+        const where = locate(finding.document, finding.path);
+        const key = [finding.rule, where.file, where.line, where.column, finding.message].join('\u0000');
+        const entry = merged.get(key);
+        if (entry) {
+          if (!entry.overlays.includes(dir)) entry.overlays.push(dir);
+        } else {
+          merged.set(key, { violation: { rule: finding.rule, severity: finding.severity, ...where, fix: finding.fix }, message: finding.message, overlays: [dir] });
+        }
+      }
+    }
+  }
+  return [...merged.values()].map(({ violation, message, overlays }) => ({ ...violation, message: `${message} (in ${overlays.join(', ')})` }));
+}
+
+/**
+ * Where to report a production setting that is absent: the overlay's own patch of the resource (where
+ * the environment's settings live and the fix belongs), else wherever blame leads (the base).
+ */
+function absentAt(resource: BuiltResource, build: KustomizationBuild, pointer: string): SourceRef {
+  const own = build.patches.filter(
+    (patch) =>
+      patch.kind === 'strategic-merge' &&
+      patch.kustomization.file.startsWith(`${build.dir}/`) &&
+      patch.targets.some((target) => target.kind === resource.originalId.kind && target.name === resource.originalId.name),
+  );
+  const patch = own[own.length - 1];
+  if (!patch) return blameOf(resource, pointer);
+  return { document: patch.document, path: pointer.slice(1).split('/').map(unescapePointer) };
+}
+
+function resourceFindings(resource: BuiltResource, prod: boolean, build: KustomizationBuild): Finding[] {
+  const object = resource.object;
+  const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
+  const kind = typeof object.kind === 'string' ? object.kind : '';
+  if (!apiVersion.startsWith(CFK_GROUP)) return [];
+  const spec = isPlainObject(object.spec) ? object.spec : {};
+  const subject = `${kind} "${resource.originalId.name}"`;
+  const findings: Finding[] = [];
+  const report = (ref: SourceRef, rule: string, message: string, fix: string) => findings.push({ rule, severity: 'error', document: ref.document, path: ref.path, message, fix });
+  /** A value that is there but wrong: blamed on whatever set it. */
+  const add = (rule: string, pointer: string, message: string, fix: string) => report(blameOf(resource, pointer), rule, message, fix);
+  /** A production setting that is missing: on the overlay's own patch. */
+  const addAbsent = (rule: string, pointer: string, message: string, fix: string) => report(absentAt(resource, build, pointer), rule, message, fix);
+
+  if (prod && (BROKER_KINDS.has(kind) || CONTROLLER_KINDS.has(kind))) {
+    const broker = BROKER_KINDS.has(kind);
+    const rule = broker ? 'policy/prod-broker-replicas' : 'policy/prod-controller-replicas';
+    const what = broker ? 'brokers' : kind === 'Zookeeper' ? 'ZooKeeper servers' : 'KRaft controllers';
+    const replicas = spec.replicas;
+    if (replicas === undefined) {
+      addAbsent(rule, '/spec/replicas', `${subject} sets no spec.replicas in a production environment`, `set spec.replicas to ${MIN_PROD_REPLICAS} or more`);
+    } else if (typeof replicas === 'number' && replicas < MIN_PROD_REPLICAS) {
+      const why = broker ? 'a broker restart or loss must not stop writes' : 'the quorum must survive losing one of them';
+      add(rule, '/spec/replicas', `${subject} runs ${replicas} ${what} in a production environment: ${why}`, `set spec.replicas to ${MIN_PROD_REPLICAS} or more`);
+    }
+    const pdb = isPlainObject(spec.pdb) ? spec.pdb : undefined;
+    if (pdb === undefined || pdb.enabled === undefined) {
+      addAbsent('policy/prod-pdb', '/spec/pdb/enabled', `${subject} has no PodDisruptionBudget in a production environment: a node drain can take down several ${what} at once`, 'set spec.pdb.enabled: true and spec.pdb.maxUnavailable: 1');
+    } else if (pdb.enabled !== true) {
+      add(
+        'policy/prod-pdb',
+        '/spec/pdb/enabled',
+        `${subject} has no PodDisruptionBudget in a production environment: a node drain can take down several ${what} at once`,
+        'set spec.pdb.enabled: true and spec.pdb.maxUnavailable: 1',
+      );
+    }
+    if (broker) findings.push(...replicationFindings(resource, build, spec, subject));
+  }
+
+  const images = imageFields(spec);
+  for (const { pointer, image } of images) {
+    const problem = unpinned(image);
+    if (problem) {
+      add('policy/image-tag', pointer, `${subject} uses image "${image}", ${problem}: every sync may run a different version`, 'pin a version tag (for example :8.2.0) or a digest (@sha256:…)');
+    }
+  }
+
+  if (COMPONENT_KINDS.has(kind)) {
+    const memory = pathValue(spec, ['podTemplate', 'resources', 'requests', 'memory']);
+    if (memory === undefined || memory === null || memory === '') {
+      add(
+        'policy/memory-request',
+        '/spec/podTemplate/resources/requests/memory',
+        `${subject} sets no podTemplate.resources.requests.memory: CFK sizes the JVM heap from it, and the scheduler cannot place the pod sensibly`,
+        'set spec.podTemplate.resources.requests.memory (and the same limits.memory), for example 4Gi',
+      );
+    }
+  }
+  return findings;
+}
+
+/** min.insync.replicas ≥ 2 and < default.replication.factor, from configOverrides.server (last entry wins, as in a properties file). */
+function replicationFindings(resource: BuiltResource, build: KustomizationBuild, spec: PlainObject, subject: string): Finding[] {
+  const server = pathValue(spec, ['configOverrides', 'server']);
+  const entries = Array.isArray(server) ? server : [];
+  const setting = (name: string) => {
+    let found: { index: number; value: number | undefined; raw: string } | undefined;
+    entries.forEach((entry, index) => {
+      if (typeof entry !== 'string') return;
+      const separator = entry.indexOf('=');
+      if (separator < 0 || entry.slice(0, separator).trim() !== name) return;
+      const raw = entry.slice(separator + 1).trim();
+      found = { index, value: /^\d+$/.test(raw) ? Number(raw) : undefined, raw };
+    });
+    return found;
+  };
+  const minInsync = setting(MIN_INSYNC);
+  const factor = setting(REPLICATION_FACTOR);
+  const serverPointer = '/spec/configOverrides/server';
+  const ref = minInsync ? blameOf(resource, `${serverPointer}/${minInsync.index}`) : entries.length > 0 ? blameOf(resource, serverPointer) : absentAt(resource, build, serverPointer);
+  const finding = (message: string, fix: string): Finding => ({ rule: 'policy/min-insync-replicas', severity: 'error', document: ref.document, path: ref.path, message, fix });
+  if (minInsync && minInsync.value === undefined) {
+    return [finding(`${subject} sets ${MIN_INSYNC}=${minInsync.raw}, which is not a number`, `set ${MIN_INSYNC}=2 in spec.configOverrides.server`)];
+  }
+  const minValue = minInsync?.value ?? KAFKA_DEFAULT;
+  if (minValue < 2) {
+    const what = minInsync ? `sets ${MIN_INSYNC}=${minValue}` : `does not set ${MIN_INSYNC} (Kafka's default is ${KAFKA_DEFAULT})`;
+    return [finding(`${subject} ${what} in a production environment: an acknowledged write may live on one broker only`, `set ${MIN_INSYNC}=2 in spec.configOverrides.server`)];
+  }
+  const fix = `set ${REPLICATION_FACTOR} above ${MIN_INSYNC} (for example ${REPLICATION_FACTOR}=3 and ${MIN_INSYNC}=2) in spec.configOverrides.server`;
+  if (!factor) {
+    return [finding(`${subject} sets ${MIN_INSYNC}=${minValue} but not ${REPLICATION_FACTOR}: Kafka's own default is ${KAFKA_DEFAULT}, under which writes with acks=all fail`, fix)];
+  }
+  if (factor.value !== undefined && minValue >= factor.value) {
+    return [finding(`${subject} sets ${MIN_INSYNC}=${minValue} with ${REPLICATION_FACTOR}=${factor.value}: with one replica down, writes with acks=all fail`, fix)];
+  }
+  return [];
+}
+
+/** spec.image.application / init and spec.services.<name>.image (Control Center next-gen). */
+function imageFields(spec: PlainObject): { pointer: string; image: string }[] {
+  const found: { pointer: string; image: string }[] = [];
+  const image = isPlainObject(spec.image) ? spec.image : {};
+  for (const field of ['application', 'init']) {
+    if (typeof image[field] === 'string') found.push({ pointer: `/spec/image/${field}`, image: image[field] as string });
+  }
+  const services = isPlainObject(spec.services) ? spec.services : {};
+  for (const [name, service] of Object.entries(services)) {
+    if (isPlainObject(service) && typeof service.image === 'string') found.push({ pointer: `/spec/services/${escapePointer(name)}/image`, image: service.image });
+  }
+  return found;
+}
+
+/** Why an image reference is not pinned, or undefined when it is (a tag other than latest, or a digest). */
+export function unpinned(image: string): string | undefined {
+  if (image.includes('@')) return undefined;
+  // The tag follows the last colon after the last slash; a colon before it is a registry port.
+  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
+  const colon = lastSegment.indexOf(':');
+  if (colon < 0) return 'which has no tag (so it means latest)';
+  const tag = lastSegment.slice(colon + 1);
+  if (tag === '') return 'which has an empty tag';
+  if (tag === 'latest') return 'tagged latest';
+  return undefined;
+}
+
+function pathValue(object: PlainObject, path: readonly string[]): unknown {
+  let node: unknown = object;
+  for (const key of path) {
+    if (!isPlainObject(node)) return undefined;
+    node = node[key];
+  }
+  return node;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Repository-wide rules on the sources
+
+const SECRET_FIELDS = ['data', 'stringData'] as const;
+const GENERATOR_SOURCES = ['literals', 'files', 'envs'] as const;
+
+/** Every YAML document of the repository: a Secret carrying values, or a secretGenerator that makes one. */
+function plaintextSecrets(sources: SourceSet): Violation[] {
+  const violations: Violation[] = [];
+  for (const file of sources.yaml.values()) {
+    for (const document of file.documents) {
+      const value = document.value;
+      if (!isPlainObject(value)) continue;
+      // SOPS-encrypted Secrets carry a top-level `sops` block: their values are ciphertext.
+      if (value.kind === 'Secret' && (value.apiVersion === undefined || value.apiVersion === 'v1') && value.sops === undefined) {
+        for (const field of SECRET_FIELDS) {
+          if (!hasContent(value[field])) continue;
+          violations.push({
+            rule: 'policy/plaintext-secret',
+            severity: 'error',
+            ...locate(document, [field], { key: true }),
+            message: `Secret "${secretName(value)}" carries its values in ${field}: anyone who can read the repository can read them (base64 is not encryption)`,
+            fix: 'remove the Secret from the repository and create it in the cluster (External Secrets, Sealed Secrets, SOPS, or kubectl create secret); reference it by name',
+          });
+        }
+      }
+      if (value.kind === 'Kustomization' && Array.isArray(value.secretGenerator)) {
+        value.secretGenerator.forEach((generator, index) => {
+          if (!isPlainObject(generator)) return;
+          for (const source of GENERATOR_SOURCES) {
+            if (!hasContent(generator[source])) continue;
+            violations.push({
+              rule: 'policy/plaintext-secret',
+              severity: 'error',
+              ...locate(document, ['secretGenerator', index, source], { key: true }),
+              message: `secretGenerator "${typeof generator.name === 'string' ? generator.name : index}" builds a Secret from ${source} kept in the repository`,
+              fix: 'create the Secret in the cluster (External Secrets, Sealed Secrets, SOPS, or kubectl create secret) and reference it by name',
+            });
+          }
+        });
+      }
+    }
+  }
+  return violations;
+}
+
+function hasContent(value: unknown): boolean {
+  if (Array.isArray(value)) return value.length > 0;
+  if (isPlainObject(value)) return Object.keys(value).length > 0;
+  return value !== undefined && value !== null && value !== '';
+}
+
+function secretName(value: PlainObject): string {
+  return isPlainObject(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : '(unnamed)';
+}
+
+/** Argo CD Applications, ApplicationSets and AppProjects anywhere in the repository, and cp-gitops.yaml. */
+function placeholderRepoUrls(sources: SourceSet): Violation[] {
+  const violations: Violation[] = [];
+  const flag = (document: SourceDocument, path: YamlPath, url: string, where: string) => {
+    violations.push({
+      rule: 'policy/placeholder-repo-url',
+      severity: 'warning',
+      ...locate(document, path),
+      message: `${where} points at the placeholder repository ${url}: Argo CD cannot pull from it`,
+      fix: `replace ${url} with the real Git URL here and everywhere else (repoURL in ${MODEL_FILE}, sourceRepos and repoURL under argocd/)`,
+    });
+  };
+  for (const file of sources.yaml.values()) {
+    for (const document of file.documents) {
+      const value = document.value;
+      if (!isPlainObject(value)) continue;
+      if (file.path === MODEL_FILE && typeof value.repoURL === 'string' && isPlaceholderUrl(value.repoURL)) {
+        flag(document, ['repoURL'], value.repoURL, MODEL_FILE);
+        continue;
+      }
+      if (typeof value.apiVersion !== 'string' || !value.apiVersion.startsWith('argoproj.io/') || !isPlainObject(value.spec)) continue;
+      const name = isPlainObject(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : '(unnamed)';
+      const subject = `${String(value.kind)} "${name}"`;
+      for (const { path, url } of repoUrls(value.kind, value.spec)) {
+        if (isPlaceholderUrl(url)) flag(document, path, url, subject);
+      }
+    }
+  }
+  return violations;
+}
+
+function repoUrls(kind: unknown, spec: PlainObject): { path: YamlPath; url: string }[] {
+  const found: { path: YamlPath; url: string }[] = [];
+  const fromSources = (applicationSpec: unknown, prefix: YamlPath) => {
+    if (!isPlainObject(applicationSpec)) return;
+    const source = applicationSpec.source;
+    if (isPlainObject(source) && typeof source.repoURL === 'string') found.push({ path: [...prefix, 'source', 'repoURL'], url: source.repoURL });
+    if (Array.isArray(applicationSpec.sources)) {
+      applicationSpec.sources.forEach((entry, index) => {
+        if (isPlainObject(entry) && typeof entry.repoURL === 'string') found.push({ path: [...prefix, 'sources', index, 'repoURL'], url: entry.repoURL });
+      });
+    }
+  };
+  if (kind === 'Application') fromSources(spec, ['spec']);
+  if (kind === 'ApplicationSet' && isPlainObject(spec.template)) fromSources(spec.template.spec, ['spec', 'template', 'spec']);
+  if (kind === 'AppProject' && Array.isArray(spec.sourceRepos)) {
+    spec.sourceRepos.forEach((url, index) => {
+      if (typeof url === 'string') found.push({ path: ['spec', 'sourceRepos', index], url });
+    });
+  }
+  return found;
+}
+
+/** https://git.example.com/…, ssh://git@git.example.com/…, git@git.example.com:… */
+export function isPlaceholderUrl(url: string): boolean {
+  const match = /^(?:[a-z][a-z0-9+.-]*:\/\/)?(?:[^@/]+@)?([^/:]+)/i.exec(url.trim());
+  return match !== null && match[1]!.toLowerCase() === PLACEHOLDER_REPO_HOST;
+}

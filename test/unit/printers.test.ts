@@ -1,0 +1,131 @@
+import { expect } from 'chai';
+import { printJson } from '../../src/validator/printers/json.js';
+import { printSarif, SARIF_VERSION } from '../../src/validator/printers/sarif.js';
+import { printText, summarize, wantsColor } from '../../src/validator/printers/text.js';
+import type { ValidationReport } from '../../src/validator/validate.js';
+import type { Violation } from '../../src/validator/violation.js';
+
+const VIOLATIONS: Violation[] = [
+  { rule: 'policy/plaintext-secret', severity: 'error', file: 'overlays/prod/secret.yaml', line: 6, column: 1, message: 'Secret "db" carries its values in data', fix: 'create it in the cluster' },
+  { rule: 'policy/placeholder-repo-url', severity: 'warning', file: 'cp-gitops.yaml', line: 4, column: 10, message: 'placeholder repository', fix: 'set the real URL' },
+  { rule: 'policy/prod-pdb', severity: 'error', file: 'overlays/prod/patches/kafka.yaml', line: 8, column: 3, message: 'no PodDisruptionBudget' },
+  { rule: 'policy/image-tag', severity: 'error', file: 'overlays/prod/secret.yaml', line: 2, column: 5, message: 'latest', fix: 'pin it' },
+  { rule: 'yaml/syntax', severity: 'error', file: 'dir with space/a#b.yaml', line: 1, column: 1, message: 'bad YAML' },
+];
+
+function report(violations: readonly Violation[] = VIOLATIONS): ValidationReport {
+  return { violations, stats: { files: 42, overlays: 3, resources: 21 }, builds: new Map() };
+}
+
+describe('printers', () => {
+  describe('text', () => {
+    const text = printText(report(), { color: false });
+    const lines = text.split('\n');
+
+    it('prints file:line:column: severity: rule: message, the fix indented below', () => {
+      const index = lines.indexOf('overlays/prod/secret.yaml:6:1: error: policy/plaintext-secret: Secret "db" carries its values in data');
+      expect(index, text).to.be.greaterThan(-1);
+      expect(lines[index + 1]).to.equal('  fix: create it in the cluster');
+    });
+
+    it('groups per file (sorted by position inside), a blank line between files', () => {
+      const blocks = text.trimEnd().split('\n\n');
+      expect(blocks.map((block) => block.split(':')[0])).to.deep.equal(['cp-gitops.yaml', 'dir with space/a#b.yaml', 'overlays/prod/patches/kafka.yaml', 'overlays/prod/secret.yaml', '4 errors, 1 warning in 4 files (42 files checked)']);
+      expect(blocks[3]!.split('\n').filter((line) => !line.startsWith('  ')).map((line) => line.split(': ')[0])).to.deep.equal(['overlays/prod/secret.yaml:2:5', 'overlays/prod/secret.yaml:6:1']);
+    });
+
+    it('ends with the summary line', () => {
+      expect(text.endsWith('4 errors, 1 warning in 4 files (42 files checked)\n')).to.equal(true);
+      expect(printText(report([]), { color: false })).to.equal('0 errors, 0 warnings in 0 files (42 files checked)\n');
+      expect(summarize(VIOLATIONS.slice(0, 1))).to.equal('1 error, 0 warnings in 1 file');
+    });
+
+    it('uses ANSI colour only when asked', () => {
+      expect(text).to.not.include('\u001b[');
+      const coloured = printText(report(), { color: true });
+      expect(coloured).to.include('\u001b[31merror\u001b[39m');
+      expect(coloured).to.include('\u001b[33mwarning\u001b[39m');
+    });
+
+    it('asks for colour on a TTY only, never with NO_COLOR', () => {
+      expect(wantsColor({ isTTY: true }, {})).to.equal(true);
+      expect(wantsColor({ isTTY: false }, {})).to.equal(false);
+      expect(wantsColor({}, {})).to.equal(false);
+      expect(wantsColor({ isTTY: true }, { NO_COLOR: '1' })).to.equal(false);
+    });
+  });
+
+  describe('JSON', () => {
+    it('is one object with ok, stats and every violation', () => {
+      const json = JSON.parse(printJson(report())) as { ok: boolean; summary: string; stats: Record<string, number>; violations: Violation[] };
+      expect(json.ok).to.equal(false);
+      expect(json.summary).to.equal('4 errors, 1 warning in 4 files');
+      expect(json.stats).to.deep.equal({ errors: 4, warnings: 1, filesWithViolations: 4, filesChecked: 42, overlays: 3, resources: 21 });
+      expect(json.violations).to.have.length(VIOLATIONS.length);
+      expect(json.violations[0]).to.deep.equal(VIOLATIONS[1]);
+      expect(JSON.parse(printJson(report([]))).ok).to.equal(true);
+    });
+  });
+
+  describe('SARIF', () => {
+    const descriptions = { 'policy/prod-pdb': 'PDBs in production', 'policy/memory-request': 'memory requests' };
+    const sarif = JSON.parse(printSarif(report(), { toolVersion: '9.9.9', ruleDescriptions: descriptions })) as {
+      $schema: string;
+      version: string;
+      runs: {
+        tool: { driver: { name: string; version: string; informationUri: string; rules: { id: string; shortDescription: { text: string }; defaultConfiguration?: { level: string } }[] } };
+        columnKind: string;
+        results: {
+          ruleId: string;
+          ruleIndex: number;
+          level: string;
+          message: { text: string };
+          locations: { physicalLocation: { artifactLocation: { uri: string; uriBaseId: string }; region: { startLine: number; startColumn: number } } }[];
+        }[];
+      }[];
+    };
+    const run = sarif.runs[0]!;
+
+    it('is SARIF 2.1.0 with one run of the cp-gitops driver', () => {
+      expect(sarif.version).to.equal(SARIF_VERSION).and.to.equal('2.1.0');
+      expect(sarif.$schema).to.match(/sarif-2\.1\.0/);
+      expect(sarif.runs).to.have.length(1);
+      expect(run.tool.driver).to.include({ name: 'cp-gitops', version: '9.9.9' });
+      expect(run.columnKind).to.equal('utf16CodeUnits');
+    });
+
+    it('lists every known rule and every rule of a result, each once, with a description', () => {
+      const ids = run.tool.driver.rules.map((rule) => rule.id);
+      expect(ids).to.deep.equal([...new Set(ids)].sort());
+      expect(ids).to.include.members(['policy/memory-request', 'policy/prod-pdb', 'policy/plaintext-secret', 'yaml/syntax']);
+      expect(run.tool.driver.rules.find((rule) => rule.id === 'policy/prod-pdb')!.shortDescription.text).to.equal('PDBs in production');
+      expect(run.tool.driver.rules.find((rule) => rule.id === 'policy/placeholder-repo-url')!.defaultConfiguration).to.deep.equal({ level: 'warning' });
+    });
+
+    it('has one result per violation: ruleId, ruleIndex, level, message, location with region', () => {
+      expect(run.results).to.have.length(VIOLATIONS.length);
+      for (const result of run.results) {
+        expect(run.tool.driver.rules[result.ruleIndex]!.id).to.equal(result.ruleId);
+        expect(['error', 'warning']).to.include(result.level);
+        expect(result.locations).to.have.length(1);
+        expect(result.locations[0]!.physicalLocation.artifactLocation.uriBaseId).to.equal('%SRCROOT%');
+      }
+      const secret = run.results.find((result) => result.ruleId === 'policy/plaintext-secret')!;
+      expect(secret.level).to.equal('error');
+      expect(secret.message.text).to.equal('Secret "db" carries its values in data. Fix: create it in the cluster');
+      expect(secret.locations[0]!.physicalLocation).to.deep.equal({ artifactLocation: { uri: 'overlays/prod/secret.yaml', uriBaseId: '%SRCROOT%' }, region: { startLine: 6, startColumn: 1 } });
+      expect(run.results.find((result) => result.ruleId === 'policy/placeholder-repo-url')!.level).to.equal('warning');
+    });
+
+    it('percent-encodes file names into URIs', () => {
+      const yaml = run.results.find((result) => result.ruleId === 'yaml/syntax')!;
+      expect(yaml.locations[0]!.physicalLocation.artifactLocation.uri).to.equal('dir%20with%20space/a%23b.yaml');
+    });
+
+    it('is valid with no results', () => {
+      const empty = JSON.parse(printSarif(report([]), { toolVersion: '1.0.0' })) as typeof sarif;
+      expect(empty.runs[0]!.results).to.deep.equal([]);
+      expect(empty.runs[0]!.tool.driver.rules).to.deep.equal([]);
+    });
+  });
+});
