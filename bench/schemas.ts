@@ -86,8 +86,13 @@ function importedSchemaOf(kind: string): Map<string, object> {
   return new Map([[imported!.path, imported!.schema]]);
 }
 
+const madeDirs: string[] = [];
+
+/** An empty folder (no generated modules, or an empty cache), removed when the process is done. */
 function emptyDir(): string {
-  return mkdtempSync(join(tmpdir(), 'cp-gitops-bench-'));
+  const dir = mkdtempSync(join(tmpdir(), 'cp-gitops-bench-'));
+  madeDirs.push(dir);
+  return dir;
 }
 
 /** One sample, in this (fresh) process: the time of the first validation of `kind` (or of the family). */
@@ -169,7 +174,11 @@ function printTable(title: string, rows: readonly Row[], loadLabel: string): voi
 function main(): void {
   if (process.argv.includes('--child')) {
     const [mode, kind, cacheDir] = process.argv.slice(process.argv.indexOf('--child') + 1);
-    process.stdout.write(`${child(mode as Mode, kind ?? '', cacheDir ?? '')}\n`);
+    try {
+      process.stdout.write(`${child(mode as Mode, kind ?? '', cacheDir ?? '')}\n`);
+    } finally {
+      for (const dir of madeDirs) rmSync(dir, { recursive: true, force: true });
+    }
     return;
   }
   if (!existsSync(join(fileURLToPath(DEFAULT_GENERATED_DIR), MANIFEST_FILE))) throw new Error('dist/generated/schemas is missing: run npm run build first');
@@ -180,9 +189,12 @@ function main(): void {
   let imported: Row[] = [];
   if (existsSync(join(REFERENCE, 'cfk-3.3.0')) && existsSync(join(REFERENCE, 'argocd-3.5'))) {
     const cacheDir = emptyDir();
-    for (const { apiVersion, kind } of BUILTIN_SCHEMAS) createSchemaRegistry({ importedSchemas: importedSchemaOf(kind), cacheDir }).validate(apiVersion, kind, 'full', samples.get(kind) ?? {});
-    imported = BUILTIN_SCHEMAS.map(({ kind }) => compare(kind, 'imported-load', 'imported-compile', cacheDir));
-    rmSync(cacheDir, { recursive: true, force: true });
+    try {
+      for (const { apiVersion, kind } of BUILTIN_SCHEMAS) createSchemaRegistry({ importedSchemas: importedSchemaOf(kind), cacheDir }).validate(apiVersion, kind, 'full', samples.get(kind) ?? {});
+      imported = BUILTIN_SCHEMAS.map(({ kind }) => compare(kind, 'imported-load', 'imported-compile', cacheDir));
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   }
   const repository = compare('default repository', 'repository-load', 'repository-compile', '');
 

@@ -77,3 +77,7 @@ export function promoteStagingDirectory(staging: string, target: string): void {
 export function removeDirectory(path: string): void {
   rmSync(path, { recursive: true, force: true });
 }
+
+export function removeFile(path: string): void {
+  rmSync(path, { force: true });
+}

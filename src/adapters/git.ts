@@ -4,6 +4,13 @@ import { GitError } from '../errors.js';
 /** Used when the machine has no git identity (CI, containers), so a commit never fails for that. */
 const FALLBACK_IDENTITY = { name: 'cp-gitops', email: 'cp-gitops@users.noreply.localhost' };
 
+export interface PushOptions {
+  /** Replace the remote branch (cp-gitops' own change branches are rebuilt from main on every run). */
+  readonly force?: boolean;
+  /** Extra environment for git, e.g. the credentials of gitAuthEnvironment. */
+  readonly env?: Record<string, string>;
+}
+
 export interface CommitResult {
   readonly commit: string;
   readonly branch: string;
@@ -51,9 +58,11 @@ export class GitRepository {
     return remotes.find((remote) => remote.name === name)?.refs.push;
   }
 
-  async push(remote: string, branch: string): Promise<void> {
+  async push(remote: string, branch: string, options: PushOptions = {}): Promise<void> {
     try {
-      await this.git.push(['--set-upstream', remote, `${branch}:${branch}`]);
+      const args = ['--set-upstream', ...(options.force ? ['--force'] : []), remote, `${branch}:${branch}`];
+      // Credentials come through the environment (see gitAuthEnvironment), never the URL or argv.
+      await (options.env ? this.git.env({ ...process.env, ...options.env }) : this.git).push(args);
     } catch (error) {
       throw new GitError(
         `pushing ${branch} to ${remote} failed: ${firstLine(error)}`,
@@ -61,6 +70,78 @@ export class GitRepository {
         error,
       );
     }
+  }
+
+  /** Files with uncommitted changes (staged, unstaged or untracked), as `git status` names them. */
+  async dirtyFiles(): Promise<string[]> {
+    const status = await this.run('read the status', () => this.git.status());
+    return status.files.map((file) => file.path).sort();
+  }
+
+  async currentBranch(): Promise<string> {
+    return this.run('read the current branch', () => this.git.revparse(['--abbrev-ref', 'HEAD']));
+  }
+
+  async branchExists(branch: string): Promise<boolean> {
+    try {
+      await this.git.raw(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Creates (or resets) `branch` at `startPoint` and checks it out. */
+  async checkoutFresh(branch: string, startPoint: string): Promise<void> {
+    await this.run(`check out ${branch}`, () => this.git.raw(['checkout', '-q', '-B', branch, startPoint]));
+  }
+
+  async checkout(branch: string): Promise<void> {
+    await this.run(`check out ${branch}`, () => this.git.raw(['checkout', '-q', branch]));
+  }
+
+  /** Throws away uncommitted changes of tracked files and removes untracked ones (to undo a half-made change). */
+  async discardChanges(): Promise<void> {
+    await this.run('discard the changes', () => this.git.raw(['reset', '-q', '--hard']));
+    await this.run('remove untracked files', () => this.git.raw(['clean', '-q', '-fd']));
+  }
+
+  /** The tree and first parent of a ref, or undefined when the ref does not exist. */
+  async treeAndParent(ref: string): Promise<{ tree: string; parent: string } | undefined> {
+    try {
+      const tree = await this.git.raw(['rev-parse', `${ref}^{tree}`]);
+      const parent = await this.git.raw(['rev-parse', `${ref}^`]);
+      return { tree: tree.trim(), parent: parent.trim() };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Stages everything and returns the tree it would commit (to tell "no change since last run"). */
+  async stagedTree(): Promise<string> {
+    await this.run('stage the files', () => this.git.add(['--all']));
+    return (await this.run('write the tree', () => this.git.raw(['write-tree']))).trim();
+  }
+
+  async revParse(ref: string): Promise<string> {
+    return (await this.run(`resolve ${ref}`, () => this.git.raw(['rev-parse', ref]))).trim();
+  }
+
+  /** Fetches one branch of a remote; false when the remote has no such branch. */
+  async fetchBranch(remote: string, branch: string, env?: Record<string, string>): Promise<boolean> {
+    try {
+      const git = env ? this.git.env({ ...process.env, ...env }) : this.git;
+      const heads = await git.raw(['ls-remote', '--heads', remote, `refs/heads/${branch}`]);
+      if (!heads.trim()) return false;
+      await git.raw(['fetch', '-q', remote, `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`]);
+      return true;
+    } catch (error) {
+      throw new GitError(`could not reach the remote "${remote}": ${firstLine(error)}`, 'check the network and the remote URL (git remote -v); nothing was pushed', error);
+    }
+  }
+
+  async hasRemote(name: string): Promise<boolean> {
+    return (await this.git.getRemotes()).some((remote) => remote.name === name);
   }
 
   async setConfig(key: string, value: string): Promise<void> {

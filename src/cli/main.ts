@@ -1,7 +1,9 @@
 import yargs from 'yargs';
 import { CpGitopsError, UsageError, ValidationFailedError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
+import { addComponentCommand } from './commands/add-component.js';
 import { initCommand } from './commands/init.js';
+import { promoteCommand } from './commands/promote.js';
 import { schemasCommand } from './commands/schemas.js';
 import { validateCommand } from './commands/validate.js';
 import type { OutputStreams } from './output.js';
@@ -47,6 +49,8 @@ function buildParser(argv: readonly string[], context: CommandContext) {
     .option('verbose', { type: 'boolean', default: false, describe: 'Show stack traces of internal errors' })
     .command(initCommand(context))
     .command(validateCommand(context))
+    .command(addComponentCommand(context))
+    .command(promoteCommand(context))
     .command(schemasCommand(context))
     .example('$0 init ./my-platform', 'Generate and commit a repository with dev, staging and prod')
     .example('$0 init ./kafka --envs dev,prod --components kafka,schemaregistry --remote git@github.com:acme/kafka.git', 'Two environments, two components, pushed')

@@ -33,7 +33,8 @@ function resourcesOf(text: string): Map<string, string> {
   for (const document of parseAllDocuments(text)) {
     const value = document.toJS() as { kind?: string; metadata?: { name?: string; namespace?: string } } | null;
     if (!value || typeof value !== 'object') continue;
-    resources.set(`${value.kind ?? '?'}/${value.metadata?.name ?? '?'}`, document.toString());
+    // A document after the first prints its own "---" marker: not part of the resource.
+    resources.set(`${value.kind ?? '?'}/${value.metadata?.name ?? '?'}`, document.toString().replace(/^---[^\S\n]*\n/, ''));
   }
   return resources;
 }

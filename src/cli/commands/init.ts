@@ -15,7 +15,7 @@ import { summarize } from '../../validator/printers/text.js';
 import { hasErrors } from '../../validator/violation.js';
 import type { CommandContext } from '../main.js';
 import { createOutput, type Output } from '../output.js';
-import { validateTree } from './validate.js';
+import { validateTree } from '../../validator/full-validation.js';
 
 interface InitArgs {
   dir: string;

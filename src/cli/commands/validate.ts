@@ -1,22 +1,14 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { isDirectory, readTree } from '../../adapters/fs.js';
-import { findKustomize, type KustomizeRenderer } from '../../adapters/kustomize.js';
+import { findKustomize } from '../../adapters/kustomize.js';
 import { UsageError, ValidationFailedError } from '../../errors.js';
-import type { FileTree } from '../../generator/file-tree.js';
 import { packageVersion } from '../../package-root.js';
-import { renderFailureViolation, renderMismatchViolations } from '../../validator/kustomize/compare.js';
-import { KUSTOMIZATION_FILES } from '../../validator/kustomize/kustomization-keys.js';
 import { printJson } from '../../validator/printers/json.js';
 import { printSarif } from '../../validator/printers/sarif.js';
 import { printText, summarize, wantsColor } from '../../validator/printers/text.js';
-import { ARGOCD_RULES, argocdRules } from '../../validator/rules/argocd.js';
-import { MODEL_RULES, modelRules } from '../../validator/rules/model.js';
-import { POLICY_RULES, policyRules } from '../../validator/rules/policy.js';
-import { referenceRules } from '../../validator/rules/references.js';
-import { applySuppressions, SUPPRESSION_RULES } from '../../validator/suppressions.js';
-import { validateRepository, type RuleFamily, type ValidationReport } from '../../validator/validate.js';
-import { dedupeViolations, hasErrors, type Violation } from '../../validator/violation.js';
+import { RULE_DESCRIPTIONS, validateTree } from '../../validator/full-validation.js';
+import { hasErrors } from '../../validator/violation.js';
 import type { CommandContext } from '../main.js';
 
 export const FORMATS = ['text', 'json', 'sarif'] as const;
@@ -31,48 +23,6 @@ interface ValidateArgs {
 
 /** Folders never read: Git's own data, and dependencies when the repository is also an npm project. */
 const SKIPPED = new Set(['.git', 'node_modules']);
-
-/** Every rule family, in the order they report (the final list is sorted by file and position anyway). */
-export const RULE_FAMILIES: readonly RuleFamily[] = [modelRules, referenceRules, argocdRules, policyRules];
-
-/** What each known rule checks, for SARIF's tool.driver.rules. */
-export const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = { ...MODEL_RULES, ...ARGOCD_RULES, ...POLICY_RULES, ...SUPPRESSION_RULES };
-
-/** `--render`: the real Kustomize on every overlay of the repository at `root`, compared with the validator's own build. */
-export interface RenderOptions {
-  readonly root: string;
-  readonly renderer: KustomizeRenderer;
-}
-
-export interface ValidateOptions {
-  /** Default: RULE_FAMILIES. */
-  readonly families?: readonly RuleFamily[];
-  readonly render?: RenderOptions;
-}
-
-/**
- * The whole validation of a tree: every rule family, with --render the comparison with the real
- * Kustomize, then the per-file suppressions on the final list. `init` calls this before it writes.
- * Pure without `render`; with it, Kustomize runs once per overlay.
- */
-export function validateTree(tree: FileTree, options: ValidateOptions = {}): ValidationReport {
-  const report = validateRepository(tree, options.families ?? RULE_FAMILIES);
-  const rendered = options.render ? renderViolations(report, tree, options.render) : [];
-  return { ...report, violations: applySuppressions(dedupeViolations([...report.violations, ...rendered]), tree) };
-}
-
-function renderViolations(report: ValidationReport, tree: FileTree, { root, renderer }: RenderOptions): Violation[] {
-  return [...report.builds].flatMap(([dir, build]) => {
-    const file = KUSTOMIZATION_FILES.map((name) => `${dir}/${name}`).find((path) => tree.has(path)) ?? `${dir}/kustomization.yaml`;
-    let output: string;
-    try {
-      output = renderer.render(join(root, ...dir.split('/')));
-    } catch (error) {
-      return [renderFailureViolation(file, error instanceof Error ? error.message : String(error))];
-    }
-    return renderMismatchViolations(build, output, file);
-  });
-}
 
 export function validateCommand(context: CommandContext): CommandModule<object, ValidateArgs> {
   return {

@@ -12,10 +12,12 @@ import { factorSchema, isSchemaObject, type JsonSchema } from './json-schema.js'
 
 const require = createRequire(import.meta.url);
 
-/** Bumped whenever options, keywords or the patch form change what compiled code does: invalidates caches. */
+/**
+ * Bump whenever options, keywords, factorSchema or the patch form change what compiled code does: it is
+ * part of every cache key and of the build manifest, so old compiled code is never reused.
+ */
 export const ENGINE_REVISION = 3;
 export const AJV_VERSION = (require('ajv/package.json') as { version: string }).version;
-/** Part of every cache key and of the build manifest: compiled code is only reused by the same engine. */
 export const ENGINE_TAG = `ajv${AJV_VERSION}-r${ENGINE_REVISION}`;
 
 /** Our own schemas: strict mode, so a mistake in them fails the build instead of passing silently. */
@@ -120,7 +122,7 @@ export function evaluateStandalone(code: string): ValidateFunction {
     if (!/^ajv(-formats)?\//.test(specifier)) throw new Error(`compiled schema code may not load ${specifier}`);
     return require(specifier);
   };
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- code we generated and cached ourselves
+  // Code this module generated and cached itself (the cache folder belongs to the user running it).
   new Function('require', 'module', 'exports', code)(scopedRequire, module, module.exports);
   const validate = module.exports as ValidateFunction;
   if (typeof validate !== 'function') throw new Error('cached schema code does not export a validator');

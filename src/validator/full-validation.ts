@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import type { KustomizeRenderer } from '../adapters/kustomize.js';
+import type { FileTree } from '../generator/file-tree.js';
+import { renderFailureViolation, renderMismatchViolations } from './kustomize/compare.js';
+import { KUSTOMIZATION_FILES } from './kustomize/kustomization-keys.js';
+import { ARGOCD_RULES, argocdRules } from './rules/argocd.js';
+import { MODEL_RULES, modelRules } from './rules/model.js';
+import { POLICY_RULES, policyRules } from './rules/policy.js';
+import { referenceRules } from './rules/references.js';
+import { applySuppressions, SUPPRESSION_RULES } from './suppressions.js';
+import { validateRepository, type RuleFamily, type ValidationReport } from './validate.js';
+import { dedupeViolations, type Violation } from './violation.js';
+
+/** Every rule family, in the order they report (the final list is sorted by file and position anyway). */
+export const RULE_FAMILIES: readonly RuleFamily[] = [modelRules, referenceRules, argocdRules, policyRules];
+
+/** What each known rule checks, for SARIF's tool.driver.rules. */
+export const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = { ...MODEL_RULES, ...ARGOCD_RULES, ...POLICY_RULES, ...SUPPRESSION_RULES };
+
+/** `--render`: the real Kustomize on every overlay of the repository at `root`, compared with the validator's own build. */
+export interface RenderOptions {
+  readonly root: string;
+  readonly renderer: KustomizeRenderer;
+}
+
+export interface ValidateOptions {
+  /** Default: RULE_FAMILIES. */
+  readonly families?: readonly RuleFamily[];
+  readonly render?: RenderOptions;
+}
+
+/**
+ * The whole validation of a tree: every rule family, with --render the comparison with the real
+ * Kustomize, then the per-file suppressions on the final list. `init` calls this before it writes.
+ * Pure without `render`; with it, Kustomize runs once per overlay.
+ */
+export function validateTree(tree: FileTree, options: ValidateOptions = {}): ValidationReport {
+  const report = validateRepository(tree, options.families ?? RULE_FAMILIES);
+  const rendered = options.render ? renderViolations(report, tree, options.render) : [];
+  return { ...report, violations: applySuppressions(dedupeViolations([...report.violations, ...rendered]), tree) };
+}
+
+function renderViolations(report: ValidationReport, tree: FileTree, { root, renderer }: RenderOptions): Violation[] {
+  return [...report.builds].flatMap(([dir, build]) => {
+    const file = KUSTOMIZATION_FILES.map((name) => `${dir}/${name}`).find((path) => tree.has(path)) ?? `${dir}/kustomization.yaml`;
+    let output: string;
+    try {
+      output = renderer.render(join(root, ...dir.split('/')));
+    } catch (error) {
+      return [renderFailureViolation(file, error instanceof Error ? error.message : String(error))];
+    }
+    return renderMismatchViolations(build, output, file);
+  });
+}
+
