@@ -2,6 +2,8 @@ import { basename, isAbsolute, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { createStagingDirectory, isDirectory, isEmptyDirectory, pathExists, promoteStagingDirectory, readTextFile, readTree, removeDirectory, writeTree } from '../../adapters/fs.js';
 import { GitRepository } from '../../adapters/git.js';
+import { gitAuthEnvironment } from '../../adapters/github.js';
+import { githubTarget } from './change-flow.js';
 import { loadTemplates } from '../../adapters/templates.js';
 import { GitError, UsageError, ValidationFailedError, WorkspaceError } from '../../errors.js';
 import type { FileTree } from '../../generator/file-tree.js';
@@ -30,6 +32,9 @@ interface InitArgs {
   'repo-url'?: string;
   cluster?: string;
   remote?: string;
+  github?: string;
+  'github-api-url'?: string;
+  public: boolean;
   branch: string;
   'dry-run': boolean;
   json: boolean;
@@ -55,12 +60,16 @@ export function initCommand(context: CommandContext): CommandModule<object, Init
         .option('repo-url', { type: 'string', describe: 'Git URL Argo CD pulls from; default: the --remote URL' })
         .option('cluster', { type: 'string', describe: 'Argo CD destination API server of every environment', defaultDescription: 'https://kubernetes.default.svc' })
         .option('remote', { type: 'string', describe: 'Git remote to push to after the commit (URL or path to a bare repository)' })
+        .option('github', { type: 'string', describe: 'owner/repo on GitHub: create it if missing (private), push there, and let Argo CD pull its clone URL (token from GITHUB_TOKEN or GH_TOKEN)' })
+        .option('github-api-url', { type: 'string', describe: 'GitHub REST API root, for GitHub Enterprise (default: GITHUB_API_URL or https://api.github.com)' })
+        .option('public', { type: 'boolean', default: false, describe: 'With --github: create a public repository' })
         .option('branch', { type: 'string', default: 'main', describe: 'Branch to commit to, and that Argo CD follows' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and the files; write nothing' })
         .example('$0 init ./my-platform', 'KRaft, dev/staging/prod, every component, committed on main')
         .example('$0 init ./kafka --envs dev,prod --components kafka,schemaregistry', 'A smaller platform')
         .example('$0 init ./legacy --cp-version 7.9.0 --controller zookeeper', 'CP 7.9 with ZooKeeper and the legacy Control Center')
         .example('$0 init ./p --remote /srv/git/p.git --repo-url https://git.example.org/p.git', 'Push to a bare repository; Argo CD pulls over HTTPS')
+        .example('$0 init ./p --github acme/kafka-platform', 'Create the private GitHub repository acme/kafka-platform and push to it')
         .example('$0 init ./p --dry-run --json', 'Show what would be written, as JSON') as unknown as Argv<InitArgs>,
     handler: async (args) => {
       await runInit(args, context);
@@ -91,7 +100,22 @@ async function runInit(args: InitArgs, context: CommandContext): Promise<void> {
     throw new WorkspaceError(`${target} is not empty and is not a cp-gitops repository (no ${MODEL_FILE})`, 'choose an absent or empty folder; nothing was written');
   }
 
-  const remote = args.remote === undefined ? undefined : normaliseRemote(args.remote, context.cwd);
+  if (args.github !== undefined && args.remote !== undefined) {
+    throw new UsageError('--github and --remote both say where to push', 'use --github owner/repo (it pushes to the repository\'s clone URL), or --remote alone');
+  }
+  // The token is checked before anything touches the network; a dry run makes no request at all.
+  const github = args.github === undefined ? undefined : githubTarget(args, context);
+  let createdOnGitHub = false;
+  let remote = args.remote === undefined ? undefined : normaliseRemote(args.remote, context.cwd);
+  if (github && !args['dry-run']) {
+    const existing = await github.port.getRepository(github.owner, github.repo);
+    const repo = existing ?? (await github.port.createRepository({ owner: github.owner, repo: github.repo, private: !args.public, description: 'Confluent Platform GitOps repository (cp-gitops)' }));
+    createdOnGitHub = existing === undefined;
+    remote = repo.cloneUrl;
+    out.line(`${createdOnGitHub ? 'Created' : 'Using'} GitHub repository ${repo.fullName} (${repo.private ? 'private' : 'public'}): ${repo.htmlUrl}`);
+  } else if (github) {
+    remote = `https://github.com/${github.owner}/${github.repo}.git`;
+  }
   const model = buildNewModel({
     name: args.name ?? suggestName(basename(target)),
     environments: args.envs,
@@ -140,6 +164,9 @@ async function runInit(args: InitArgs, context: CommandContext): Promise<void> {
   printPlan(out, target, model, tree, false);
   out.line(`Committed ${tree.size} files as ${commit.slice(0, 12)} on ${args.branch}.`);
   out.line(`cp-gitops validate: ${summarize(validation.violations)}.`);
+  if (isAbsolute(model.repoURL) || model.repoURL.startsWith('file:')) {
+    out.warn(`Argo CD will pull from the local path ${model.repoURL}, which it cannot reach: pass --repo-url with the URL Argo CD can clone`);
+  }
   if (model.repoURL.includes(PLACEHOLDER_REPO_HOST)) {
     out.warn(`Argo CD will pull from the placeholder ${model.repoURL}: run init with --repo-url or --remote, or edit repoURL in ${MODEL_FILE} and the argocd/ manifests`);
   }
@@ -147,7 +174,7 @@ async function runInit(args: InitArgs, context: CommandContext): Promise<void> {
   const enableHook = `git -C ${target} config core.hooksPath ${layout.githooksDir}`;
   if (remote) {
     try {
-      await repository.push('origin', args.branch);
+      await pushWithRetry(repository, args.branch, github ? gitAuthEnvironment(github.token, { env: context.env }) : undefined, createdOnGitHub ? 4 : 1);
     } catch (error) {
       throw error instanceof GitError ? new GitError(error.message, [error.hint, `then turn on the pre-push validation hook: ${enableHook}`].filter(Boolean).join('\n'), error) : error;
     }
@@ -159,6 +186,22 @@ async function runInit(args: InitArgs, context: CommandContext): Promise<void> {
   out.line(`Every push now runs cp-gitops validate first (${layout.prePushHook}); in a new clone, turn it on with: git config core.hooksPath ${layout.githooksDir}`);
   out.line('Next: read README.md in the new repository to bootstrap Argo CD.');
   out.result({ ok: true, dryRun: false, directory: target, commit, branch: args.branch, pushed: remote !== undefined, remote: remote ?? null, model, files: [...tree.keys()] });
+}
+
+/**
+ * Right after GitHub creates a repository, a push can be refused for a moment (eventual
+ * consistency): a few tries, a second apart, then the error with its retry command.
+ */
+async function pushWithRetry(repository: GitRepository, branch: string, env: Record<string, string> | undefined, tries: number): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await repository.push('origin', branch, env ? { env } : {});
+      return;
+    } catch (error) {
+      if (attempt >= tries) throw error;
+      await new Promise((resolveWait) => setTimeout(resolveWait, 1000 * attempt));
+    }
+  }
 }
 
 /** A path to a bare repository becomes absolute, so the remote still works from inside the new repo. */
@@ -208,6 +251,15 @@ function conflictingFlags(args: InitArgs, model: PlatformModel): string[] {
   check('controller', args.controller, model.controller);
   check('operator-version', args['operator-version'], model.versions.operator);
   check('repo-url', args['repo-url'], model.repoURL);
+  check('branch', args.branch === 'main' ? undefined : args.branch, model.targetRevision);
+  check('chart-version', args['chart-version'], model.versions.operatorChart);
+  check('control-center-version', args['control-center-version'], model.versions.controlCenter);
+  if (args.cluster !== undefined && model.environments.some((env) => env.cluster !== args.cluster)) conflicts.push(`--cluster ${args.cluster} differs from its clusters`);
+  if (args.components !== undefined) {
+    const wanted = args.components.includes('all') ? null : [...new Set(['kafka', ...args.components])].sort().join(',');
+    if (wanted !== null && model.environments.some((env) => [...env.components].sort().join(',') !== wanted)) conflicts.push(`--components ${args.components.join(',')} differs from its components`);
+  }
+  if (args.remote !== undefined || args.github !== undefined) conflicts.push('--remote/--github: init does not push an existing repository (use git push)');
   if (args.envs !== undefined && args.envs.join(',') !== model.environments.map((env) => env.name).join(',')) {
     conflicts.push(`--envs ${args.envs.join(',')} differs from its ${model.environments.map((env) => env.name).join(',')}`);
   }
