@@ -1,20 +1,10 @@
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument } from 'yaml';
 import { ModelError, type LocatedProblem } from '../errors.js';
 import { pointerToPath, positionOf, type LocatedDocument, type YamlPath } from '../yaml/positions.js';
 import { checkModelSemantics, type ModelProblem } from './check.js';
-import { PLATFORM_MODEL_SCHEMA } from './schema.js';
+import { modelValidator } from './model-validator.js';
 import type { PlatformModel } from './types.js';
 
-type ModelValidator = ((data: unknown) => boolean) & { errors?: { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }[] | null };
-
-let compiled: ModelValidator | undefined;
-
-/** Compiled lazily and once: the schema is small (a few ms), and commands that never read a model skip it. */
-function modelValidator(): ModelValidator {
-  compiled ??= new Ajv2020({ allErrors: true, strict: true }).compile(PLATFORM_MODEL_SCHEMA) as ModelValidator;
-  return compiled;
-}
 
 /** What checking cp-gitops.yaml found, stage by stage; later stages run only when the earlier ones pass. */
 export interface PlatformModelCheck {

@@ -6,16 +6,33 @@ import { KUSTOMIZATION_FILES } from './kustomize/kustomization-keys.js';
 import { ARGOCD_RULES, argocdRules } from './rules/argocd.js';
 import { MODEL_RULES, modelRules } from './rules/model.js';
 import { POLICY_RULES, policyRules } from './rules/policy.js';
-import { referenceRules } from './rules/references.js';
+import { REFERENCE_RULES, referenceRules } from './rules/references.js';
+import { repositorySchemaRules, SCHEMA_RULES } from './rules/schema-rules.js';
+import { KUSTOMIZE_RULES } from './kustomize/rules.js';
+import { YAML_RULES } from './sources.js';
 import { applySuppressions, SUPPRESSION_RULES } from './suppressions.js';
 import { validateRepository, type RuleFamily, type ValidationReport } from './validate.js';
 import { dedupeViolations, type Violation } from './violation.js';
 
-/** Every rule family, in the order they report (the final list is sorted by file and position anyway). */
+/** The rule families that need nothing but the tree (the final list is sorted by file and position anyway). */
 export const RULE_FAMILIES: readonly RuleFamily[] = [modelRules, referenceRules, argocdRules, policyRules];
 
+/** Every family: the above plus the schema checks (built-in schemas, and the ones imported into .cp-gitops/schemas). */
+export function allRuleFamilies(options: { readonly schemaCacheDir?: string } = {}): RuleFamily[] {
+  return [...RULE_FAMILIES, repositorySchemaRules(options.schemaCacheDir === undefined ? {} : { cacheDir: options.schemaCacheDir })];
+}
+
 /** What each known rule checks, for SARIF's tool.driver.rules. */
-export const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = { ...MODEL_RULES, ...ARGOCD_RULES, ...POLICY_RULES, ...SUPPRESSION_RULES };
+export const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  ...YAML_RULES,
+  ...KUSTOMIZE_RULES,
+  ...REFERENCE_RULES,
+  ...MODEL_RULES,
+  ...SCHEMA_RULES,
+  ...ARGOCD_RULES,
+  ...POLICY_RULES,
+  ...SUPPRESSION_RULES,
+};
 
 /** `--render`: the real Kustomize on every overlay of the repository at `root`, compared with the validator's own build. */
 export interface RenderOptions {
@@ -24,8 +41,10 @@ export interface RenderOptions {
 }
 
 export interface ValidateOptions {
-  /** Default: RULE_FAMILIES. */
+  /** Default: allRuleFamilies({ schemaCacheDir }). */
   readonly families?: readonly RuleFamily[];
+  /** Where compiled imported schemas are cached (see src/adapters/schema-cache.ts). */
+  readonly schemaCacheDir?: string;
   readonly render?: RenderOptions;
 }
 
@@ -35,7 +54,7 @@ export interface ValidateOptions {
  * Pure without `render`; with it, Kustomize runs once per overlay.
  */
 export function validateTree(tree: FileTree, options: ValidateOptions = {}): ValidationReport {
-  const report = validateRepository(tree, options.families ?? RULE_FAMILIES);
+  const report = validateRepository(tree, options.families ?? allRuleFamilies(options.schemaCacheDir === undefined ? {} : { schemaCacheDir: options.schemaCacheDir }));
   const rendered = options.render ? renderViolations(report, tree, options.render) : [];
   return { ...report, violations: applySuppressions(dedupeViolations([...report.violations, ...rendered]), tree) };
 }

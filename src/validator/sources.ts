@@ -3,6 +3,13 @@ import type { FileTree } from '../generator/file-tree.js';
 import { positionOf, type LocatedDocument, type YamlPath } from '../yaml/positions.js';
 import type { Violation } from './violation.js';
 
+export const YAML_RULES: Readonly<Record<string, string>> = {
+  'yaml/syntax': 'The file is not valid YAML',
+  'yaml/duplicate-key': 'A mapping has the same key twice; tools disagree on which value wins',
+  'yaml/alias-bomb': 'Aliases expand beyond the bound (a "billion laughs" document)',
+  'yaml/ambiguous-scalar': 'A plain scalar that YAML 1.1 reads as a boolean (yes, no, on, off, …)',
+};
+
 /** Alias expansion bound: a "billion laughs" file is reported, never expanded. */
 export const MAX_ALIAS_COUNT = 100;
 

@@ -3,7 +3,7 @@ import { UsageError } from '../../errors.js';
 import { TOPIC_NAME } from '../../model/schema.js';
 import { planAddComponent, planAddTopic } from '../../promotion/plan.js';
 import type { CommandContext } from '../main.js';
-import { CHANGE_FLOW_OPTIONS, proposeChange, type ChangeFlowArgs } from './change-flow.js';
+import { CHANGE_FLOW_OPTIONS, type ChangeFlowArgs } from './change-flow-options.js';
 
 interface AddComponentArgs extends ChangeFlowArgs {
   component?: string;
@@ -36,12 +36,12 @@ export function addComponentCommand(context: CommandContext): CommandModule<obje
     handler: async (args) => {
       if (args.topic !== undefined) {
         const topic = topicRequest(args);
-        await proposeChange(args, context, (model) => planAddTopic(model, { env: args.env, topic }));
+        await (await import('./change-flow.js')).proposeChange(args, context, (model) => planAddTopic(model, { env: args.env, topic }));
         return;
       }
       if (args.component === undefined) throw new UsageError('name a component, or pass --topic', 'for example: cp-gitops add-component connect --env dev');
       const component = args.component;
-      await proposeChange(args, context, (model) => planAddComponent(model, { component, env: args.env, withDeps: args['with-deps'] }));
+      await (await import('./change-flow.js')).proposeChange(args, context, (model) => planAddComponent(model, { component, env: args.env, withDeps: args['with-deps'] }));
     },
   };
 }

@@ -23,23 +23,10 @@ import { hasErrors } from '../../validator/violation.js';
 import type { CommandContext } from '../main.js';
 import { createOutput } from '../output.js';
 
-/** Flags every change command shares. */
-export interface ChangeFlowArgs {
-  dir: string;
-  remote: string;
-  github?: string;
-  'github-api-url'?: string;
-  'dry-run': boolean;
-  json: boolean;
-}
+import type { ChangeFlowArgs } from './change-flow-options.js';
 
-export const CHANGE_FLOW_OPTIONS = {
-  dir: { type: 'string', default: '.', describe: 'The cp-gitops repository' },
-  remote: { type: 'string', default: 'origin', describe: 'Git remote to push the branch to (skipped when the repository has no such remote)' },
-  github: { type: 'string', describe: 'owner/repo on GitHub: open or update a pull request there (token from GITHUB_TOKEN or GH_TOKEN)' },
-  'github-api-url': { type: 'string', describe: 'GitHub REST API root, for GitHub Enterprise (default: GITHUB_API_URL or https://api.github.com)' },
-  'dry-run': { type: 'boolean', default: false, describe: 'Show the change and the pull request body; write nothing' },
-} as const;
+
+
 
 /**
  * Every change to a cp-gitops repository goes the same way: read the model, plan the change (pure),

@@ -1,25 +1,7 @@
-import { basename, isAbsolute, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { createStagingDirectory, isDirectory, isEmptyDirectory, pathExists, promoteStagingDirectory, readTextFile, readTree, removeDirectory, writeTree } from '../../adapters/fs.js';
-import { GitRepository } from '../../adapters/git.js';
-import { gitAuthEnvironment } from '../../adapters/github.js';
-import { githubTarget } from './change-flow.js';
-import { loadTemplates } from '../../adapters/templates.js';
-import { GitError, UsageError, ValidationFailedError, WorkspaceError } from '../../errors.js';
-import type { FileTree } from '../../generator/file-tree.js';
-import { layout } from '../../generator/layout.js';
-import { generateRepository } from '../../generator/repository.js';
-import { buildNewModel, PLACEHOLDER_REPO_HOST } from '../../model/build.js';
-import { suggestName } from '../../model/names.js';
-import { parsePlatformModel } from '../../model/parse.js';
-import { MODEL_FILE, type PlatformModel } from '../../model/types.js';
-import { summarize } from '../../validator/printers/text.js';
-import { hasErrors } from '../../validator/violation.js';
 import type { CommandContext } from '../main.js';
-import { createOutput, type Output } from '../output.js';
-import { validateTree } from '../../validator/full-validation.js';
 
-interface InitArgs {
+export interface InitArgs {
   dir: string;
   name?: string;
   envs?: string[];
@@ -40,7 +22,6 @@ interface InitArgs {
   json: boolean;
 }
 
-const COMMIT_MESSAGE = 'cp-gitops init: Confluent Platform GitOps repository';
 
 export function initCommand(context: CommandContext): CommandModule<object, InitArgs> {
   return {
@@ -72,6 +53,8 @@ export function initCommand(context: CommandContext): CommandModule<object, Init
         .example('$0 init ./p --github acme/kafka-platform', 'Create the private GitHub repository acme/kafka-platform and push to it')
         .example('$0 init ./p --dry-run --json', 'Show what would be written, as JSON') as unknown as Argv<InitArgs>,
     handler: async (args) => {
+      // Loaded on use: --help and the other commands never pay for git, GitHub or the validator.
+      const { runInit } = await import('./init-run.js');
       await runInit(args, context);
     },
   };
@@ -86,182 +69,3 @@ function list(value: string | string[] | undefined): string[] | undefined {
     .filter((item) => item.length > 0);
 }
 
-async function runInit(args: InitArgs, context: CommandContext): Promise<void> {
-  const out = createOutput(args.json, context.streams);
-  const target = resolve(context.cwd, args.dir);
-  const templates = loadTemplates();
-
-  if (pathExists(resolve(target, MODEL_FILE))) {
-    reportExistingRepository(target, args, templates, out);
-    return;
-  }
-  if (pathExists(target) && !isDirectory(target)) throw new WorkspaceError(`${target} exists and is not a folder`, 'choose another path');
-  if (isDirectory(target) && !isEmptyDirectory(target)) {
-    throw new WorkspaceError(`${target} is not empty and is not a cp-gitops repository (no ${MODEL_FILE})`, 'choose an absent or empty folder; nothing was written');
-  }
-
-  if (args.github !== undefined && args.remote !== undefined) {
-    throw new UsageError('--github and --remote both say where to push', 'use --github owner/repo (it pushes to the repository\'s clone URL), or --remote alone');
-  }
-  // The token is checked before anything touches the network; a dry run makes no request at all.
-  const github = args.github === undefined ? undefined : githubTarget(args, context);
-  let createdOnGitHub = false;
-  let remote = args.remote === undefined ? undefined : normaliseRemote(args.remote, context.cwd);
-  if (github && !args['dry-run']) {
-    const existing = await github.port.getRepository(github.owner, github.repo);
-    const repo = existing ?? (await github.port.createRepository({ owner: github.owner, repo: github.repo, private: !args.public, description: 'Confluent Platform GitOps repository (cp-gitops)' }));
-    createdOnGitHub = existing === undefined;
-    remote = repo.cloneUrl;
-    out.line(`${createdOnGitHub ? 'Created' : 'Using'} GitHub repository ${repo.fullName} (${repo.private ? 'private' : 'public'}): ${repo.htmlUrl}`);
-  } else if (github) {
-    remote = `https://github.com/${github.owner}/${github.repo}.git`;
-  }
-  const model = buildNewModel({
-    name: args.name ?? suggestName(basename(target)),
-    environments: args.envs,
-    components: args.components,
-    cpVersion: args['cp-version'],
-    controller: args.controller,
-    operatorVersion: args['operator-version'],
-    chartVersion: args['chart-version'],
-    controlCenterVersion: args['control-center-version'],
-    repoURL: args['repo-url'] ?? remote,
-    cluster: args.cluster,
-    targetRevision: args.branch,
-  });
-  const tree = generateRepository(model, templates);
-  // The tree is checked as `cp-gitops validate` would check it once written: nothing with errors is written.
-  const validation = validateTree(tree);
-  if (hasErrors(validation.violations)) {
-    const errors = validation.violations.filter((violation) => violation.severity === 'error');
-    throw new ValidationFailedError(
-      `the generated repository does not validate (${summarize(validation.violations)}); nothing was written:\n${errors.map((violation) => `  ${violation.file}:${violation.line}:${violation.column}: ${violation.rule}: ${violation.message}`).join('\n')}`,
-      { hint: 'this is a bug in cp-gitops or in its templates: report it with the lines above' },
-    );
-  }
-
-  if (args['dry-run']) {
-    printPlan(out, target, model, tree, true);
-    out.result({ ok: true, dryRun: true, directory: target, model, files: [...tree.keys()] });
-    return;
-  }
-
-  // Everything happens in a staging folder; the target appears only once the commit exists.
-  const staging = createStagingDirectory(target);
-  let commit: string;
-  try {
-    writeTree(staging, tree);
-    const repository = new GitRepository(staging);
-    await repository.init(args.branch);
-    commit = (await repository.commitAll(COMMIT_MESSAGE)).commit;
-    if (remote) await repository.setRemote('origin', remote);
-    promoteStagingDirectory(staging, target);
-  } catch (error) {
-    removeDirectory(staging);
-    throw error;
-  }
-
-  printPlan(out, target, model, tree, false);
-  out.line(`Committed ${tree.size} files as ${commit.slice(0, 12)} on ${args.branch}.`);
-  out.line(`cp-gitops validate: ${summarize(validation.violations)}.`);
-  if (isAbsolute(model.repoURL) || model.repoURL.startsWith('file:')) {
-    out.warn(`Argo CD will pull from the local path ${model.repoURL}, which it cannot reach: pass --repo-url with the URL Argo CD can clone`);
-  }
-  if (model.repoURL.includes(PLACEHOLDER_REPO_HOST)) {
-    out.warn(`Argo CD will pull from the placeholder ${model.repoURL}: run init with --repo-url or --remote, or edit repoURL in ${MODEL_FILE} and the argocd/ manifests`);
-  }
-  const repository = new GitRepository(target);
-  const enableHook = `git -C ${target} config core.hooksPath ${layout.githooksDir}`;
-  if (remote) {
-    try {
-      await pushWithRetry(repository, args.branch, github ? gitAuthEnvironment(github.token, { env: context.env }) : undefined, createdOnGitHub ? 4 : 1);
-    } catch (error) {
-      throw error instanceof GitError ? new GitError(error.message, [error.hint, `then turn on the pre-push validation hook: ${enableHook}`].filter(Boolean).join('\n'), error) : error;
-    }
-    out.line(`Pushed ${args.branch} to ${remote}.`);
-  }
-  // Only now: this commit was validated above, and the hook needs cp-gitops installed, which
-  // `npx cp-gitops init` does not guarantee. From here on, every push is validated first.
-  await repository.setHooksPath(layout.githooksDir);
-  out.line(`Every push now runs cp-gitops validate first (${layout.prePushHook}); in a new clone, turn it on with: git config core.hooksPath ${layout.githooksDir}`);
-  out.line('Next: read README.md in the new repository to bootstrap Argo CD.');
-  out.result({ ok: true, dryRun: false, directory: target, commit, branch: args.branch, pushed: remote !== undefined, remote: remote ?? null, model, files: [...tree.keys()] });
-}
-
-/**
- * Right after GitHub creates a repository, a push can be refused for a moment (eventual
- * consistency): a few tries, a second apart, then the error with its retry command.
- */
-async function pushWithRetry(repository: GitRepository, branch: string, env: Record<string, string> | undefined, tries: number): Promise<void> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      await repository.push('origin', branch, env ? { env } : {});
-      return;
-    } catch (error) {
-      if (attempt >= tries) throw error;
-      await new Promise((resolveWait) => setTimeout(resolveWait, 1000 * attempt));
-    }
-  }
-}
-
-/** A path to a bare repository becomes absolute, so the remote still works from inside the new repo. */
-function normaliseRemote(remote: string, cwd: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(remote) || /^[^/]+@[^:]+:/.test(remote)) return remote;
-  return isAbsolute(remote) ? remote : resolve(cwd, remote);
-}
-
-function printPlan(out: Output, target: string, model: PlatformModel, tree: FileTree, dryRun: boolean): void {
-  out.line(`${dryRun ? 'Would create' : 'Created'} ${target} for platform "${model.name}":`);
-  out.line(`  Confluent Platform ${model.versions.confluentPlatform}, CFK ${model.versions.operator} (chart ${model.versions.operatorChart}), ${model.controller === 'kraft' ? 'KRaft' : 'ZooKeeper'}, Control Center ${model.versions.controlCenter}`);
-  for (const env of model.environments) out.line(`  ${env.name}: namespace ${env.namespace}, size ${env.size}, ${env.components.join(', ')}`);
-  out.line(`  Argo CD pulls ${model.repoURL} (${model.targetRevision})`);
-  if (dryRun) {
-    out.line('Files:');
-    for (const path of tree.keys()) out.line(`  ${path}`);
-    out.line('Dry run: nothing was written.');
-  }
-}
-
-/** init on its own repository: reports whether the files still match the model, and changes nothing. */
-function reportExistingRepository(target: string, args: InitArgs, templates: ReturnType<typeof loadTemplates>, out: Output): void {
-  const modelPath = resolve(target, MODEL_FILE);
-  const model = parsePlatformModel(readTextFile(modelPath), modelPath);
-  const conflicts = conflictingFlags(args, model);
-  if (conflicts.length > 0) {
-    throw new UsageError(
-      `${target} is already a cp-gitops repository, and ${conflicts.join('; ')}`,
-      'init never rewrites an existing repository: change it with cp-gitops add-component / promote, or init a new folder',
-    );
-  }
-  const expected = generateRepository(model, templates);
-  const actual = readTree(target);
-  const differing = [...expected].filter(([path, content]) => actual.get(path) !== content).map(([path]) => path);
-  out.line(`${target} is already a cp-gitops repository for platform "${model.name}": nothing changed.`);
-  if (differing.length > 0) out.line(`${differing.length} generated file(s) differ from what the model would give (kept as they are): ${differing.slice(0, 5).join(', ')}${differing.length > 5 ? ', …' : ''}`);
-  out.result({ ok: true, changed: false, directory: target, model, differingFiles: differing });
-}
-
-function conflictingFlags(args: InitArgs, model: PlatformModel): string[] {
-  const conflicts: string[] = [];
-  const check = (flag: string, given: string | undefined, actual: string) => {
-    if (given !== undefined && given !== actual) conflicts.push(`--${flag} ${given} differs from its ${actual}`);
-  };
-  check('name', args.name, model.name);
-  check('cp-version', args['cp-version'], model.versions.confluentPlatform);
-  check('controller', args.controller, model.controller);
-  check('operator-version', args['operator-version'], model.versions.operator);
-  check('repo-url', args['repo-url'], model.repoURL);
-  check('branch', args.branch === 'main' ? undefined : args.branch, model.targetRevision);
-  check('chart-version', args['chart-version'], model.versions.operatorChart);
-  check('control-center-version', args['control-center-version'], model.versions.controlCenter);
-  if (args.cluster !== undefined && model.environments.some((env) => env.cluster !== args.cluster)) conflicts.push(`--cluster ${args.cluster} differs from its clusters`);
-  if (args.components !== undefined) {
-    const wanted = args.components.includes('all') ? null : [...new Set(['kafka', ...args.components])].sort().join(',');
-    if (wanted !== null && model.environments.some((env) => [...env.components].sort().join(',') !== wanted)) conflicts.push(`--components ${args.components.join(',')} differs from its components`);
-  }
-  if (args.remote !== undefined || args.github !== undefined) conflicts.push('--remote/--github: init does not push an existing repository (use git push)');
-  if (args.envs !== undefined && args.envs.join(',') !== model.environments.map((env) => env.name).join(',')) {
-    conflicts.push(`--envs ${args.envs.join(',')} differs from its ${model.environments.map((env) => env.name).join(',')}`);
-  }
-  return conflicts;
-}

@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { planPromote } from '../../promotion/plan.js';
 import type { CommandContext } from '../main.js';
-import { CHANGE_FLOW_OPTIONS, proposeChange, type ChangeFlowArgs } from './change-flow.js';
+import { CHANGE_FLOW_OPTIONS, type ChangeFlowArgs } from './change-flow-options.js';
 
 interface PromoteArgs extends ChangeFlowArgs {
   from: string;
@@ -26,7 +26,7 @@ export function promoteCommand(context: CommandContext): CommandModule<object, P
         .example('$0 promote --from dev --to staging --component connect', 'Only Connect')
         .epilogue('Never promoted: namespaces, destination clusters, sizes, secret references.') as unknown as Argv<PromoteArgs>,
     handler: async (args) => {
-      await proposeChange(args, context, (model) => planPromote(model, { from: args.from, to: args.to, ...(args.component !== undefined ? { component: args.component } : {}), skipStage: args['skip-stage'] }));
+      await (await import('./change-flow.js')).proposeChange(args, context, (model) => planPromote(model, { from: args.from, to: args.to, ...(args.component !== undefined ? { component: args.component } : {}), skipStage: args['skip-stage'] }));
     },
   };
 }

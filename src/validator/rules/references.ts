@@ -5,6 +5,12 @@ import { locate } from '../sources.js';
 import type { RuleContext } from '../validate.js';
 import type { Violation } from '../violation.js';
 
+export const REFERENCE_RULES: Readonly<Record<string, string>> = {
+  'reference/missing-resource': 'A clusterRef or similar reference names a resource the overlay does not render (a namePrefix without a nameReference field spec, or a missing component)',
+  'reference/missing-component': 'A dependency endpoint or URL points at a component the environment does not run',
+  'reference/other-namespace': "A dependency endpoint points at another namespace's component",
+};
+
 /** References by name: field path in a CFK resource → the kind it names. */
 const NAME_REFERENCES: readonly { readonly path: readonly string[]; readonly kind: string }[] = [
   { path: ['spec', 'dependencies', 'kRaftController', 'clusterRef', 'name'], kind: 'KRaftController' },

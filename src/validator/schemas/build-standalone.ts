@@ -6,7 +6,8 @@
  * Usage: node dist/src/validator/schemas/build-standalone.js [output folder]
  */
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { modelValidatorModule } from '../../model/model-validator.js';
 import { fileURLToPath } from 'node:url';
 import { compileFactored, createAjv, ENGINE_TAG, standaloneSource, toEsmModule } from './ajv.js';
 import { BUILTIN_SCHEMAS } from './builtin/index.js';
@@ -49,5 +50,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const outputDir = process.argv[2] ? resolve(process.argv[2]) : fileURLToPath(DEFAULT_GENERATED_DIR);
   const started = performance.now();
   const manifest = writeStandaloneModules(outputDir);
+  const model = modelValidatorModule(toEsmModule);
+  mkdirSync(dirname(model.path), { recursive: true });
+  writeFileSync(model.path, model.code);
   process.stdout.write(`build-standalone: ${manifest.entries.length} validator modules in ${outputDir} (${Math.round(performance.now() - started)} ms)\n`);
 }

@@ -1,0 +1,21 @@
+/** The rules the Kustomize emulation reports while it builds, for SARIF and the docs. */
+export const KUSTOMIZE_RULES: Readonly<Record<string, string>> = {
+  'kustomize/unknown-key': 'A kustomization key Kustomize does not know',
+  'kustomize/deprecated-key': 'A deprecated kustomization key (patchesStrategicMerge, patchesJson6902, commonLabels, bases, vars, imageTags)',
+  'kustomize/invalid-entry': 'A resources entry that is not a path',
+  'kustomize/remote-resource': 'A remote resource that cannot be checked offline',
+  'kustomize/missing-resource': 'A resource, patch, component or configuration file that does not exist',
+  'kustomize/cycle': 'A kustomization that includes itself',
+  'kustomize/not-a-component': 'An entry under components that is not kind: Component',
+  'kustomize/component-as-resource': 'A Component listed under resources',
+  'kustomize/duplicate-resource-id': 'Two resources with the same kind, name and namespace in one build',
+  'kustomize/patch-target-missing': 'A patch that matches no resource (Kustomize applies nothing and says nothing)',
+  'kustomize/patch-target-ambiguous': 'A strategic-merge patch without a target that matches several resources',
+  'kustomize/json6902': 'A JSON6902 operation that is invalid or whose path does not exist',
+  'kustomize/list-replaced': 'A strategic-merge patch replaces a list of a custom resource wholesale and drops base entries',
+  'kustomize/replicas-target-missing': 'A replicas: entry that names no resource',
+  'kustomize/replicas-unsupported': 'A replicas: entry for a kind without a replicas field spec (the build fails)',
+  'kustomize/image-unused': 'An images: entry that no field receives',
+  'render/mismatch': "The validator's build of an overlay differs from the real Kustomize output (validate --render)",
+  'render/failed': 'Kustomize itself fails on the overlay (validate --render)',
+};
