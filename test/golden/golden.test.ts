@@ -2,7 +2,9 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { readTree, removeDirectory, writeTree } from '../../src/adapters/fs.js';
 import { loadTemplates } from '../../src/adapters/templates.js';
+import { fileTree } from '../../src/generator/file-tree.js';
 import { generateRepository } from '../../src/generator/repository.js';
+import { validateTree } from '../../src/validator/full-validation.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { GOLDEN_SCENARIOS, goldenModel } from './scenarios.js';
 
@@ -37,4 +39,68 @@ describe('golden trees', () => {
       expect([...second]).to.deep.equal([...first]);
     });
   }
+});
+
+describe('generated repositories validate clean', () => {
+  const templates = loadTemplates();
+  for (const scenario of Object.keys(GOLDEN_SCENARIOS)) {
+    it(`${scenario}: no errors and no warnings from every rule family`, () => {
+      const report = validateTree(generateRepository(goldenModel(scenario), templates));
+      expect(report.violations.map((violation) => `${violation.file}:${violation.line}:${violation.column}: ${violation.rule}: ${violation.message}`)).to.deep.equal([]);
+      expect(report.stats.overlays).to.equal(goldenModel(scenario).environments.length);
+    });
+  }
+
+  it('a broken overlay: every mistake is reported in one run, at its file, line and column', () => {
+    const tree = new Map(generateRepository(goldenModel('minimal'), templates));
+    tree.set(
+      'overlays/dev/kustomization.yaml',
+      [
+        'apiVersion: kustomize.config.k8s.io/v1beta1',
+        'kind: Kustomization',
+        'namespace: mini-dev',
+        'resources:',
+        '  - ../../base/kraftcontroller',
+        '  - ../../base/kafka',
+        'patches:',
+        '  - path: patches/kafka.yaml',
+        '  - path: patches/kraftcontroller.yaml',
+        '  - path: patches/missing.yaml',
+        '  - target:',
+        '      kind: Kafka',
+        '      name: kafka',
+        '    patch: |',
+        '      - op: replace',
+        '        path: spec/replicas',
+        '        value: 5',
+        '',
+      ].join('\n'),
+    );
+    tree.set(
+      'overlays/dev/patches/kafka.yaml',
+      [
+        'apiVersion: platform.confluent.io/v1beta1',
+        'kind: Kafka',
+        'metadata:',
+        '  name: kafka',
+        'spec:',
+        '  replicas: "five"',
+        '  replica: 3',
+        '  podTemplate:',
+        '    resources:',
+        '      requests:',
+        '        memory: 2Gi',
+        '',
+      ].join('\n'),
+    );
+    tree.set('overlays/dev/patches/kraftcontroller.yaml', 'apiVersion: platform.confluent.io/v1beta1\nkind: KRaftController\nmetadata:\n  name: kraft-controller\nspec:\n  replicas: 1\n');
+    const found = validateTree(fileTree(tree)).violations.map((violation) => `${violation.rule}@${violation.file}:${violation.line}:${violation.column}`);
+    expect(found).to.include.members([
+      'kustomize/missing-resource@overlays/dev/kustomization.yaml:10:11',
+      'kustomize/json6902@overlays/dev/kustomization.yaml:16:15',
+      'kustomize/patch-target-missing@overlays/dev/patches/kraftcontroller.yaml:1:1',
+      'schema/patch@overlays/dev/patches/kafka.yaml:6:13',
+      'schema/patch@overlays/dev/patches/kafka.yaml:7:3',
+    ]);
+  });
 });
