@@ -21,6 +21,7 @@ export function schemasCommand(context: CommandContext): CommandModule<object, o
     builder: (yargs: Argv<object>) =>
       yargs
         .command(schemasImportCommand(context))
+        .example('$0 schemas import ./confluent-for-kubernetes/crds/', 'Pin every CRD schema of the CFK Helm chart in .cp-gitops/schemas/')
         .demandCommand(1, 'name a subcommand, for example: cp-gitops schemas import ./crds/'),
     handler: () => undefined,
   };
