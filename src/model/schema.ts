@@ -5,6 +5,14 @@ import { DNS1123_LABEL, MAX_ENV_NAME, MAX_NAMESPACE, MAX_PLATFORM_NAME } from '.
 export const TOPIC_NAME = '^(?!\\.{1,2}$)[a-zA-Z0-9._-]+$';
 const SEMVER = '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$';
 
+/** The platform's versions, and an environment's own (all optional there). */
+const VERSION_PROPERTIES = {
+  confluentPlatform: { type: 'string', pattern: SEMVER },
+  operator: { type: 'string', pattern: SEMVER },
+  operatorChart: { type: 'string', pattern: SEMVER },
+  controlCenter: { type: 'string', pattern: SEMVER },
+} as const;
+
 /**
  * JSON Schema (draft 2020-12 subset that ajv supports by default) of cp-gitops.yaml. Closed objects
  * everywhere: a typo in a key is an error, not a silently ignored setting.
@@ -25,12 +33,7 @@ export const PLATFORM_MODEL_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       required: ['confluentPlatform', 'operator', 'operatorChart', 'controlCenter'],
-      properties: {
-        confluentPlatform: { type: 'string', pattern: SEMVER },
-        operator: { type: 'string', pattern: SEMVER },
-        operatorChart: { type: 'string', pattern: SEMVER },
-        controlCenter: { type: 'string', pattern: SEMVER },
-      },
+      properties: VERSION_PROPERTIES,
     },
     environments: {
       type: 'array',
@@ -54,12 +57,7 @@ export const PLATFORM_MODEL_SCHEMA = {
             type: 'object',
             additionalProperties: false,
             minProperties: 1,
-            properties: {
-              confluentPlatform: { type: 'string', pattern: SEMVER },
-              operator: { type: 'string', pattern: SEMVER },
-              operatorChart: { type: 'string', pattern: SEMVER },
-              controlCenter: { type: 'string', pattern: SEMVER },
-            },
+            properties: VERSION_PROPERTIES,
           },
           topics: {
             type: 'array',
