@@ -12,7 +12,10 @@ import {
   names,
   OPERATOR_RELEASE_NAME,
 } from './layout.js';
-import { SYNC_WAVE_ANNOTATION } from './resources.js';
+import { optionContext, optionManifests } from './options/index.js';
+import { indexUnits, SYNC_WAVE_ANNOTATION } from './resources.js';
+import type { Templates } from './templates.js';
+import { unitsOfEnvironment } from './units.js';
 
 const ARGO_API_VERSION = 'argoproj.io/v1alpha1';
 const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
@@ -35,12 +38,12 @@ const CLUSTER_RESOURCE_WHITELIST = [
 ];
 
 /** argocd/<env>/ (project and apps of one environment) and argocd/bootstrap/ (what a person applies once). */
-export function generateArgoCd(model: PlatformModel): [string, string][] {
+export function generateArgoCd(model: PlatformModel, templates: Templates): [string, string][] {
   const files: [string, string][] = [];
   const crdOwners = crdOwnerPerCluster(model.environments);
   for (const env of model.environments) {
     const header = (what: string) => ({ header: [`${what} of environment "${env.name}".`, GENERATED_MARKER] });
-    files.push([layout.argocdEnvFile(env.name, 'project.yaml'), stringifyYaml(environmentProject(model, env), header('Argo CD AppProject'))]);
+    files.push([layout.argocdEnvFile(env.name, 'project.yaml'), stringifyYaml(environmentProject(model, env, optionClusterKinds(model, templates, env)), header('Argo CD AppProject'))]);
     files.push([layout.argocdEnvFile(env.name, 'operator.yaml'), stringifyYaml(operatorApplication(model, env, crdOwners.get(env.cluster) === env.name), header('The Confluent for Kubernetes operator (Helm chart)'))]);
     files.push([layout.argocdEnvFile(env.name, 'platform.yaml'), stringifyYaml(platformApplication(model, env), header('The Confluent Platform (overlays/' + env.name + ')'))]);
     files.push([
@@ -79,7 +82,16 @@ function metadata(name: string, wave: number, extra: Record<string, unknown> = {
   return { name, namespace: ARGOCD_NAMESPACE, annotations: { [SYNC_WAVE_ANNOTATION]: String(wave) }, ...extra };
 }
 
-function environmentProject(model: PlatformModel, env: Environment): Record<string, unknown> {
+/** Cluster-scoped kinds that the environment's options add (e.g. a StorageClass), for its project's whitelist. */
+function optionClusterKinds(model: PlatformModel, templates: Templates, env: Environment): { group: string; kind: string }[] {
+  const context = optionContext(model, env, indexUnits(unitsOfEnvironment(model, templates, env)));
+  return optionManifests(context).flatMap((manifest) => (manifest.clusterScoped ? [manifest.clusterScoped] : []));
+}
+
+function environmentProject(model: PlatformModel, env: Environment, extraClusterKinds: readonly { group: string; kind: string }[]): Record<string, unknown> {
+  const whitelist = [...CLUSTER_RESOURCE_WHITELIST];
+  for (const extra of extraClusterKinds) if (!whitelist.some((entry) => entry.group === extra.group && entry.kind === extra.kind)) whitelist.push(extra);
+  whitelist.sort((a, b) => (a.group === b.group ? (a.kind < b.kind ? -1 : 1) : a.group < b.group ? -1 : 1));
   return {
     apiVersion: ARGO_API_VERSION,
     kind: 'AppProject',
@@ -88,7 +100,7 @@ function environmentProject(model: PlatformModel, env: Environment): Record<stri
       description: `Confluent Platform ${model.name}, environment ${env.name}`,
       sourceRepos: [model.repoURL, CFK_HELM_REPO],
       destinations: [{ server: env.cluster, namespace: env.namespace }],
-      clusterResourceWhitelist: CLUSTER_RESOURCE_WHITELIST,
+      clusterResourceWhitelist: whitelist,
     },
   };
 }

@@ -3,6 +3,7 @@ import { versionsOf } from '../model/versions.js';
 import { stringifyYaml } from '../yaml/stringify.js';
 import { GENERATED_MARKER, labels, layout } from './layout.js';
 import { CFK_API_VERSION, environmentPatch, indexUnits, SYNC_WAVE_ANNOTATION } from './resources.js';
+import { optionContext, optionManifests, optionPatch } from './options/index.js';
 import type { Templates } from './templates.js';
 import { unitsOfEnvironment } from './units.js';
 
@@ -14,11 +15,12 @@ export function generateOverlays(model: PlatformModel, templates: Templates): [s
 function generateOverlay(model: PlatformModel, templates: Templates, env: Environment): [string, string][] {
   const units = unitsOfEnvironment(model, templates, env);
   const envUnits = indexUnits(units);
+  const options = optionContext(model, env, envUnits);
   const files: [string, string][] = [];
   const patchFiles: string[] = [];
   for (const unit of units) {
     for (const resource of unit.resources) {
-      const patch = environmentPatch(resource, env, templates, envUnits);
+      const patch = environmentPatch(resource, env, templates, envUnits, optionPatch(resource, options));
       if (!patch) continue;
       const file = `patches/${resource.file}`;
       patchFiles.push(file);
@@ -41,6 +43,11 @@ function generateOverlay(model: PlatformModel, templates: Templates, env: Enviro
     topicFiles.push(file);
     files.push([layout.overlayFile(env.name, file), stringifyYaml(kafkaTopic(topic), { header: [`${env.name}: Kafka topic "${topic.name}".`, GENERATED_MARKER] })]);
   }
+  const optionFiles: string[] = [];
+  for (const manifest of optionManifests(options)) {
+    optionFiles.push(manifest.file);
+    files.push([layout.overlayFile(env.name, manifest.file), stringifyYaml(manifest.object, { header: [`${env.name}: ${manifest.description}.`, GENERATED_MARKER] })]);
+  }
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
@@ -52,7 +59,7 @@ function generateOverlay(model: PlatformModel, templates: Templates, env: Enviro
         includeSelectors: false,
       },
     ],
-    resources: [...units.map((unit) => `../../${layout.baseDir(unit.unit)}`), ...topicFiles],
+    resources: [...units.map((unit) => `../../${layout.baseDir(unit.unit)}`), ...optionFiles.sort(), ...topicFiles],
     // One line per image: change a version in one environment here (`cp-gitops promote` does).
     images: [...images].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, newTag]) => ({ name, newTag })),
     patches: patchFiles.sort().map((path) => ({ path })),

@@ -1,7 +1,9 @@
 import type { PlatformModel } from '../model/types.js';
 import { layout, names } from './layout.js';
 import type { Templates, UnitTemplate } from './templates.js';
-import { unitsInUse } from './units.js';
+import { optionContext, optionReadme } from './options/index.js';
+import { indexUnits } from './resources.js';
+import { unitsInUse, unitsOfEnvironment } from './units.js';
 
 /** The generated repository's README, built from the model, so it always describes what is there. */
 export function generateReadme(model: PlatformModel, templates: Templates): string {
@@ -85,6 +87,7 @@ export function generateReadme(model: PlatformModel, templates: Templates): stri
     '- Render an environment as Argo CD will: `kubectl kustomize overlays/<env>` (or `kustomize build overlays/<env>`).',
     '- A version for one environment only: the `images:` list in `overlays/<env>/kustomization.yaml`.',
     '',
+    ...optionsSection(model, templates),
     '## Components, ports and volumes',
     '',
   ];
@@ -125,4 +128,11 @@ function unitSection(unit: UnitTemplate): string[] {
   }
   lines.push('');
   return lines;
+}
+
+/** What the production options of each environment need from the operator (secrets, DNS records, …). */
+function optionsSection(model: PlatformModel, templates: Templates): string[] {
+  const lines = model.environments.flatMap((env) => optionReadme(optionContext(model, env, indexUnits(unitsOfEnvironment(model, templates, env)))));
+  if (lines.length === 0) return [];
+  return ['## Production options', '', 'Set in `options:` of cp-gitops.yaml (per environment under `environments[].options`):', '', ...lines, ''];
 }

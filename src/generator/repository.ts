@@ -22,7 +22,7 @@ export function generateRepository(model: PlatformModel, templates: Templates): 
     [layout.validateWorkflow, validateWorkflow()],
     ...generateBases(model, templates),
     ...generateOverlays(model, templates),
-    ...generateArgoCd(model),
+    ...generateArgoCd(model, templates),
   ]);
 }
 

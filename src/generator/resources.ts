@@ -1,5 +1,6 @@
 import type { Environment, PlatformModel } from '../model/types.js';
 import { clonePlain, isPlainObject, mergePlain, setPath, type PlainObject } from './object-path.js';
+import { mergeFragments } from './options/index.js';
 import { canonicalQuantity } from './quantity.js';
 import type { DependencyField, ResourceSize, ResourceTemplate, SizeTemplate, Templates, UnitTemplate } from './templates.js';
 
@@ -50,11 +51,13 @@ export function environmentPatch(
   env: Environment,
   templates: Templates,
   envUnits: UnitIndex,
+  optionFragment: PlainObject = {},
 ): PlainObject | undefined {
-  const spec: PlainObject = resource.sized ? sizeFields(resource, templates.sizes[env.size], templates.sizes[env.size]) : {};
+  let spec: PlainObject = resource.sized ? sizeFields(resource, templates.sizes[env.size], templates.sizes[env.size]) : {};
   if (resource.kind === 'Kafka') {
     spec.configOverrides = { server: [...templates.sizes[env.size].kafkaServerConfig] };
   }
+  spec = mergeFragments(spec, optionFragment);
   for (const dependency of resource.dependencies) {
     if (dependency.value === 'name') continue; // names do not depend on the namespace
     const value = dependencyValue(dependency, envUnits, env.namespace);

@@ -1,5 +1,6 @@
 import { COMPONENT_NAMES, CONTROLLER_MODES, MODEL_API_VERSION, MODEL_KIND, SIZE_PROFILES } from './types.js';
 import { DNS1123_LABEL, MAX_ENV_NAME, MAX_NAMESPACE, MAX_PLATFORM_NAME } from './names.js';
+import { OPTIONS_SCHEMA } from './options-schema.js';
 
 /** Kafka's legal topic characters; "." and ".." alone are not topics. */
 export const TOPIC_NAME = '^(?!\\.{1,2}$)[a-zA-Z0-9._-]+$';
@@ -35,6 +36,7 @@ export const PLATFORM_MODEL_SCHEMA = {
       required: ['confluentPlatform', 'operator', 'operatorChart', 'controlCenter'],
       properties: VERSION_PROPERTIES,
     },
+    options: OPTIONS_SCHEMA,
     environments: {
       type: 'array',
       minItems: 1,
@@ -53,6 +55,7 @@ export const PLATFORM_MODEL_SCHEMA = {
             uniqueItems: true,
             items: { enum: [...COMPONENT_NAMES] },
           },
+          options: OPTIONS_SCHEMA,
           versions: {
             type: 'object',
             additionalProperties: false,

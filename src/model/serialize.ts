@@ -21,6 +21,7 @@ export function serializePlatformModel(model: PlatformModel): string {
       operatorChart: model.versions.operatorChart,
       controlCenter: model.versions.controlCenter,
     },
+    ...(model.options && Object.keys(model.options).length > 0 ? { options: model.options } : {}),
     environments: model.environments.map((env) => ({
       name: env.name,
       namespace: env.namespace,
@@ -28,6 +29,7 @@ export function serializePlatformModel(model: PlatformModel): string {
       size: env.size,
       components: [...env.components],
       ...(env.versions && Object.keys(env.versions).length > 0 ? { versions: orderedVersions(env.versions) } : {}),
+      ...(env.options && Object.keys(env.options).length > 0 ? { options: env.options } : {}),
       ...(env.topics && env.topics.length > 0
         ? {
             topics: [...env.topics]

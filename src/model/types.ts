@@ -1,4 +1,5 @@
 /** The platform model: what cp-gitops.yaml holds, and what every command reads and writes. */
+import type { PlatformOptions } from './options.js';
 
 /** Components a user can enable per environment. Kafka brings its controller (KRaft or ZooKeeper). */
 export const COMPONENT_NAMES = ['kafka', 'schemaregistry', 'connect', 'ksqldb', 'controlcenter', 'restproxy'] as const;
@@ -46,6 +47,8 @@ export interface Environment {
   /** Versions this environment runs where they differ from the platform's (set by promote and upgrade). */
   readonly versions?: Partial<PlatformVersions>;
   readonly topics?: readonly TopicSpec[];
+  /** Production options of this environment, over the platform's (see options.ts). */
+  readonly options?: PlatformOptions;
 }
 
 export interface PlatformModel {
@@ -58,6 +61,8 @@ export interface PlatformModel {
   readonly targetRevision: string;
   readonly controller: ControllerMode;
   readonly versions: PlatformVersions;
+  /** Production options for every environment (security, access, monitoring, storage, scheduling). */
+  readonly options?: PlatformOptions;
   /** In promotion order: the first is where changes land first. */
   readonly environments: readonly Environment[];
 }

@@ -1,0 +1,112 @@
+/**
+ * Production options (issue 5): every one is a field of cp-gitops.yaml, set for the whole platform
+ * under `options:` and overridable per environment under `environments[].options:`. Each option
+ * module of src/generator/options/ turns its part into patches and manifests.
+ */
+export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'OFF';
+
+export interface Toleration {
+  readonly key?: string;
+  readonly operator?: 'Equal' | 'Exists';
+  readonly value?: string;
+  readonly effect?: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  readonly tolerationSeconds?: number;
+}
+
+export interface StorageOptions {
+  /** StorageClass of every persistent volume (data, logs, Prometheus). */
+  readonly storageClass?: string;
+  /** Also manage that StorageClass: Retain, volume expansion, WaitForFirstConsumer. */
+  readonly createStorageClass?: { readonly provisioner: string; readonly parameters?: Readonly<Record<string, string>> };
+}
+
+export interface SchedulingOptions {
+  readonly tolerations?: readonly Toleration[];
+  readonly priorityClassName?: string;
+  /** Spread replicas over zones (topology.kubernetes.io/zone), softly. */
+  readonly zoneSpread?: boolean;
+  /** Broker rack = the node's zone label (CFK rackAssignment, with its ServiceAccount and RBAC). */
+  readonly rackAwareness?: { readonly nodeLabel: string };
+}
+
+export interface MonitoringOptions {
+  /** Prometheus exporter on every component (port 7778). */
+  readonly prometheus?: boolean;
+  /** PodMonitor objects for the Prometheus Operator. */
+  readonly podMonitors?: boolean;
+}
+
+export interface LoggingOptions {
+  /** log4j logger levels, e.g. {root: INFO, kafka.controller: WARN}. */
+  readonly levels?: Readonly<Record<string, LogLevel>>;
+  /** Annotations for a log-shipping node agent (e.g. {fluentbit.io/parser: json}). */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+}
+
+export interface TlsOptions {
+  readonly mode: 'none' | 'auto' | 'cert-manager';
+  /** auto: the CA key pair Secret CFK signs with (created out of band, never by cp-gitops). */
+  readonly caSecret?: string;
+  /** cert-manager: the Issuer or ClusterIssuer that signs the Certificates. */
+  readonly issuer?: { readonly kind: 'Issuer' | 'ClusterIssuer'; readonly name: string };
+}
+
+export interface AuthenticationOptions {
+  /** Kafka listeners: SASL/PLAIN or mutual TLS. (CFK has no Kerberos listener type.) */
+  readonly kafka?: 'none' | 'plain' | 'mtls';
+  /** REST endpoints of Schema Registry, Connect, ksqlDB, REST Proxy, Control Center. */
+  readonly http?: 'none' | 'basic' | 'mtls';
+}
+
+export interface AuthorizationOptions {
+  readonly type: 'none' | 'simple' | 'rbac';
+  readonly superUsers?: readonly string[];
+}
+
+export interface SecretsOptions {
+  /** Where credentials come from: Secrets made out of band, External Secrets Operator, or Sealed Secrets. */
+  readonly provider: 'existing' | 'external-secrets' | 'sealed-secrets';
+  /** external-secrets: the (Cluster)SecretStore to read from. */
+  readonly store?: { readonly kind: 'SecretStore' | 'ClusterSecretStore'; readonly name: string };
+}
+
+export interface ExternalAccessOptions {
+  readonly type: 'none' | 'loadBalancer' | 'nodePort';
+  /** loadBalancer: the DNS domain of the bootstrap and per-broker names. */
+  readonly domain?: string;
+  readonly bootstrapPrefix?: string;
+  readonly brokerPrefix?: string;
+  /** nodePort: the host clients use, and the first port. */
+  readonly host?: string;
+  readonly nodePortOffset?: number;
+}
+
+export interface PlatformOptions {
+  readonly storage?: StorageOptions;
+  readonly scheduling?: SchedulingOptions;
+  readonly monitoring?: MonitoringOptions;
+  readonly logging?: LoggingOptions;
+  readonly tls?: TlsOptions;
+  readonly authentication?: AuthenticationOptions;
+  readonly authorization?: AuthorizationOptions;
+  readonly secrets?: SecretsOptions;
+  readonly externalAccess?: ExternalAccessOptions;
+}
+
+/** The options an environment runs with: the platform's, with the environment's own on top (maps merge, the rest is replaced). */
+export function optionsOf(model: { readonly options?: PlatformOptions }, env: { readonly options?: PlatformOptions }): PlatformOptions {
+  return mergeOptions((model.options ?? {}) as Record<string, unknown>, (env.options ?? {}) as Record<string, unknown>) as PlatformOptions;
+}
+
+function mergeOptions(base: Record<string, unknown>, overlay: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(overlay)) {
+    const current = result[key];
+    result[key] = isMap(current) && isMap(value) ? mergeOptions(current, value) : value;
+  }
+  return result;
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
