@@ -4,6 +4,7 @@ import { packageVersion } from '../package-root.js';
 import { addComponentCommand } from './commands/add-component.js';
 import { initCommand } from './commands/init.js';
 import { promoteCommand } from './commands/promote.js';
+import { setCommand } from './commands/set.js';
 import { schemasCommand } from './commands/schemas.js';
 import { validateCommand } from './commands/validate.js';
 import type { OutputStreams } from './output.js';
@@ -51,6 +52,7 @@ function buildParser(argv: readonly string[], context: CommandContext) {
     .command(validateCommand(context))
     .command(addComponentCommand(context))
     .command(promoteCommand(context))
+    .command(setCommand(context))
     .command(schemasCommand(context))
     .example('$0 init ./my-platform', 'Generate and commit a repository with dev, staging and prod')
     .example('$0 init ./kafka --envs dev,prod --components kafka,schemaregistry --remote git@github.com:acme/kafka.git', 'Two environments, two components, pushed')

@@ -3,6 +3,7 @@ import type { PlatformModel } from '../model/types.js';
 import { stringifyYaml } from '../yaml/stringify.js';
 import { generateArgoCd } from './argocd.js';
 import { generateBases } from './base.js';
+import { withChecksums } from './checksums.js';
 import { fileTree, type FileTree } from './file-tree.js';
 import { CP_GITOPS_BIN_ENV, CP_GITOPS_PACKAGE, CP_GITOPS_VERSION, GENERATED_MARKER, layout } from './layout.js';
 import { generateOverlays } from './overlays.js';
@@ -14,7 +15,7 @@ import type { Templates } from './templates.js';
  * Nothing here touches the disk; src/adapters/fs.ts writes the tree once it is complete.
  */
 export function generateRepository(model: PlatformModel, templates: Templates): FileTree {
-  return fileTree([
+  return withChecksums(fileTree([
     [layout.model, serializePlatformModel(model)],
     [layout.readme, generateReadme(model, templates)],
     [layout.gitignore, ['# Rendered output and editor files; manifests are reviewed as source, never rendered into the repository.', 'rendered/', '.DS_Store', '*.swp', ''].join('\n')],
@@ -23,7 +24,7 @@ export function generateRepository(model: PlatformModel, templates: Templates): 
     ...generateBases(model, templates),
     ...generateOverlays(model, templates),
     ...generateArgoCd(model, templates),
-  ]);
+  ]));
 }
 
 const INSTALL = `${CP_GITOPS_PACKAGE}@${CP_GITOPS_VERSION}`;

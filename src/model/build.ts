@@ -1,5 +1,7 @@
 import { UsageError } from '../errors.js';
 import { checkModelSemantics } from './check.js';
+import { modelValidator } from './model-validator.js';
+import { applyOptionSettings } from './option-settings.js';
 import { isDns1123Label, MAX_ENV_NAME, MAX_PLATFORM_NAME } from './names.js';
 import {
   COMPONENT_NAMES,
@@ -30,6 +32,8 @@ export interface NewModelOptions {
   readonly repoURL?: string;
   readonly cluster?: string;
   readonly targetRevision?: string;
+  /** `--set path=value` settings of production options (see options.ts). */
+  readonly settings?: readonly string[];
 }
 
 /** Builds the model `init` writes, from flags. Refuses bad input with the flag to change and how. */
@@ -91,6 +95,7 @@ export function buildNewModel(options: NewModelOptions): PlatformModel {
     components,
   }));
 
+  const platformOptions = options.settings && options.settings.length > 0 ? applyOptionSettings(undefined, options.settings) : undefined;
   const model: PlatformModel = {
     apiVersion: MODEL_API_VERSION,
     kind: MODEL_KIND,
@@ -99,8 +104,10 @@ export function buildNewModel(options: NewModelOptions): PlatformModel {
     targetRevision,
     controller,
     versions: { confluentPlatform: cpVersion, operator: operatorVersion, operatorChart: chartVersion, controlCenter },
+    ...(platformOptions && Object.keys(platformOptions).length > 0 ? { options: platformOptions } : {}),
     environments,
   };
+
   const problems = checkModelSemantics(model);
   if (problems.length > 0) {
     const first = problems[0]!;
@@ -109,6 +116,8 @@ export function buildNewModel(options: NewModelOptions): PlatformModel {
   if (!controlCenter) {
     throw new UsageError(`cp-gitops knows no Control Center release for Confluent Platform ${cpVersion}`, 'pass --control-center-version');
   }
+  const schemaProblem = firstSchemaProblem(model);
+  if (schemaProblem) throw new UsageError(schemaProblem, 'see docs/options.md for every option and its values');
   return model;
 }
 
@@ -153,4 +162,15 @@ function flagFor(key: string | number | undefined): string {
     default:
       return `--${String(key)}`;
   }
+}
+
+/** The model's JSON Schema on a model built from flags: the first problem, named by its --set path. */
+export function firstSchemaProblem(model: PlatformModel): string | undefined {
+  const validate = modelValidator();
+  if (validate(model)) return undefined;
+  const error = validate.errors?.[0];
+  if (!error) return 'the model is invalid';
+  const path = error.instancePath.slice(1).replace(/\//g, '.').replace(/^options\./, '');
+  const detail = error.keyword === 'enum' ? `must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}` : error.keyword === 'additionalProperties' ? `has no option "${String(error.params.additionalProperty)}"` : (error.message ?? 'is invalid');
+  return `${error.instancePath.startsWith('/options') ? '--set ' : ''}${path || 'options'} ${detail}`;
 }

@@ -1,6 +1,8 @@
 import { UsageError } from '../errors.js';
 import { COMPONENT_NAMES, type ComponentName, type Environment, type PlatformModel, type PlatformVersions, type TopicSpec } from '../model/types.js';
 import { versionsOf } from '../model/versions.js';
+import { firstSchemaProblem } from '../model/build.js';
+import { applyOptionSettings } from '../model/option-settings.js';
 
 /** One row of a change summary: what changes where, from what to what. */
 export interface ChangeRow {
@@ -192,4 +194,60 @@ function pathOf(model: PlatformModel): string {
 
 function slug(value: string): string {
   return value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'topic';
+}
+
+export interface SetOptionsRequest {
+  /** The environment whose options change; the platform's options when absent. */
+  readonly env?: string;
+  readonly settings: readonly string[];
+}
+
+/** `cp-gitops set`: production options of the platform or of one environment, through a pull request. */
+export function planSetOptions(model: PlatformModel, request: SetOptionsRequest): ChangePlan {
+  const env = request.env === undefined ? undefined : environmentOf(model, request.env);
+  const before = (env ? env.options : model.options) ?? {};
+  const after = applyOptionSettings(before, request.settings);
+  const next: PlatformModel = env
+    ? replaceEnvironment(model, { ...withoutOptions(env), ...(Object.keys(after).length > 0 ? { options: after } : {}) })
+    : { ...withoutPlatformOptions(model), ...(Object.keys(after).length > 0 ? { options: after } : {}) };
+  const problem = firstSchemaProblem(next);
+  if (problem) throw new UsageError(problem, 'see docs/options.md for every option and its values');
+  const scope = env ? env.name : 'all';
+  const changes = diffOptions(before as Record<string, unknown>, after as Record<string, unknown>).map((row) => ({ env: scope, component: 'options', field: row.path, from: row.from, to: row.to }));
+  const touched = [...new Set(changes.map((row) => row.field.split('.')[0]!))];
+  return {
+    model: next,
+    changes,
+    branch: `cp-gitops/set-${touched.join('-') || 'options'}-${scope}`.slice(0, 100),
+    title: `Set ${touched.join(', ') || 'options'} for ${env ? env.name : 'every environment'}`,
+    targetEnv: env ? env.name : model.environments[0]!.name,
+    labels: [...(env ? [`env:${env.name}`] : model.environments.map((candidate) => `env:${candidate.name}`)), ...touched.map((option) => `option:${option}`)],
+  };
+}
+
+function withoutOptions(env: Environment): Environment {
+  const { options: _options, ...rest } = env;
+  return rest;
+}
+
+function withoutPlatformOptions(model: PlatformModel): PlatformModel {
+  const { options: _options, ...rest } = model;
+  return rest;
+}
+
+/** Leaf-level differences between two option trees, as dotted paths. */
+function diffOptions(before: Record<string, unknown>, after: Record<string, unknown>, prefix = ''): { path: string; from: string; to: string }[] {
+  const rows: { path: string; from: string; to: string }[] = [];
+  for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+    const a = before[key];
+    const b = after[key];
+    const path = prefix ? `${prefix}.${key}` : key;
+    if ((isMap(a) || a === undefined) && (isMap(b) || b === undefined) && (isMap(a) || isMap(b))) rows.push(...diffOptions(isMap(a) ? a : {}, isMap(b) ? b : {}, path));
+    else if (JSON.stringify(a) !== JSON.stringify(b)) rows.push({ path, from: a === undefined ? '—' : JSON.stringify(a), to: b === undefined ? '—' : JSON.stringify(b) });
+  }
+  return rows;
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -63,6 +63,7 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
     repoURL: args['repo-url'] ?? remote,
     cluster: args.cluster,
     targetRevision: args.branch,
+    ...(args.set ? { settings: args.set } : {}),
   });
   const tree = generateRepository(model, templates);
   // The tree is checked as `cp-gitops validate` would check it once written: nothing with errors is written.

@@ -15,6 +15,7 @@ export interface InitArgs {
   cluster?: string;
   remote?: string;
   github?: string;
+  set?: string[];
   'github-api-url'?: string;
   public: boolean;
   branch: string;
@@ -41,6 +42,7 @@ export function initCommand(context: CommandContext): CommandModule<object, Init
         .option('repo-url', { type: 'string', describe: 'Git URL Argo CD pulls from; default: the --remote URL' })
         .option('cluster', { type: 'string', describe: 'Argo CD destination API server of every environment', defaultDescription: 'https://kubernetes.default.svc' })
         .option('remote', { type: 'string', describe: 'Git remote to push to after the commit (URL or path to a bare repository)' })
+        .option('set', { type: 'string', array: true, describe: 'A production option, path=value (repeatable): tls.mode=auto, storage.storageClass=fast, monitoring.podMonitors=true, … (docs/options.md)' })
         .option('github', { type: 'string', describe: 'owner/repo on GitHub: create it if missing (private), push there, and let Argo CD pull its clone URL (token from GITHUB_TOKEN or GH_TOKEN)' })
         .option('github-api-url', { type: 'string', describe: 'GitHub REST API root, for GitHub Enterprise (default: GITHUB_API_URL or https://api.github.com)' })
         .option('public', { type: 'boolean', default: false, describe: 'With --github: create a public repository' })
@@ -51,6 +53,7 @@ export function initCommand(context: CommandContext): CommandModule<object, Init
         .example('$0 init ./legacy --cp-version 7.9.0 --controller zookeeper', 'CP 7.9 with ZooKeeper and the legacy Control Center')
         .example('$0 init ./p --remote /srv/git/p.git --repo-url https://git.example.org/p.git', 'Push to a bare repository; Argo CD pulls over HTTPS')
         .example('$0 init ./p --github acme/kafka-platform', 'Create the private GitHub repository acme/kafka-platform and push to it')
+        .example('$0 init ./p --set storage.storageClass=fast-ssd --set monitoring.podMonitors=true', 'Production options, for every environment')
         .example('$0 init ./p --dry-run --json', 'Show what would be written, as JSON') as unknown as Argv<InitArgs>,
     handler: async (args) => {
       // Loaded on use: --help and the other commands never pay for git, GitHub or the validator.

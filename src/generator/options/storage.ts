@@ -1,3 +1,4 @@
+import { optionsOf } from '../../model/options.js';
 import type { PlainObject } from '../object-path.js';
 import type { OptionModule } from './option-module.js';
 
@@ -18,9 +19,12 @@ export const storageOption: OptionModule = {
     }
     return patch;
   },
-  manifests({ options }) {
+  manifests({ model, env, options }) {
     const storage = options.storage;
     if (!storage?.storageClass || !storage.createStorageClass) return [];
+    // A StorageClass is cluster-wide: the first environment on a cluster manages it, as with the CRDs.
+    const owner = model.environments.find((candidate) => candidate.cluster === env.cluster && optionsOf(model, candidate).storage?.storageClass === storage.storageClass && optionsOf(model, candidate).storage?.createStorageClass);
+    if (owner && owner.name !== env.name) return [];
     return [
       {
         file: 'storage/storageclass.yaml',
