@@ -62,7 +62,7 @@ export class GitRepository {
     try {
       const args = ['--set-upstream', ...(options.force ? ['--force'] : []), remote, `${branch}:${branch}`];
       // Credentials come through the environment (see gitAuthEnvironment), never the URL or argv.
-      await (options.env ? this.git.env({ ...process.env, ...options.env }) : this.git).push(args);
+      await (options.env ? this.withEnvironment(options.env) : this.git).push(args);
     } catch (error) {
       throw new GitError(
         `pushing ${branch} to ${remote} failed: ${firstLine(error)}`,
@@ -83,12 +83,8 @@ export class GitRepository {
   }
 
   async branchExists(branch: string): Promise<boolean> {
-    try {
-      await this.git.raw(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
-      return true;
-    } catch {
-      return false;
-    }
+    const listed = await this.run('list branches', () => this.git.raw(['branch', '--list', branch]));
+    return listed.trim() !== '';
   }
 
   /** Creates (or resets) `branch` at `startPoint` and checks it out. */
@@ -130,7 +126,7 @@ export class GitRepository {
   /** Fetches one branch of a remote; false when the remote has no such branch. */
   async fetchBranch(remote: string, branch: string, env?: Record<string, string>): Promise<boolean> {
     try {
-      const git = env ? this.git.env({ ...process.env, ...env }) : this.git;
+      const git = env ? this.withEnvironment(env) : this.git;
       const heads = await git.raw(['ls-remote', '--heads', remote, `refs/heads/${branch}`]);
       if (!heads.trim()) return false;
       await git.raw(['fetch', '-q', remote, `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`]);
@@ -154,6 +150,27 @@ export class GitRepository {
    */
   async setHooksPath(path: string): Promise<void> {
     await this.run('set core.hooksPath', () => simpleGit({ baseDir: this.dir, unsafe: { allowUnsafeHooksPath: true } }).addConfig('core.hooksPath', path));
+  }
+
+  /**
+   * A separate instance for calls with an extra environment (credentials through GIT_CONFIG_COUNT, the
+   * pre-push hook's CP_GITOPS_BIN), so the shared one never keeps it. simple-git refuses variables
+   * that can run commands unless allowed: these come from the user's own environment and from us.
+   */
+  private withEnvironment(env: Record<string, string>): SimpleGit {
+    return simpleGit({
+      baseDir: this.dir,
+      trimmed: true,
+      unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeEditor: true, allowUnsafePager: true, allowUnsafeSshCommand: true, allowUnsafeAskPass: true },
+    }).env({ ...process.env, ...env });
+  }
+
+  async deleteBranch(branch: string): Promise<void> {
+    await this.run(`delete ${branch}`, () => this.git.raw(['branch', '-q', '-D', branch]));
+  }
+
+  async resetBranch(branch: string, commit: string): Promise<void> {
+    await this.run(`reset ${branch}`, () => this.git.raw(['branch', '-q', '-f', branch, commit]));
   }
 
   private async identityConfig(): Promise<string[]> {

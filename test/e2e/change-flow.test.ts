@@ -225,7 +225,7 @@ describe('add-component and promote without GitHub (bare remote, through bin/)',
     // main's commit, holding nothing. Repro: init p --remote <bare>; git remote set-url origin
     // git://127.0.0.1:<closed port>/x.git; add-component ksqldb --env dev → exit 1 (fine), and
     // `git branch` lists cp-gitops/add-ksqldb-dev (expected: local branches unchanged).
-    it.skip('unreachable: leaves no empty change branch behind (local branches unchanged)', async () => {
+    it('unreachable: leaves no empty change branch behind (local branches unchanged)', async () => {
       const port = await freePort();
       const url = gitRun(['remote', 'get-url', 'origin'], repo);
       const before = stateOf(repo, bare);
@@ -327,7 +327,7 @@ describe('add-component and promote without GitHub (bare remote, through bin/)',
     // init p --components kafka --remote <bare>; cd p; EDITOR=vim cp-gitops add-component connect --env dev
     // → exit 1, `git status` shows 7 staged files on cp-gitops/add-connect-dev.
     // Expected: exit 0 (EDITOR/PAGER are set on most workstations).
-    it.skip('works with EDITOR and PAGER set, as on most workstations', async () => {
+    it('works with EDITOR and PAGER set, as on most workstations', async () => {
       const result = await cli(['add-component', 'ksqldb', '--env', 'dev'], { EDITOR: 'vi', PAGER: 'less' });
       expectExit(result, 0);
       expect(branchSha(bare, 'cp-gitops/add-ksqldb-dev')).to.equal(branchSha(join(repo, '.git'), 'cp-gitops/add-ksqldb-dev'));

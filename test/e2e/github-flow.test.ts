@@ -119,13 +119,13 @@ describe('GitHub flow through bin/, against the OpenAPI-checked stand-in', funct
       expect(gitRun(['remote', 'get-url', 'origin'], repo())).to.equal(created.cloneUrl);
     });
 
-    it.skip('exit 0: main is pushed to the clone_url (BUG GIT_CONFIG_COUNT)', () => {
+    it('exit 0: main is pushed to the clone_url (BUG GIT_CONFIG_COUNT)', () => {
       expectExit(first, 0);
       expect(first.stdout).to.include(`Pushed main to ${standIn.repository('acme', 'platform')!.cloneUrl}`);
       expect(branchSha(standIn.repository('acme', 'platform')!.bareDir, 'main')).to.equal(gitRun(['rev-parse', 'HEAD'], repo()));
     });
 
-    it.skip('an existing empty repository is used and main is pushed to it (BUG GIT_CONFIG_COUNT)', async () => {
+    it('an existing empty repository is used and main is pushed to it (BUG GIT_CONFIG_COUNT)', async () => {
       const existing = await standIn.seedRepository('acme', 'empty');
       const creates = standIn.requestsTo('POST /orgs/{org}/repos').length;
       const result = await initGitHub('p-empty', 'acme/empty');
@@ -150,7 +150,7 @@ describe('GitHub flow through bin/, against the OpenAPI-checked stand-in', funct
         expect(standIn.requestsTo('POST /user/repos')).to.have.length(0);
       });
 
-      it.skip('its unrelated history is refused by the push, not forced: exit 1, the repository untouched, the commit kept locally (BUG GIT_CONFIG_COUNT)', () => {
+      it('its unrelated history is refused by the push, not forced: exit 1, the repository untouched, the commit kept locally (BUG GIT_CONFIG_COUNT)', () => {
         expectExit(second, 1);
         expect(second.stderr).to.include('pushing main to origin failed').and.include('rejected');
         expect(branchSha(standIn.repository('acme', 'platform')!.bareDir, 'main'), 'main in the repository untouched').to.equal(pushedBefore);
@@ -165,7 +165,7 @@ describe('GitHub flow through bin/, against the OpenAPI-checked stand-in', funct
     const bare = () => standIn.repository('acme', 'platform')!.bareDir;
     const pulls = () => standIn.pullRequests('acme', 'platform').filter((pull) => pull.head === head);
 
-    it.skip('opens the pull request (head cp-gitops/add-connect-dev, base main, table and diff) and labels it (BUG GIT_CONFIG_COUNT)', async () => {
+    it('opens the pull request (head cp-gitops/add-connect-dev, base main, table and diff) and labels it (BUG GIT_CONFIG_COUNT)', async () => {
       const result = await cli(['add-component', 'connect', '--env', 'dev', '--github', 'acme/platform'], { cwd: repo() });
       expectExit(result, 0);
       expect(pulls()).to.have.length(1);
@@ -180,7 +180,7 @@ describe('GitHub flow through bin/, against the OpenAPI-checked stand-in', funct
       expect(gitRun(['status', '--porcelain'], repo())).to.equal('');
     });
 
-    it.skip('a re-run with nothing changed opens no second pull request and pushes nothing (BUG GIT_CONFIG_COUNT)', async () => {
+    it('a re-run with nothing changed opens no second pull request and pushes nothing (BUG GIT_CONFIG_COUNT)', async () => {
       const posts = standIn.requestsTo('POST /repos/{owner}/{repo}/pulls').length;
       const pushed = branchSha(bare(), head);
       const result = await cli(['add-component', 'connect', '--env', 'dev', '--github', 'acme/platform'], { cwd: repo() });
@@ -191,7 +191,7 @@ describe('GitHub flow through bin/, against the OpenAPI-checked stand-in', funct
       expect(branchSha(bare(), head)).to.equal(pushed);
     });
 
-    it.skip('a re-run after a new commit on main rebuilds the branch on it and updates the same pull request (BUG GIT_CONFIG_COUNT)', async () => {
+    it('a re-run after a new commit on main rebuilds the branch on it and updates the same pull request (BUG GIT_CONFIG_COUNT)', async () => {
       writeFileSync(join(repo(), 'NOTES.md'), '# Notes\n\nOn-call: #kafka-platform\n');
       gitRun(['add', 'NOTES.md'], repo());
       gitRun(['commit', '--quiet', '-m', 'Notes for the on-call team'], repo());
@@ -267,7 +267,7 @@ describe('GitHub flow through bin/, against the OpenAPI-checked stand-in', funct
         expect(result.stdout).to.include('Using GitHub repository acme/limited');
       });
 
-      it.skip('exit 0, main pushed (BUG GIT_CONFIG_COUNT)', () => {
+      it('exit 0, main pushed (BUG GIT_CONFIG_COUNT)', () => {
         expectExit(result, 0);
         expect(branchSha(limited.bareDir, 'main')).to.equal(gitRun(['rev-parse', 'HEAD'], join(work, 'p-limited')));
       });
@@ -291,13 +291,13 @@ describe('GitHub flow through bin/, against the OpenAPI-checked stand-in', funct
         expect(result.stderr).not.to.include('GitHub found no');
       });
 
-      it.skip('exit 0, main pushed (BUG GIT_CONFIG_COUNT)', () => {
+      it('exit 0, main pushed (BUG GIT_CONFIG_COUNT)', () => {
         expectExit(result, 0);
         expect(branchSha(lagging.bareDir, 'main')).to.equal(gitRun(['rev-parse', 'HEAD'], join(work, 'p-lagging')));
       });
     });
 
-    it.skip('422 "A pull request already exists": the existing pull request is updated, exit 0 (BUG GIT_CONFIG_COUNT)', async () => {
+    it('422 "A pull request already exists": the existing pull request is updated, exit 0 (BUG GIT_CONFIG_COUNT)', async () => {
       const repo = join(work, 'p');
       const head = 'cp-gitops/add-schemaregistry-dev';
       const existing = standIn.seedPullRequest('acme', 'platform', { head, base: 'main', title: 'stale', body: 'stale' });
@@ -330,7 +330,7 @@ describe('GitHub flow through bin/, against the OpenAPI-checked stand-in', funct
         expect(result.stdout).to.include('Using GitHub repository acme/flaky');
       });
 
-      it.skip('exit 0, main pushed (BUG GIT_CONFIG_COUNT)', () => {
+      it('exit 0, main pushed (BUG GIT_CONFIG_COUNT)', () => {
         expectExit(result, 0);
         expect(branchSha(flaky.bareDir, 'main')).to.equal(gitRun(['rev-parse', 'HEAD'], join(work, 'p-flaky')));
       });

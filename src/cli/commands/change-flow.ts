@@ -128,28 +128,44 @@ async function applyChange(
   let commit: string;
   let pushed = false;
   let upToDate = false;
+  // Ask the remote first: an unreachable remote must leave every local branch as it was.
+  const remoteHasBranch = hasRemote && (await git.fetchBranch(args.remote, change.branch, pushEnv));
+  const previous = (await git.branchExists(change.branch)) ? await git.revParse(`refs/heads/${change.branch}`) : undefined;
   await git.checkoutFresh(change.branch, base);
   try {
     writeTree(root, fileTree(treeChange.writes));
     for (const path of treeChange.deletes) removeFile(join(root, ...path.split('/')));
     const tree = await git.stagedTree();
     const baseCommit = await git.revParse(base);
-    const remoteState = hasRemote && (await git.fetchBranch(args.remote, change.branch, pushEnv)) ? await git.treeAndParent(`refs/remotes/${args.remote}/${change.branch}`) : undefined;
+    const remoteState = remoteHasBranch ? await git.treeAndParent(`refs/remotes/${args.remote}/${change.branch}`) : undefined;
     if (remoteState && remoteState.tree === tree && remoteState.parent === baseCommit) {
       // Same change on the same base as last time: keep the pushed commit, push nothing.
       upToDate = true;
+      await git.discardChanges();
       await git.checkoutFresh(change.branch, `refs/remotes/${args.remote}/${change.branch}`);
       commit = await git.revParse('HEAD');
     } else {
       commit = (await git.commitAll(commitMessage(change))).commit || (await git.revParse('HEAD'));
       if (hasRemote) {
-        await git.push(args.remote, change.branch, { force: true, env: pushEnv });
+        try {
+          await git.push(args.remote, change.branch, { force: true, env: pushEnv });
+        } catch (error) {
+          // The commit stays on its branch (the error says how to push it); only the checkout is undone.
+          await git.checkout(base).catch(() => undefined);
+          throw error;
+        }
         pushed = true;
       }
     }
   } catch (error) {
     await git.discardChanges().catch(() => undefined);
     await git.checkout(base).catch(() => undefined);
+    // No commit made: the branch goes back to what it was (or away); a made commit stays for a retry.
+    const head = await git.revParse(`refs/heads/${change.branch}`).catch(() => undefined);
+    if (head !== undefined && head === (await git.revParse(base).catch(() => undefined))) {
+      if (previous === undefined) await git.deleteBranch(change.branch).catch(() => undefined);
+      else await git.resetBranch(change.branch, previous).catch(() => undefined);
+    }
     throw error;
   }
   await git.checkout(base);
