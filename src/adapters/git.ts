@@ -1,6 +1,12 @@
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { GitError } from '../errors.js';
 
+/**
+ * simple-git refuses, by default, environment variables that make git run commands or read config:
+ * with an environment we pass (the user's own, plus credentials we add), they are allowed.
+ */
+const USER_ENVIRONMENT = { allowUnsafeConfigEnvCount: true, allowUnsafeEditor: true, allowUnsafePager: true, allowUnsafeSshCommand: true, allowUnsafeAskPass: true } as const;
+
 /** Used when the machine has no git identity (CI, containers), so a commit never fails for that. */
 const FALLBACK_IDENTITY = { name: 'cp-gitops', email: 'cp-gitops@users.noreply.localhost' };
 
@@ -161,7 +167,7 @@ export class GitRepository {
     return simpleGit({
       baseDir: this.dir,
       trimmed: true,
-      unsafe: { allowUnsafeConfigEnvCount: true, allowUnsafeEditor: true, allowUnsafePager: true, allowUnsafeSshCommand: true, allowUnsafeAskPass: true },
+      unsafe: USER_ENVIRONMENT,
     }).env({ ...process.env, ...env });
   }
 
@@ -199,4 +205,16 @@ function firstLine(error: unknown): string {
 /** Quotes a path for a command line a person copies (only when it needs it). */
 function shellQuote(value: string): string {
   return /^[A-Za-z0-9@%+=:,./_-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Whether a remote URL has a branch (`git ls-remote`), with credentials from the environment. */
+export async function remoteHasBranch(url: string, branch: string, env: Record<string, string>): Promise<boolean> {
+  try {
+    const heads = await simpleGit({ unsafe: USER_ENVIRONMENT })
+      .env({ ...process.env, ...env })
+      .raw(['ls-remote', '--heads', url, `refs/heads/${branch}`]);
+    return heads.trim() !== '';
+  } catch (error) {
+    throw new GitError(`could not reach ${url}: ${firstLine(error)}`, 'check the network and the token; nothing was written', error);
+  }
 }

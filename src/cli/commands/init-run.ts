@@ -1,6 +1,6 @@
 import { basename, isAbsolute, resolve } from 'node:path';
 import { createStagingDirectory, isDirectory, isEmptyDirectory, pathExists, promoteStagingDirectory, readTextFile, readTree, removeDirectory, writeTree } from '../../adapters/fs.js';
-import { GitRepository } from '../../adapters/git.js';
+import { GitRepository, remoteHasBranch } from '../../adapters/git.js';
 import { gitAuthEnvironment } from '../../adapters/github.js';
 import { githubTarget } from './change-flow.js';
 import { loadTemplates } from '../../adapters/templates.js';
@@ -47,6 +47,13 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
     const repo = existing ?? (await github.port.createRepository({ owner: github.owner, repo: github.repo, private: !args.public, description: 'Confluent Platform GitOps repository (cp-gitops)' }));
     createdOnGitHub = existing === undefined;
     remote = repo.cloneUrl;
+    // An existing repository with history cannot take a new root commit: refuse before writing anything.
+    if (!createdOnGitHub && (await remoteHasBranch(repo.cloneUrl, args.branch, gitAuthEnvironment(github.token, { env: context.env })))) {
+      throw new WorkspaceError(
+        `GitHub repository ${repo.fullName} already has a ${args.branch} branch; init starts a new history and would be refused`,
+        `clone it (git clone ${repo.cloneUrl}) and change it with cp-gitops add-component / promote / set, or choose another --github name; nothing was written`,
+      );
+    }
     out.line(`${createdOnGitHub ? 'Created' : 'Using'} GitHub repository ${repo.fullName} (${repo.private ? 'private' : 'public'}): ${repo.htmlUrl}`);
   } else if (github) {
     remote = `https://github.com/${github.owner}/${github.repo}.git`;
