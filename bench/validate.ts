@@ -9,20 +9,24 @@
  *    50 overlays (it sits outside the repository, so the repository is the one validate reads);
  * 3. in process, warm: `validateTree` on the trees of 3, 10, 25 and 50 environments, as ms per
  *    environment (is the cost linear?) and, at 50, resources validated per second;
- * 4. a cold `validate` under `node --cpu-prof`, its samples sorted into module loading, YAML
- *    parsing, schema modules, Kustomize emulation, rules… (median of BENCH_PROFILE_RUNS, default 5).
+ * 4. validateTree's steps one by one on the warm 50-environment tree, and the yaml package alone on
+ *    the same files (the ceiling YAML parsing puts on throughput);
+ * 5. a cold `validate` under `node --cpu-prof`, its samples sorted into module loading, YAML
+ *    parsing, schema modules, Kustomize emulation, rules… (median of BENCH_PROFILE_RUNS, default 5),
+ *    and what importing the main dependencies costs in a fresh process.
  *
- * Samples of 1–3 are interleaved round by round (the order rotates each round), so a slow spell of
+ * Samples of 1–3 (and `node -e 0`, what any Node process pays to start) are interleaved round by round (the order rotates each round), so a slow spell of
  * the machine spreads over every case. BENCH_RUNS (default 15) samples per case; median and p90.
  * Repositories are generated in process (no git needed: validate skips .git anyway) into one temporary
  * folder, removed at the end, on error and on Ctrl-C. Writes bench/results/validate-latest.json.
  */
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LineCounter, parseAllDocuments } from 'yaml';
 import { writeTree } from '../src/adapters/fs.js';
 import { loadTemplates } from '../src/adapters/templates.js';
 import type { FileTree } from '../src/generator/file-tree.js';
@@ -34,7 +38,7 @@ import { buildKustomization } from '../src/validator/kustomize/build.js';
 import { BUILTIN_SCHEMAS } from '../src/validator/schemas/builtin/index.js';
 import { createSchemaRegistry } from '../src/validator/schemas/registry.js';
 import type { KustomizationBuild } from '../src/validator/kustomize/types.js';
-import { parseSources } from '../src/validator/sources.js';
+import { isYamlPath, parseSources } from '../src/validator/sources.js';
 import { applySuppressions } from '../src/validator/suppressions.js';
 import { kustomizationDirs, type RuleContext } from '../src/validator/validate.js';
 
@@ -235,6 +239,7 @@ async function run(runs: number, profileRuns: number, work: string): Promise<voi
 
   // In process: the trees, warmed up until the JIT has settled, then a batch size per tree.
   const inProcess: InProcessCase[] = SCALING_SIZES.map((size) => {
+    // 3 is the default repository itself (dev, staging, prod); the others are e01…eNN.
     const tree = size === 3 ? generateRepository(buildNewModel({ name: 'p', repoURL: REPO_URL }), templates) : generateRepository(buildNewModel({ name: 'p', environments: envNames(size), repoURL: REPO_URL }), templates);
     const report = validateTree(tree);
     if (report.violations.length > 0) throw new Error(`the ${size}-environment tree should validate clean, got ${report.violations[0]!.rule}`);
@@ -276,6 +281,7 @@ async function run(runs: number, profileRuns: number, work: string): Promise<voi
   process.stderr.write(`profiling ${profileRuns} cold validate runs per repository…\n`);
   const profile3 = await coldProfile(node, [BIN, 'validate'], defaultRepo, env, join(work, 'profiles', 'default'), profileRuns);
   const profile50 = await coldProfile(node, [BIN, 'validate', 'repo'], work, env, join(work, 'profiles', 'large'), profileRuns);
+  const imports = await importCosts(node, env, profileRuns);
 
   const byId = new Map(spawnCases.map((c) => [c.id, stats(c.timings)]));
   const s = (id: string) => byId.get(id)!;
@@ -322,8 +328,11 @@ async function run(runs: number, profileRuns: number, work: string): Promise<voi
       linearFit: { msPerEnvironment: round(fit.slope, 3), fixedMs: round(fit.intercept, 2), r2: round(fit.r2, 4) },
       resourcesPerSecond: large.resourcesPerSecond,
       phasesAt50: phases,
+      /** If validate did nothing but the yaml package's parse of the same files. */
+      yamlCeilingResourcesPerSecond: Math.round(large.resources / (phases.yamlAlone.ms / 1000)),
     },
     coldProfile: { default: profile3, large: profile50 },
+    importCostsMs: imports,
     targets: {
       'validate3/kustomize-dev': { target: `<= ${TARGET_RATIO}`, met: ratio('validate3', 'kustomize3').median <= TARGET_RATIO },
       'validate50/kustomize-aggregate50': { target: `<= ${TARGET_RATIO}`, met: ratio('validate50', 'kustomize50').median <= TARGET_RATIO },
@@ -352,12 +361,20 @@ function linearFit(points: readonly (readonly [number, number])[]): { slope: num
   return { slope, intercept, r2: ssTotal === 0 ? 1 : 1 - ssResidual / ssTotal };
 }
 
+interface PhaseSplit {
+  /** Median ms of each step of validateTree. */
+  readonly steps: Record<string, number>;
+  /** The yaml package alone on the same files: what parsing costs before any check, a ceiling for throughput. */
+  readonly yamlAlone: { readonly files: number; readonly bytes: number; readonly ms: number; readonly megabytesPerSecond: number };
+}
+
 /**
  * validateTree's steps timed one by one on a warm tree (median of 10): the same calls as
- * validateRepository + validateTree in src/validator, without --render. The printed sum is checked
- * against the whole call's median, so a drift from the real pipeline shows.
+ * validateRepository + validateTree in src/validator, without --render (compare the printed sum with
+ * the whole call's median: a gap means this copy drifted from the pipeline). Then, as a reference, the
+ * bare `parseAllDocuments` of every YAML file with a LineCounter (what positions need), nothing else.
  */
-function phaseSplit(tree: FileTree): Record<string, number> {
+function phaseSplit(tree: FileTree): PhaseSplit {
   const families = allRuleFamilies();
   // The schema family is a closure made by repositorySchemaRules, so it has no name of its own.
   const names = families.map((family) => family.name || 'repositorySchemaRules');
@@ -368,6 +385,8 @@ function phaseSplit(tree: FileTree): Record<string, number> {
     samples.set(name, [...(samples.get(name) ?? []), performance.now() - start]);
     return value;
   };
+  const yamlFiles = [...tree].filter(([path]) => isYamlPath(path)).map(([, text]) => text);
+  const yamlAlone: number[] = [];
   for (let i = 0; i < 13; i += 1) {
     const { sources } = timed('parse YAML (parseSources)', () => parseSources(tree));
     const allBuilds = new Map<string, KustomizationBuild>();
@@ -377,9 +396,20 @@ function phaseSplit(tree: FileTree): Record<string, number> {
     const context: RuleContext = { sources, builds: new Map([...allBuilds].filter(([dir]) => /^overlays\/[^/]+$/.test(dir))), allBuilds };
     families.forEach((family, index) => timed(`rules: ${names[index]}`, () => family(context)));
     timed('suppressions', () => applySuppressions([], tree));
-    if (i === 2) samples.clear();
+    const start = performance.now();
+    for (const text of yamlFiles) parseAllDocuments(text, { lineCounter: new LineCounter() });
+    yamlAlone.push(performance.now() - start);
+    if (i === 2) {
+      samples.clear();
+      yamlAlone.length = 0;
+    }
   }
-  return Object.fromEntries([...samples].map(([name, values]) => [name, round(median(values))]));
+  const bytes = yamlFiles.reduce((sum, text) => sum + Buffer.byteLength(text), 0);
+  const ms = median(yamlAlone);
+  return {
+    steps: Object.fromEntries([...samples].map(([name, values]) => [name, round(median(values))])),
+    yamlAlone: { files: yamlFiles.length, bytes, ms: round(ms), megabytesPerSecond: round(bytes / 1e6 / (ms / 1000)) },
+  };
 }
 
 /** Where profiled time goes; the first match walking from a sample's leaf frame towards the root wins. */
@@ -474,6 +504,29 @@ async function coldProfile(node: string, args: readonly string[], cwd: string, e
   return { command: `node --cpu-prof ${args.map((arg) => (arg === BIN ? 'bin/cp-gitops.js' : arg)).join(' ')}`, runs, wallMs: round(median(walls), 1), profiledMs: round(median(spans), 1), categories };
 }
 
+/** What importing costs in a fresh process (the import alone, not Node's start), by what validate loads. */
+const IMPORTS: readonly (readonly [string, readonly string[]])[] = [
+  ['yargs', ['yargs']],
+  ['yaml', ['yaml']],
+  ['ajv + ajv-formats + ajv/dist/standalone (eager in src/validator/schemas/ajv.ts)', ['ajv', 'ajv-formats', 'ajv/dist/standalone/index.js']],
+  ['dist/src/cli/main.js (yargs + every command definition)', ['./dist/src/cli/main.js']],
+  ['main.js + commands/validate-run.js (all validate loads before reading files)', ['./dist/src/cli/main.js', './dist/src/cli/commands/validate-run.js']],
+];
+
+async function importCosts(node: string, env: NodeJS.ProcessEnv, runs: number): Promise<Record<string, number>> {
+  const samples = IMPORTS.map(() => [] as number[]);
+  for (let r = 0; r < runs; r += 1) {
+    for (let k = 0; k < IMPORTS.length; k += 1) {
+      const index = (k + r) % IMPORTS.length;
+      const script = `const t = performance.now(); ${IMPORTS[index]![1].map((specifier) => `await import(${JSON.stringify(specifier)});`).join(' ')} process.stdout.write(String(performance.now() - t));`;
+      // cwd is the package root, so bare specifiers resolve in its node_modules.
+      samples[index]!.push(Number(timeSpawn(node, ['--input-type=module', '-e', script], ROOT, env).stdout));
+    }
+    await yieldToEventLoop();
+  }
+  return Object.fromEntries(IMPORTS.map(([label], index) => [label, round(median(samples[index]!), 1)]));
+}
+
 function table(rows: readonly (readonly string[])[]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   const line = (row: readonly string[]) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ');
@@ -485,8 +538,9 @@ function printReport(
     machine: { cpus: number; cpuModel: string; node: string; renderer: string };
     runs: number;
     ratios: Record<string, { median: number; p90?: number }>;
-    warm: { scaling: readonly { environments: number; files: number; resources: number; medianMs: number; p90Ms: number; msPerEnvironment: number; resourcesPerSecond: { median: number; p90: number } }[]; linearFit: { msPerEnvironment: number; fixedMs: number; r2: number }; phasesAt50: Record<string, number> };
+    warm: { scaling: readonly { environments: number; files: number; resources: number; medianMs: number; p90Ms: number; msPerEnvironment: number; resourcesPerSecond: { median: number; p90: number } }[]; linearFit: { msPerEnvironment: number; fixedMs: number; r2: number }; phasesAt50: PhaseSplit };
     coldProfile: Record<string, { command: string; wallMs: number; profiledMs: number; categories: Record<Category, number> }>;
+    importCostsMs: Record<string, number>;
     targets: Record<string, { target: string; met: boolean }>;
   },
   cases: readonly SpawnCase[],
@@ -501,14 +555,21 @@ function printReport(
   const fit = result.warm.linearFit;
   out.push(`linear fit: ${fit.fixedMs.toFixed(1)} ms + ${fit.msPerEnvironment.toFixed(2)} ms × environments, R² ${fit.r2.toFixed(4)} (${result.targets.linear!.met ? 'linear' : 'NOT linear'}); resources/s at ${LARGE} envs ${result.targets.resourcesPerSecond!.target}: ${result.targets.resourcesPerSecond!.met ? 'met' : 'MISSED'}`);
   out.push('');
-  const phaseTotal = Object.values(result.warm.phasesAt50).reduce((sum, ms) => sum + ms, 0);
-  out.push(...table([[`validateTree steps, warm, ${LARGE} environments`, 'median ms', 'share'], ...Object.entries(result.warm.phasesAt50).map(([name, ms]) => [name, ms.toFixed(2), `${((100 * ms) / phaseTotal).toFixed(0)}%`]), ['sum', phaseTotal.toFixed(2), '']]));
+  const phases = result.warm.phasesAt50;
+  const phaseTotal = Object.values(phases.steps).reduce((sum, ms) => sum + ms, 0);
+  out.push(...table([[`validateTree steps, warm, ${LARGE} environments`, 'median ms', 'share'], ...Object.entries(phases.steps).map(([name, ms]) => [name, ms.toFixed(2), `${((100 * ms) / phaseTotal).toFixed(0)}%`]), ['sum', phaseTotal.toFixed(2), '']]));
+  const resources = result.warm.scaling.find((row) => row.environments === LARGE)!.resources;
+  out.push(
+    `reference: yaml parseAllDocuments alone on the same ${phases.yamlAlone.files} files (${(phases.yamlAlone.bytes / 1e3).toFixed(0)} kB): ${phases.yamlAlone.ms.toFixed(1)} ms, ${phases.yamlAlone.megabytesPerSecond.toFixed(1)} MB/s; with nothing else to do, ${Math.round(resources / (phases.yamlAlone.ms / 1000))} resources/s at most`,
+  );
   for (const profile of Object.values(result.coldProfile)) {
     out.push('');
     out.push(`cold ${profile.command}: wall ${profile.wallMs.toFixed(0)} ms under the profiler, ${profile.profiledMs.toFixed(0)} ms profiled (the rest is Node's start before the profiler and its exit)`);
     const total = Object.values(profile.categories).reduce((sum, ms) => sum + ms, 0);
     out.push(...table([['where the time goes (median of runs)', 'ms', 'share'], ...(Object.entries(profile.categories) as [Category, number][]).sort((a, b) => b[1] - a[1]).map(([key, ms]) => [CATEGORIES[key], ms.toFixed(1), `${((100 * ms) / total).toFixed(0)}%`])]));
   }
+  out.push('');
+  out.push(...table([['import in a fresh process (median)', 'ms'], ...Object.entries(result.importCostsMs).map(([label, ms]) => [label, ms.toFixed(1)])]));
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

@@ -30,3 +30,15 @@ export function mergePlain(base: PlainObject, overlay: PlainObject): PlainObject
 export function isPlainObject(value: unknown): value is PlainObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/** Maps merge; lists are appended (several modules add configOverrides lines); other values: the fragment wins. */
+export function mergeFragments(base: PlainObject, fragment: PlainObject): PlainObject {
+  const result: PlainObject = { ...base };
+  for (const [key, value] of Object.entries(fragment)) {
+    const current = result[key];
+    if (isPlainObject(current) && isPlainObject(value)) result[key] = mergeFragments(current, value);
+    else if (Array.isArray(current) && Array.isArray(value)) result[key] = [...current, ...value];
+    else result[key] = value;
+  }
+  return result;
+}

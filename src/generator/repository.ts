@@ -116,7 +116,13 @@ function validateWorkflow(): string {
             id: 'validate',
             run: ['set +e', 'cp-gitops validate --render --format sarif > results.sarif', 'echo "exit=$?" >> "$GITHUB_OUTPUT"'].join('\n'),
           },
-          { name: 'Upload to code scanning', uses: 'github/codeql-action/upload-sarif@v4', with: { sarif_file: 'results.sarif', category: 'cp-gitops' } },
+          {
+            name: 'Upload to code scanning',
+            // Exit 2 (usage) or a crash leaves no SARIF: skip the upload, the next step says what happened.
+            if: "steps.validate.outputs.exit == '0' || steps.validate.outputs.exit == '1'",
+            uses: 'github/codeql-action/upload-sarif@v4',
+            with: { sarif_file: 'results.sarif', category: 'cp-gitops' },
+          },
           {
             name: 'Fail on errors',
             if: "steps.validate.outputs.exit != '0'",

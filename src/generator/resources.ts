@@ -1,6 +1,5 @@
 import type { Environment, PlatformModel } from '../model/types.js';
-import { clonePlain, isPlainObject, mergePlain, setPath, type PlainObject } from './object-path.js';
-import { mergeFragments } from './options/index.js';
+import { clonePlain, isPlainObject, mergeFragments, mergePlain, setPath, type PlainObject } from './object-path.js';
 import { canonicalQuantity } from './quantity.js';
 import type { DependencyField, ResourceSize, ResourceTemplate, SizeTemplate, Templates, UnitTemplate } from './templates.js';
 
@@ -60,6 +59,8 @@ export function environmentPatch(
   spec = mergeFragments(spec, optionFragment);
   for (const dependency of resource.dependencies) {
     if (dependency.value === 'name') continue; // names do not depend on the namespace
+    // An option that writes a dependency whole (TLS: https://, port 2182, credentials) decides its value.
+    if (hasPath(optionFragment, stripSpec(dependency.path))) continue;
     const value = dependencyValue(dependency, envUnits, env.namespace);
     if (value !== undefined) setPath(spec, stripSpec(dependency.path), value);
   }
@@ -121,6 +122,12 @@ function orderSpec(spec: PlainObject): PlainObject {
 function rank(key: string): number {
   const index = SPEC_KEY_ORDER.indexOf(key);
   return index === -1 ? SPEC_KEY_ORDER.length : index;
+}
+
+function hasPath(object: PlainObject, dotted: string): boolean {
+  let node: unknown = object;
+  for (const key of dotted.split('.')) node = isPlainObject(node) ? node[key] : undefined;
+  return node !== undefined;
 }
 
 function stripSpec(path: string): string {

@@ -87,13 +87,20 @@ export function buildNewModel(options: NewModelOptions): PlatformModel {
     throw new UsageError(`invalid --branch "${targetRevision}": use letters, digits, ".", "_", "/" and "-"`, 'for example --branch main');
   }
 
-  const environments: Environment[] = envNames.map((env, index) => ({
-    name: env,
-    namespace: namespaceFor(name, env),
-    cluster,
-    size: sizeFor(env, index, envNames.length),
-    components,
-  }));
+  // Production runs on TLS unless told otherwise: large environments get tls.mode auto of their own
+  // (visible in cp-gitops.yaml, changed with `cp-gitops set tls.mode=… --env <env>`), unless --set tls.… was given.
+  const tlsGiven = (options.settings ?? []).some((setting) => /^(options\.)?tls(\.|=)/.test(setting.trim()));
+  const environments: Environment[] = envNames.map((env, index) => {
+    const size = sizeFor(env, index, envNames.length);
+    return {
+      name: env,
+      namespace: namespaceFor(name, env),
+      cluster,
+      size,
+      components,
+      ...(size === 'large' && !tlsGiven ? { options: { tls: { mode: 'auto' as const } } } : {}),
+    };
+  });
 
   const platformOptions = options.settings && options.settings.length > 0 ? applyOptionSettings(undefined, options.settings) : undefined;
   const model: PlatformModel = {
@@ -159,6 +166,8 @@ function flagFor(key: string | number | undefined): string {
       return '--cp-version / --operator-version';
     case 'environments':
       return '--envs';
+    case 'options':
+      return '--set';
     default:
       return `--${String(key)}`;
   }

@@ -1,5 +1,7 @@
 import { names } from '../generator/layout.js';
+import { operationsOptionProblems } from './options-check-access.js';
 import type { YamlPath } from '../yaml/positions.js';
+import { optionProblems } from './options-check.js';
 import type { PlatformModel, PlatformVersions } from './types.js';
 import { findOperatorRelease, operatorSupportsCp, parseSemVer, supportedCpRange, supportsZooKeeper, versionsOf } from './versions.js';
 
@@ -54,6 +56,8 @@ export function checkModelSemantics(model: PlatformModel): ModelProblem[] {
     }
   });
   problems.push(...argoNameClashes(model));
+  problems.push(...optionProblems(model));
+  problems.push(...operationsOptionProblems(model));
   return problems;
 }
 

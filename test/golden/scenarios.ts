@@ -12,6 +12,61 @@ export const GOLDEN_SCENARIOS: Readonly<Record<string, NewModelOptions>> = {
     repoURL: 'git@github.com:acme/legacy.git',
     cluster: 'https://prod.k8s.example.com:6443',
   },
+  // Security options (issue 5): TLS from CFK's own CA, SASL/PLAIN, HTTP basic, ACLs, credentials from External Secrets.
+  'tls-sasl': {
+    name: 'secure',
+    environments: ['dev', 'prod'],
+    repoURL: 'https://github.com/acme/secure.git',
+    settings: [
+      'tls.mode=auto',
+      'authentication.kafka=plain',
+      'authentication.http=basic',
+      'authorization.type=simple',
+      'secrets.provider=external-secrets',
+      'secrets.store={kind: ClusterSecretStore, name: vault}',
+    ],
+  },
+  // One cert-manager Certificate per component, signed by a ClusterIssuer; mutual TLS on the Kafka listeners.
+  'mtls-cert-manager': {
+    name: 'mutual',
+    environments: ['dev', 'prod'],
+    repoURL: 'https://github.com/acme/mutual.git',
+    settings: ['tls.mode=cert-manager', 'tls.issuer={kind: ClusterIssuer, name: internal-ca}', 'authentication.kafka=mtls'],
+  },
+  // CP 7.9 with ZooKeeper and auto TLS: ZooKeeper clients on 2182, the legacy Control Center over https.
+  'cp79-zookeeper-tls': {
+    name: 'legacy-tls',
+    cpVersion: '7.9.0',
+    controller: 'zookeeper',
+    environments: ['dev', 'prod'],
+    repoURL: 'https://github.com/acme/legacy-tls.git',
+    settings: ['tls.mode=auto'],
+  },
+  // Production options, operations side: external access, monitoring, scheduling, logging (docs/options.md).
+  // One environment each: external names and node ports cannot be shared by two environments.
+  'external-loadbalancer': {
+    name: 'edge',
+    environments: ['prod'],
+    repoURL: 'https://github.com/acme/edge.git',
+    settings: ['externalAccess.type=loadBalancer', 'externalAccess.domain=kafka.acme.example', 'monitoring.prometheus=true', 'monitoring.podMonitors=true'],
+  },
+  'external-nodeport': {
+    name: 'np',
+    environments: ['staging'],
+    repoURL: 'https://github.com/acme/np.git',
+    settings: [
+      'externalAccess.type=nodePort',
+      'externalAccess.host=kafka.nodes.acme.example',
+      'externalAccess.nodePortOffset=30100',
+      'scheduling.tolerations=[{key: dedicated, operator: Equal, value: kafka, effect: NoSchedule}]',
+      'scheduling.zoneSpread=true',
+      'scheduling.rackAwareness.nodeLabel=topology.kubernetes.io/zone',
+      'scheduling.priorityClassName=confluent-platform',
+      'logging.levels.root=INFO',
+      'logging.levels.kafka.controller=WARN',
+      'logging.podAnnotations.fluentbit.io/parser=json',
+    ],
+  },
 };
 
 export function goldenModel(scenario: string): PlatformModel {

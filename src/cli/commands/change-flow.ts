@@ -5,6 +5,7 @@ import { pathExists, readTextFile, readTree, removeFile, writeTree } from '../..
 import { GitRepository } from '../../adapters/git.js';
 import { createGitHub, gitAuthEnvironment, resolveApiUrl, resolveGitHubToken, type GitHubPort, type PullInfo } from '../../adapters/github.js';
 import { findKustomize } from '../../adapters/kustomize.js';
+import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
 import { loadTemplates } from '../../adapters/templates.js';
 import { GitError, UsageError, ValidationFailedError, WorkspaceError } from '../../errors.js';
 import { fileTree } from '../../generator/file-tree.js';
@@ -91,7 +92,7 @@ async function applyChange(
   for (const path of treeChange.deletes) after.delete(path);
   const afterTree = fileTree(after);
 
-  const report = validateTree(afterTree);
+  const report = validateTree(afterTree, { schemaCacheDir: defaultSchemaCacheDir(context.env) });
   if (hasErrors(report.violations)) {
     const first = report.violations.filter((violation) => violation.severity === 'error').slice(0, 5);
     throw new ValidationFailedError(`the change does not validate (${summarize(report.violations)}); nothing was committed`, {

@@ -1,6 +1,7 @@
 import { basename, isAbsolute, resolve } from 'node:path';
 import { createStagingDirectory, isDirectory, isEmptyDirectory, pathExists, promoteStagingDirectory, readTextFile, readTree, removeDirectory, writeTree } from '../../adapters/fs.js';
 import { GitRepository, remoteHasBranch } from '../../adapters/git.js';
+import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
 import { gitAuthEnvironment } from '../../adapters/github.js';
 import { githubTarget } from './change-flow.js';
 import { loadTemplates } from '../../adapters/templates.js';
@@ -74,7 +75,7 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   });
   const tree = generateRepository(model, templates);
   // The tree is checked as `cp-gitops validate` would check it once written: nothing with errors is written.
-  const validation = validateTree(tree);
+  const validation = validateTree(tree, { schemaCacheDir: defaultSchemaCacheDir(context.env) });
   if (hasErrors(validation.violations)) {
     const errors = validation.violations.filter((violation) => violation.severity === 'error');
     throw new ValidationFailedError(

@@ -1,13 +1,21 @@
 import { optionsOf } from '../../model/options.js';
 import type { Environment, PlatformModel } from '../../model/types.js';
-import { isPlainObject, type PlainObject } from '../object-path.js';
+import { mergeFragments, type PlainObject } from '../object-path.js';
 import type { UnitIndex } from '../resources.js';
 import type { ResourceTemplate } from '../templates.js';
 import type { ExtraManifest, OptionContext, OptionModule } from './option-module.js';
 import { storageOption } from './storage.js';
+import { authenticationOption } from './authentication.js';
+import { authorizationOption } from './authorization.js';
+import { secretsOption } from './secrets.js';
+import { tlsOption } from './tls.js';
+import { externalAccessOption } from './external-access.js';
+import { loggingOption } from './logging.js';
+import { monitoringOption } from './monitoring.js';
+import { schedulingOption } from './scheduling.js';
 
 /** Every option module, in the order their fragments merge. */
-export const OPTION_MODULES: readonly OptionModule[] = [storageOption];
+export const OPTION_MODULES: readonly OptionModule[] = [storageOption, tlsOption, authenticationOption, authorizationOption, secretsOption, externalAccessOption, monitoringOption, loggingOption, schedulingOption];
 
 export function optionContext(model: PlatformModel, env: Environment, units: UnitIndex): OptionContext {
   return { model, env, options: optionsOf(model, env), units };
@@ -31,14 +39,5 @@ export function optionReadme(context: OptionContext): string[] {
   return OPTION_MODULES.flatMap((module) => module.readme?.(context) ?? []);
 }
 
-/** Maps merge; lists are appended (several modules add configOverrides lines); other values: the fragment wins. */
-export function mergeFragments(base: PlainObject, fragment: PlainObject): PlainObject {
-  const result: PlainObject = { ...base };
-  for (const [key, value] of Object.entries(fragment)) {
-    const current = result[key];
-    if (isPlainObject(current) && isPlainObject(value)) result[key] = mergeFragments(current, value);
-    else if (Array.isArray(current) && Array.isArray(value)) result[key] = [...current, ...value];
-    else result[key] = value;
-  }
-  return result;
-}
+
+export { mergeFragments };

@@ -1,0 +1,97 @@
+import type { YamlPath } from '../yaml/positions.js';
+import type { ModelProblem } from './check.js';
+import { optionsOf, type PlatformOptions } from './options.js';
+import type { PlatformModel } from './types.js';
+
+/** Why `authorization.type: rbac` is refused for now. */
+export const RBAC_EXPLANATION =
+  'authorization rbac needs Confluent\'s Metadata Service (MDS) on the brokers, an identity provider (LDAP or OAuth) and a role binding per component, which cp-gitops does not generate yet';
+
+interface Rule {
+  /** The option path that carries the offending value, e.g. authentication.kafka. */
+  readonly at: readonly string[];
+  readonly applies: (options: PlatformOptions) => boolean;
+  readonly message: string;
+  readonly fix: string;
+}
+
+/**
+ * Combinations of the security options (TLS, authentication, authorization, secrets) that the JSON
+ * Schema accepts but that cannot work. Checked per environment on the options it runs with (the
+ * platform's, with its own on top); a problem is reported once, at the place in cp-gitops.yaml that sets
+ * the offending value, naming every environment it breaks.
+ */
+const RULES: readonly Rule[] = [
+  {
+    at: ['authentication', 'kafka'],
+    applies: (options) => options.authentication?.kafka === 'mtls' && !tlsOn(options),
+    message: 'authentication.kafka mtls needs TLS: a client certificate is only presented over a TLS connection',
+    fix: 'add tls.mode=auto (or tls.mode=cert-manager with tls.issuer), or use authentication.kafka=plain',
+  },
+  {
+    at: ['authentication', 'http'],
+    applies: (options) => options.authentication?.http === 'mtls' && !tlsOn(options),
+    message: 'authentication.http mtls needs TLS on the REST APIs',
+    fix: 'add tls.mode=auto (or tls.mode=cert-manager with tls.issuer), or use authentication.http=basic',
+  },
+  {
+    at: ['tls', 'mode'],
+    applies: (options) => options.tls?.mode === 'cert-manager' && !options.tls.issuer,
+    message: 'tls.mode cert-manager needs the Issuer or ClusterIssuer that signs the certificates',
+    fix: 'add tls.issuer, e.g. --set "tls.issuer={kind: ClusterIssuer, name: my-ca}"',
+  },
+  {
+    at: ['authorization', 'type'],
+    applies: (options) => options.authorization?.type === 'rbac',
+    message: RBAC_EXPLANATION,
+    fix: 'use authorization.type=simple (ACLs with super users) for now; RBAC can be configured by hand (docs/options.md)',
+  },
+  {
+    at: ['authorization', 'type'],
+    applies: (options) => options.authorization?.type === 'simple' && (options.authentication?.kafka ?? 'none') === 'none',
+    message: 'authorization simple needs authenticated clients: without authentication.kafka every client, the brokers included, is User:ANONYMOUS and ACLs cannot tell them apart',
+    fix: 'add authentication.kafka=plain or authentication.kafka=mtls',
+  },
+  {
+    at: ['secrets', 'provider'],
+    applies: (options) => options.secrets?.provider === 'external-secrets' && !options.secrets.store,
+    message: 'secrets.provider external-secrets needs the SecretStore or ClusterSecretStore to read from',
+    fix: 'add secrets.store, e.g. --set "secrets.store={kind: ClusterSecretStore, name: vault}"',
+  },
+];
+
+function tlsOn(options: PlatformOptions): boolean {
+  return (options.tls?.mode ?? 'none') !== 'none';
+}
+
+export function optionProblems(model: PlatformModel): ModelProblem[] {
+  const found = new Map<string, { path: YamlPath; rule: Rule; environments: string[] }>();
+  model.environments.forEach((env, index) => {
+    const options = optionsOf(model, env);
+    for (const rule of RULES) {
+      if (!rule.applies(options)) continue;
+      const path = whereSet(model, index, rule.at);
+      const key = `${path.join('.')}\u0000${rule.message}`;
+      const entry = found.get(key) ?? { path, rule, environments: [] };
+      entry.environments.push(env.name);
+      found.set(key, entry);
+    }
+  });
+  return [...found.values()].map(({ path, rule, environments }) => ({
+    path,
+    message: `${environments.length > 1 ? 'environments' : 'environment'} ${environments.map((name) => `"${name}"`).join(', ')}: ${rule.message}`,
+    fix: rule.fix,
+  }));
+}
+
+/** Where cp-gitops.yaml sets an option of an environment: its own when it sets one, else the platform's (the value it inherits). */
+export function whereSet(model: PlatformModel, index: number, at: readonly string[]): YamlPath {
+  if (has(model.environments[index]!.options, at)) return ['environments', index, 'options', ...at];
+  return ['options', ...at];
+}
+
+function has(options: PlatformOptions | undefined, path: readonly string[]): boolean {
+  let node: unknown = options;
+  for (const key of path) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined;
+  return node !== undefined;
+}
