@@ -10,15 +10,10 @@ import formats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { factorSchema, isSchemaObject, type JsonSchema } from './json-schema.js';
 
-const require = createRequire(import.meta.url);
+import { ENGINE_TAG } from './engine-tag.js';
 
-/**
- * Bump whenever options, keywords, factorSchema or the patch form change what compiled code does: it is
- * part of every cache key and of the build manifest, so old compiled code is never reused.
- */
-export const ENGINE_REVISION = 3;
-export const AJV_VERSION = (require('ajv/package.json') as { version: string }).version;
-export const ENGINE_TAG = `ajv${AJV_VERSION}-r${ENGINE_REVISION}`;
+const require = createRequire(import.meta.url);
+export { ENGINE_TAG };
 
 /** Our own schemas: strict mode, so a mistake in them fails the build instead of passing silently. */
 export const BUILTIN_AJV_OPTIONS: Options = { allErrors: true, messages: false, inlineRefs: false, strict: true, allowUnionTypes: true };

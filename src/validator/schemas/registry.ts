@@ -11,7 +11,12 @@ import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { fileSchemaCache } from '../../adapters/schema-cache.js';
 import { BUILTIN_SCHEMAS, type BuiltinSchema } from './builtin/index.js';
-import { compileFactored, createAjv, ENGINE_TAG, evaluateStandalone, standaloneSource } from './ajv.js';
+import { ENGINE_TAG } from './engine-tag.js';
+
+/** ajv's compiler, loaded only when a schema must be compiled (the build-time modules need none of it). */
+function compiler(): typeof import('./ajv.js') {
+  return require('./ajv.js') as typeof import('./ajv.js');
+}
 import { toSchemaErrors, type SchemaError } from './errors.js';
 import { importedSchemaIdentity } from './import.js';
 import { sha256, type JsonSchema } from './json-schema.js';
@@ -163,7 +168,7 @@ export function createSchemaRegistry(options: SchemaRegistryOptions): SchemaRegi
       }
     }
     stats.compiled += 1;
-    return compileFactored(createAjv('builtin'), form === 'patch' ? patchForm(full) : full).validate;
+    return compiler().compileFactored(compiler().createAjv('builtin'), form === 'patch' ? patchForm(full) : full).validate;
   }
 
   function importedValidator(form: SchemaForm, full: JsonSchema): ValidateFunction {
@@ -171,7 +176,7 @@ export function createSchemaRegistry(options: SchemaRegistryOptions): SchemaRegi
     const cached = cache?.read(cacheKey);
     if (cached !== undefined) {
       try {
-        const validate = evaluateStandalone(cached);
+        const validate = compiler().evaluateStandalone(cached);
         stats.cacheHits += 1;
         return validate;
       } catch {
@@ -179,9 +184,9 @@ export function createSchemaRegistry(options: SchemaRegistryOptions): SchemaRegi
       }
     }
     stats.compiled += 1;
-    const ajv = createAjv('imported', cache ? { esm: false } : undefined);
-    const { validate } = compileFactored(ajv, form === 'patch' ? patchForm(full) : full);
-    if (cache) cache.write(cacheKey, standaloneSource(ajv, validate));
+    const ajv = compiler().createAjv('imported', cache ? { esm: false } : undefined);
+    const { validate } = compiler().compileFactored(ajv, form === 'patch' ? patchForm(full) : full);
+    if (cache) cache.write(cacheKey, compiler().standaloneSource(ajv, validate));
     return validate;
   }
 
