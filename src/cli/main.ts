@@ -5,6 +5,9 @@ import { addComponentCommand } from './commands/add-component.js';
 import { initCommand } from './commands/init.js';
 import { promoteCommand } from './commands/promote.js';
 import { setCommand } from './commands/set.js';
+import { scaleCommand } from './commands/scale.js';
+import { upgradeCommand } from './commands/upgrade.js';
+import { configCommand } from './commands/config.js';
 import { schemasCommand } from './commands/schemas.js';
 import { validateCommand } from './commands/validate.js';
 import type { OutputStreams } from './output.js';
@@ -53,6 +56,9 @@ function buildParser(argv: readonly string[], context: CommandContext) {
     .command(addComponentCommand(context))
     .command(promoteCommand(context))
     .command(setCommand(context))
+    .command(scaleCommand(context))
+    .command(upgradeCommand(context))
+    .command(configCommand(context))
     .command(schemasCommand(context))
     .example('$0 init ./my-platform', 'Generate and commit a repository with dev, staging and prod')
     .example('$0 init ./kafka --envs dev,prod --components kafka,schemaregistry --remote git@github.com:acme/kafka.git', 'Two environments, two components, pushed')

@@ -1,6 +1,7 @@
 import { serializePlatformModel } from '../model/serialize.js';
 import type { PlatformModel } from '../model/types.js';
 import { stringifyYaml } from '../yaml/stringify.js';
+import { ARCHITECTURE_DOC, generateArchitecture } from './architecture.js';
 import { generateArgoCd } from './argocd.js';
 import { generateBases } from './base.js';
 import { withChecksums } from './checksums.js';
@@ -18,6 +19,7 @@ export function generateRepository(model: PlatformModel, templates: Templates): 
   return withChecksums(fileTree([
     [layout.model, serializePlatformModel(model)],
     [layout.readme, generateReadme(model, templates)],
+    [ARCHITECTURE_DOC, generateArchitecture(model, templates)],
     [layout.gitignore, ['# Rendered output and editor files; manifests are reviewed as source, never rendered into the repository.', 'rendered/', '.DS_Store', '*.swp', ''].join('\n')],
     [layout.prePushHook, prePushHook()],
     [layout.validateWorkflow, validateWorkflow()],

@@ -1,4 +1,4 @@
-import type { Environment, PlatformModel } from '../model/types.js';
+import type { ComponentName, Environment, PlatformModel, SizeOverride } from '../model/types.js';
 import { clonePlain, isPlainObject, mergeFragments, mergePlain, setPath, type PlainObject } from './object-path.js';
 import { canonicalQuantity } from './quantity.js';
 import type { DependencyField, ResourceSize, ResourceTemplate, SizeTemplate, Templates, UnitTemplate } from './templates.js';
@@ -52,11 +52,15 @@ export function environmentPatch(
   envUnits: UnitIndex,
   optionFragment: PlainObject = {},
 ): PlainObject | undefined {
-  let spec: PlainObject = resource.sized ? sizeFields(resource, templates.sizes[env.size], templates.sizes[env.size]) : {};
+  let spec: PlainObject = resource.sized ? sizeFields(resource, templates.sizes[env.size], templates.sizes[env.size], env.overrides?.[resource.kind]) : {};
   if (resource.kind === 'Kafka') {
     spec.configOverrides = { server: [...templates.sizes[env.size].kafkaServerConfig] };
   }
   spec = mergeFragments(spec, optionFragment);
+  // The environment's own lines come last: a later line of the same key wins in the component.
+  const component = COMPONENT_OF_KIND.get(resource.kind);
+  const lines = component ? env.config?.[component] : undefined;
+  if (lines && lines.length > 0) spec = mergeFragments(spec, { configOverrides: { server: [...lines] } });
   for (const dependency of resource.dependencies) {
     if (dependency.value === 'name') continue; // names do not depend on the namespace
     // An option that writes a dependency whole (TLS: https://, port 2182, credentials) decides its value.
@@ -68,10 +72,27 @@ export function environmentPatch(
   return { apiVersion: CFK_API_VERSION, kind: resource.kind, metadata: { name: resource.name }, spec: orderSpec(spec) };
 }
 
-function sizeFields(resource: ResourceTemplate, profile: SizeTemplate, hardening: SizeTemplate | undefined): PlainObject {
-  const kind = resource.kind;
+/** The CFK kind whose configOverrides.server a component's `config` lines go to. */
+export const CONFIG_KIND: Readonly<Record<ComponentName, string>> = {
+  kafka: 'Kafka',
+  schemaregistry: 'SchemaRegistry',
+  connect: 'Connect',
+  ksqldb: 'KsqlDB',
+  controlcenter: 'ControlCenter',
+  restproxy: 'KafkaRestProxy',
+};
+const COMPONENT_OF_KIND: ReadonlyMap<string, ComponentName> = new Map(Object.entries(CONFIG_KIND).map(([component, kind]) => [kind, component as ComponentName]));
+
+/** A kind's size in an environment: its profile's, with the environment's overrides on top. */
+export function effectiveSize(profile: SizeTemplate, kind: string, override: SizeOverride | undefined): ResourceSize {
   const size: ResourceSize | undefined = profile.kinds[kind];
   if (!size) throw new Error(`overlays-templates/sizes.yaml: profile ${profile.profile} has no size for ${kind}`);
+  return override ? { ...size, ...override } : size;
+}
+
+function sizeFields(resource: ResourceTemplate, profile: SizeTemplate, hardening: SizeTemplate | undefined, override?: SizeOverride): PlainObject {
+  const kind = resource.kind;
+  const size = effectiveSize(profile, kind, override);
   const fields: PlainObject = { replicas: size.replicas };
   if (size.storage !== undefined) fields.dataVolumeCapacity = canonicalQuantity(size.storage);
   if (size.logStorage !== undefined) fields.logVolumeCapacity = canonicalQuantity(size.logStorage);

@@ -4,6 +4,13 @@ import { OPTIONS_SCHEMA } from './options-schema.js';
 
 /** Kafka's legal topic characters; "." and ".." alone are not topics. */
 export const TOPIC_NAME = '^(?!\\.{1,2}$)[a-zA-Z0-9._-]+$';
+/** Integer quantities (and millicores) only: what canonicalQuantity writes back. */
+export const QUANTITY_PATTERN = '^\\d+(m|Ki|Mi|Gi|Ti|k|M|G|T)?$';
+const QUANTITY_FIELD = { type: 'string', pattern: QUANTITY_PATTERN } as const;
+/** A CFK kind, e.g. Kafka, KRaftController. */
+const KIND_NAME = '^[A-Z][A-Za-z]+$';
+/** key=value, as configOverrides.server takes it. */
+export const CONFIG_LINE = '^[A-Za-z0-9._-]+=.*$';
 const SEMVER = '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$';
 
 /** The platform's versions, and an environment's own (all optional there). */
@@ -56,6 +63,28 @@ export const PLATFORM_MODEL_SCHEMA = {
             items: { enum: [...COMPONENT_NAMES] },
           },
           options: OPTIONS_SCHEMA,
+          overrides: {
+            type: 'object',
+            minProperties: 1,
+            propertyNames: { pattern: KIND_NAME },
+            additionalProperties: {
+              type: 'object',
+              additionalProperties: false,
+              minProperties: 1,
+              properties: {
+                replicas: { type: 'integer', minimum: 1, maximum: 100 },
+                cpu: QUANTITY_FIELD,
+                memory: QUANTITY_FIELD,
+                storage: QUANTITY_FIELD,
+              },
+            },
+          },
+          config: {
+            type: 'object',
+            minProperties: 1,
+            additionalProperties: false,
+            properties: Object.fromEntries(COMPONENT_NAMES.map((name) => [name, { type: 'array', minItems: 1, items: { type: 'string', pattern: CONFIG_LINE } }])),
+          },
           versions: {
             type: 'object',
             additionalProperties: false,

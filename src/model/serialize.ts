@@ -1,5 +1,5 @@
 import { stringifyYaml } from '../yaml/stringify.js';
-import type { PlatformModel, PlatformVersions } from './types.js';
+import { COMPONENT_NAMES, type Environment, type PlatformModel, type PlatformVersions } from './types.js';
 
 const HEADER = [
   'cp-gitops platform model: every cp-gitops command reads and writes this file.',
@@ -30,6 +30,8 @@ export function serializePlatformModel(model: PlatformModel): string {
       components: [...env.components],
       ...(env.versions && Object.keys(env.versions).length > 0 ? { versions: orderedVersions(env.versions) } : {}),
       ...(env.options && Object.keys(env.options).length > 0 ? { options: env.options } : {}),
+      ...(env.overrides && Object.keys(env.overrides).length > 0 ? { overrides: orderedOverrides(env.overrides) } : {}),
+      ...(env.config && Object.keys(env.config).length > 0 ? { config: orderedConfig(env.config) } : {}),
       ...(env.topics && env.topics.length > 0
         ? {
             topics: [...env.topics]
@@ -51,4 +53,20 @@ const VERSION_KEYS = ['confluentPlatform', 'operator', 'operatorChart', 'control
 
 function orderedVersions(versions: Partial<PlatformVersions>): Partial<PlatformVersions> {
   return Object.fromEntries(VERSION_KEYS.filter((key) => versions[key] !== undefined).map((key) => [key, versions[key]]));
+}
+
+const OVERRIDE_KEYS = ['replicas', 'cpu', 'memory', 'storage'] as const;
+
+/** Kinds alphabetically, fields in a fixed order. */
+function orderedOverrides(overrides: NonNullable<Environment['overrides']>): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    Object.keys(overrides)
+      .sort()
+      .map((kind) => [kind, Object.fromEntries(OVERRIDE_KEYS.filter((key) => overrides[kind]![key] !== undefined).map((key) => [key, overrides[kind]![key]]))]),
+  );
+}
+
+/** Components in model order; lines as given (the last line of a key wins in Kafka). */
+function orderedConfig(config: NonNullable<Environment['config']>): Record<string, string[]> {
+  return Object.fromEntries(COMPONENT_NAMES.filter((name) => config[name] !== undefined && config[name]!.length > 0).map((name) => [name, [...config[name]!]]));
 }

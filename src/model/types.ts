@@ -49,6 +49,18 @@ export interface Environment {
   readonly topics?: readonly TopicSpec[];
   /** Production options of this environment, over the platform's (see options.ts). */
   readonly options?: PlatformOptions;
+  /** Sizes over the size profile, per CFK kind (Kafka, KRaftController, …): set by `cp-gitops scale`. */
+  readonly overrides?: Readonly<Record<string, SizeOverride>>;
+  /** configOverrides.server lines (key=value) per component, after the profile's: set by `cp-gitops config`. */
+  readonly config?: Readonly<Partial<Record<ComponentName, readonly string[]>>>;
+}
+
+/** One kind's size over its profile; quantities as Kubernetes writes them (500m, 4Gi). */
+export interface SizeOverride {
+  readonly replicas?: number;
+  readonly cpu?: string;
+  readonly memory?: string;
+  readonly storage?: string;
 }
 
 export interface PlatformModel {

@@ -30,6 +30,9 @@ const CONTROL_CENTER_FOR_CP8_MINOR: ReadonlyMap<number, string> = new Map([
   [3, '2.6.0'],
 ]);
 
+/** Confluent Platform minor lines in release order: an upgrade moves at most one line at a time. */
+export const CP_LINES: readonly string[] = ['7.4', '7.5', '7.6', '7.7', '7.8', '7.9', '8.0', '8.1', '8.2', '8.3'];
+
 export interface SemVer {
   readonly major: number;
   readonly minor: number;

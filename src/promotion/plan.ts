@@ -23,6 +23,8 @@ export interface ChangePlan {
   /** The environment whose overlay the change renders differently (the PR diff shows it). */
   readonly targetEnv: string;
   readonly labels: readonly string[];
+  /** What the reviewer must know or do besides merging (a partition reassignment, a volume expansion). */
+  readonly warnings?: readonly string[];
 }
 
 /** What each component needs in the same environment (Kafka is always there). */
@@ -184,7 +186,7 @@ export function environmentOf(model: PlatformModel, name: string): Environment {
   return env;
 }
 
-function replaceEnvironment(model: PlatformModel, env: Environment): PlatformModel {
+export function replaceEnvironment(model: PlatformModel, env: Environment): PlatformModel {
   return { ...model, environments: model.environments.map((candidate) => (candidate.name === env.name ? env : candidate)) };
 }
 

@@ -72,6 +72,7 @@ async function applyChange(
   const modelPath = join(root, MODEL_FILE);
   const model = parsePlatformModel(readTextFile(modelPath), modelPath);
   const change = plan(model);
+  for (const warning of change.warnings ?? []) out.warn(warning);
   if (change.changes.length === 0) {
     out.line(`Nothing to change: ${change.title.charAt(0).toLowerCase()}${change.title.slice(1)} is already the case. No commit, no push.`);
     out.result({ ok: true, changed: false, title: change.title });

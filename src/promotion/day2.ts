@@ -1,0 +1,307 @@
+/**
+ * Day-2 plans: scale, upgrade and configure one environment. Pure, like plan.ts: model (and the size
+ * profiles) in, ChangePlan out; every unsafe change is refused here, before anything is written.
+ */
+import { UsageError } from '../errors.js';
+import { canonicalQuantity, quantityValue } from '../generator/quantity.js';
+import { effectiveSize } from '../generator/resources.js';
+import type { Templates } from '../generator/templates.js';
+import { firstSchemaProblem } from '../model/build.js';
+import { QUANTITY_PATTERN } from '../model/schema.js';
+import { COMPONENT_NAMES, type ComponentName, type Environment, type PlatformModel, type PlatformVersions, type SizeOverride } from '../model/types.js';
+import {
+  CP_LINES,
+  defaultControlCenterVersion,
+  findOperatorRelease,
+  OPERATOR_RELEASES,
+  operatorSupportsCp,
+  parseSemVer,
+  supportedCpRange,
+  supportsZooKeeper,
+  versionsOf,
+} from '../model/versions.js';
+import { environmentOf, replaceEnvironment, type ChangePlan, type ChangeRow } from './plan.js';
+
+/** What `scale` accepts: the components, and Kafka's controllers by their own names. */
+export const SCALE_TARGETS: Readonly<Record<string, string>> = {
+  kafka: 'Kafka',
+  kraftcontroller: 'KRaftController',
+  zookeeper: 'Zookeeper',
+  schemaregistry: 'SchemaRegistry',
+  connect: 'Connect',
+  ksqldb: 'KsqlDB',
+  controlcenter: 'ControlCenter',
+  restproxy: 'KafkaRestProxy',
+};
+
+/** Quorum members: removing one loses a vote the quorum may need, and CFK cannot do it safely. */
+const QUORUM_KINDS = new Set(['KRaftController', 'Zookeeper']);
+
+export interface ScaleRequest {
+  readonly component: string;
+  readonly env: string;
+  readonly replicas?: number;
+  readonly cpu?: string;
+  readonly memory?: string;
+  readonly storage?: string;
+}
+
+const SIZE_FIELDS = ['replicas', 'cpu', 'memory', 'storage'] as const;
+
+export function planScale(model: PlatformModel, templates: Templates, request: ScaleRequest): ChangePlan {
+  const env = environmentOf(model, request.env);
+  const kind = SCALE_TARGETS[request.component];
+  if (!kind) throw new UsageError(`cannot scale "${request.component}"`, `choose from: ${Object.keys(SCALE_TARGETS).join(', ')}`);
+  const controller = request.component === 'kraftcontroller' ? 'kraft' : request.component === 'zookeeper' ? 'zookeeper' : undefined;
+  if (controller && model.controller !== controller) {
+    throw new UsageError(`this platform runs ${model.controller === 'kraft' ? 'KRaft controllers' : 'ZooKeeper'}, not ${request.component}`, `cp-gitops scale ${model.controller === 'kraft' ? 'kraftcontroller' : 'zookeeper'} --env ${env.name} …`);
+  }
+  const component: ComponentName = controller ? 'kafka' : (request.component as ComponentName);
+  if (!env.components.includes(component)) {
+    throw new UsageError(`${component} does not run in ${env.name}`, `cp-gitops add-component ${component} --env ${env.name}`);
+  }
+  if (request.replicas === undefined && request.cpu === undefined && request.memory === undefined && request.storage === undefined) {
+    throw new UsageError('nothing to scale', 'pass --replicas, --cpu, --memory or --storage');
+  }
+  if (request.replicas !== undefined && (!Number.isInteger(request.replicas) || request.replicas < 1 || request.replicas > 100)) {
+    throw new UsageError(`--replicas ${request.replicas} is not a whole number from 1 to 100`, 'for example --replicas 5');
+  }
+  const wanted: { -readonly [K in keyof SizeOverride]: SizeOverride[K] } = {};
+  if (request.replicas !== undefined) wanted.replicas = request.replicas;
+  for (const field of ['cpu', 'memory', 'storage'] as const) {
+    const value = request[field];
+    if (value === undefined) continue;
+    if (!new RegExp(QUANTITY_PATTERN).test(value) || quantityValue(value) === 0n) {
+      throw new UsageError(`--${field} "${value}" is not a Kubernetes quantity above zero`, field === 'cpu' ? 'for example --cpu 2 or --cpu 500m' : `for example --${field} 8Gi`);
+    }
+    wanted[field] = canonicalQuantity(value);
+  }
+
+  const profile = templates.sizes[env.size];
+  const current = effectiveSize(profile, kind, env.overrides?.[kind]);
+  const warnings: string[] = [];
+  if (wanted.storage !== undefined) {
+    if (current.storage === undefined) throw new UsageError(`${kind} has no data volume, so there is no storage to size`, 'scale it with --replicas, --cpu or --memory');
+    if (quantityValue(wanted.storage) < quantityValue(current.storage)) {
+      throw new UsageError(
+        `${kind} in ${env.name} has ${canonicalQuantity(current.storage)} volumes; Kubernetes cannot shrink a PersistentVolumeClaim`,
+        `pass --storage ${canonicalQuantity(current.storage)} or more; to get smaller volumes, add brokers with the new size and move the data`,
+      );
+    }
+    if (quantityValue(wanted.storage) > quantityValue(current.storage)) {
+      warnings.push(`growing ${kind} volumes needs a StorageClass with allowVolumeExpansion: true; CFK expands the PersistentVolumeClaims in place`);
+    }
+  }
+  if (wanted.replicas !== undefined && wanted.replicas < current.replicas && QUORUM_KINDS.has(kind)) {
+    throw new UsageError(
+      `${kind} in ${env.name} runs ${current.replicas} replicas; scaling a ${kind === 'Zookeeper' ? 'ZooKeeper ensemble' : 'KRaft controller quorum'} down is refused (CFK cannot remove voters safely)`,
+      `keep --replicas ${current.replicas} or more; to shrink a quorum, follow Confluent's controller removal procedure by hand`,
+    );
+  }
+  if (wanted.replicas !== undefined && QUORUM_KINDS.has(kind) && wanted.replicas % 2 === 0) {
+    warnings.push(`${wanted.replicas} ${kind} replicas tolerate no more failures than ${wanted.replicas - 1}; quorums are usually odd`);
+  }
+  if (kind === 'Kafka' && wanted.replicas !== undefined && wanted.replicas > current.replicas) {
+    warnings.push(
+      `new brokers start empty: existing partitions stay where they are until they are reassigned. With Self-Balancing Clusters (confluent.balancer.enable=true) that happens by itself; otherwise run kafka-reassign-partitions --generate, then --execute, for the topics to spread`,
+    );
+  }
+  if (kind === 'Kafka' && wanted.replicas !== undefined && wanted.replicas < current.replicas) {
+    warnings.push(`removing brokers: CFK moves their partitions off first only with Self-Balancing Clusters; otherwise reassign them away from broker ids ${wanted.replicas}–${current.replicas - 1} before merging`);
+  }
+
+  const rows: ChangeRow[] = [];
+  const next: { -readonly [K in keyof SizeOverride]: SizeOverride[K] } = { ...(env.overrides?.[kind] ?? {}) };
+  const base = profile.kinds[kind]!;
+  for (const field of SIZE_FIELDS) {
+    const value = wanted[field];
+    if (value === undefined) continue;
+    const before = current[field];
+    if (before !== undefined && String(value) === (typeof before === 'number' ? String(before) : canonicalQuantity(before))) continue;
+    rows.push({ env: env.name, component: request.component, field, from: before === undefined ? '—' : typeof before === 'number' ? String(before) : canonicalQuantity(before), to: String(value) });
+    // The same as the profile: no override (the model stays as small as it can be).
+    const profileValue = base[field];
+    const same = profileValue !== undefined && (typeof profileValue === 'number' ? profileValue === value : canonicalQuantity(profileValue) === value);
+    if (same) delete next[field];
+    else (next as Record<string, unknown>)[field] = value;
+  }
+  if (rows.some((row) => row.field === 'cpu' || row.field === 'memory')) {
+    warnings.push(`CFK rolls the ${kind} pods one at a time to apply the new resources${kind === 'Kafka' ? ', waiting for under-replicated partitions to reach zero between brokers' : ''}`);
+  }
+  const overrides = { ...(env.overrides ?? {}) };
+  if (Object.keys(next).length > 0) overrides[kind] = next;
+  else delete overrides[kind];
+  const { overrides: _overrides, ...rest } = env;
+  const updated: Environment = { ...rest, ...(Object.keys(overrides).length > 0 ? { overrides } : {}) };
+  const model2 = checked(replaceEnvironment(model, updated));
+  const what = rows.map((row) => `${row.field} ${row.to}`).join(', ');
+  return {
+    model: model2,
+    changes: rows,
+    branch: `cp-gitops/scale-${request.component}-${env.name}`,
+    title: `Scale ${request.component} in ${env.name}${what ? `: ${what}` : ''}`,
+    targetEnv: env.name,
+    labels: [`env:${env.name}`, `component:${component}`, 'day2:scale'],
+    warnings: rows.length > 0 ? warnings : [],
+  };
+}
+
+export interface UpgradeRequest {
+  readonly env: string;
+  readonly cpVersion: string;
+  readonly operatorVersion?: string;
+}
+
+const VERSION_FIELDS: readonly (keyof PlatformVersions)[] = ['confluentPlatform', 'operator', 'operatorChart', 'controlCenter'];
+
+/** `cp-gitops upgrade`: a supported CP ↔ CFK ↔ Control Center combination, one CP line at a time. */
+export function planUpgrade(model: PlatformModel, request: UpgradeRequest): ChangePlan {
+  const env = environmentOf(model, request.env);
+  const current = versionsOf(model, env);
+  const target = parseSemVer(request.cpVersion);
+  if (!target) throw new UsageError(`--cp-version "${request.cpVersion}" is not a version like 8.2.1`, 'pass major.minor.patch');
+  const from = parseSemVer(current.confluentPlatform)!;
+  if (target.major < from.major) {
+    throw new UsageError(`${env.name} runs Confluent Platform ${current.confluentPlatform}; going back to ${request.cpVersion} is a major downgrade, which Kafka does not support`, 'restore from a backup into a new cluster instead, or revert the pull request if it is not merged yet');
+  }
+  const fromLine = CP_LINES.indexOf(`${from.major}.${from.minor}`);
+  const toLine = CP_LINES.indexOf(`${target.major}.${target.minor}`);
+  if (toLine === -1) throw new UsageError(`Confluent Platform ${request.cpVersion} is not a line cp-gitops knows (${CP_LINES[0]}–${CP_LINES[CP_LINES.length - 1]})`, 'see docs/versions.md for the supported versions');
+  if (fromLine !== -1 && toLine - fromLine > 1) {
+    throw new UsageError(
+      `upgrading ${env.name} from ${current.confluentPlatform} to ${request.cpVersion} jumps over ${CP_LINES.slice(fromLine + 1, toLine).join(', ')}`,
+      `upgrade one line at a time: cp-gitops upgrade --env ${env.name} --cp-version ${CP_LINES[fromLine + 1]}.0, merge, let it roll, then continue`,
+    );
+  }
+  if (model.controller === 'zookeeper' && !supportsZooKeeper(target)) {
+    throw new UsageError(`${env.name} runs ZooKeeper, which Confluent Platform ${request.cpVersion} no longer has (removed in 8.0)`, 'migrate to KRaft on CP 7.x first; upgrade to the last 7.x line (7.9) until then');
+  }
+  const operatorVersion = request.operatorVersion ?? current.operator;
+  const release = findOperatorRelease(operatorVersion);
+  if (!release) throw new UsageError(`Confluent for Kubernetes ${operatorVersion} is not in the compatibility table`, `choose from: ${OPERATOR_RELEASES.map((candidate) => candidate.version).join(', ')}`);
+  if (!operatorSupportsCp(release, target)) {
+    const fits = OPERATOR_RELEASES.filter((candidate) => operatorSupportsCp(candidate, target)).map((candidate) => candidate.version);
+    throw new UsageError(
+      `Confluent for Kubernetes ${release.version} supports Confluent Platform ${supportedCpRange(release)}, not ${request.cpVersion}`,
+      fits.length > 0 ? `pass --operator-version ${fits[fits.length - 1]}` : `no operator release in the table supports ${request.cpVersion}`,
+    );
+  }
+  const controlCenter = defaultControlCenterVersion(target);
+  if (controlCenter === undefined) throw new UsageError(`no Control Center release is known for Confluent Platform ${request.cpVersion}`, 'see docs/versions.md');
+  const wanted: PlatformVersions = { confluentPlatform: request.cpVersion, operator: release.version, operatorChart: release.chartVersion, controlCenter };
+  const warnings: string[] = [];
+  if (toLine < fromLine || (toLine === fromLine && target.patch < from.patch)) {
+    warnings.push(`this goes back from ${current.confluentPlatform}: it works only if metadata.version (KRaft) or inter.broker.protocol.version was not raised since`);
+  }
+  const rows: ChangeRow[] = VERSION_FIELDS.filter((field) => current[field] !== wanted[field]).map((field) => ({
+    env: env.name,
+    component: field === 'controlCenter' ? 'controlcenter' : field === 'confluentPlatform' ? 'platform' : 'operator',
+    field: `version.${field}`,
+    from: current[field],
+    to: wanted[field],
+  }));
+  if (rows.some((row) => row.component === 'operator')) warnings.push('the operator Application syncs first; CFK then rolls every component to the new operator, one pod at a time');
+  if (rows.some((row) => row.component === 'platform')) warnings.push('CFK rolls the brokers one at a time and waits for under-replicated partitions to reach zero; raise metadata.version only once every broker runs the new version');
+  const override = Object.fromEntries(VERSION_FIELDS.filter((field) => wanted[field] !== model.versions[field]).map((field) => [field, wanted[field]]));
+  const { versions: _versions, ...rest } = env;
+  const next = checked(replaceEnvironment(model, { ...rest, ...(Object.keys(override).length > 0 ? { versions: override } : {}) }));
+  return {
+    model: next,
+    changes: rows,
+    branch: `cp-gitops/upgrade-${env.name}-cp-${request.cpVersion}`,
+    title: `Upgrade ${env.name} to Confluent Platform ${request.cpVersion}${release.version !== current.operator ? ` and CFK ${release.version}` : ''}`,
+    targetEnv: env.name,
+    labels: [`env:${env.name}`, 'day2:upgrade'],
+    warnings: rows.length > 0 ? warnings : [],
+  };
+}
+
+/**
+ * Keys CFK writes itself from the listeners, TLS and authentication of the custom resource: a
+ * configOverride of one of them fights the operator (or breaks the cluster). A trailing ".*" is a prefix.
+ */
+export const OPERATOR_MANAGED_KEYS: readonly string[] = [
+  'listeners',
+  'listeners.*',
+  'listener.name.*',
+  'advertised.listeners',
+  'broker.id',
+  'node.id',
+  'process.roles',
+  'controller.quorum.voters',
+  'controller.quorum.bootstrap.servers',
+  'controller.listener.names',
+  'log.dirs',
+  'zookeeper.connect',
+  'ssl.*',
+  'sasl.*',
+  'inter.broker.listener.name',
+  'listener.security.protocol.map',
+];
+
+export function isOperatorManagedKey(key: string): boolean {
+  return OPERATOR_MANAGED_KEYS.some((managed) => (managed.endsWith('.*') ? key.startsWith(managed.slice(0, -1)) : key === managed));
+}
+
+export interface ConfigRequest {
+  readonly env: string;
+  readonly component: string;
+  /** key=value; key= (nothing after =) removes the key. */
+  readonly settings: readonly string[];
+}
+
+const CONFIG_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** `cp-gitops config`: configOverrides.server lines of one component, refusing keys CFK manages. */
+export function planConfig(model: PlatformModel, request: ConfigRequest): ChangePlan {
+  const env = environmentOf(model, request.env);
+  if (!(COMPONENT_NAMES as readonly string[]).includes(request.component)) {
+    throw new UsageError(`unknown component "${request.component}"`, `choose from: ${COMPONENT_NAMES.join(', ')}`);
+  }
+  const component = request.component as ComponentName;
+  if (!env.components.includes(component)) throw new UsageError(`${component} does not run in ${env.name}`, `cp-gitops add-component ${component} --env ${env.name}`);
+  if (request.settings.length === 0) throw new UsageError('no setting given', 'pass key=value, for example log.retention.hours=72');
+  const lines = new Map<string, string>((env.config?.[component] ?? []).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  const rows: ChangeRow[] = [];
+  for (const setting of request.settings) {
+    const at = setting.indexOf('=');
+    const key = at === -1 ? setting : setting.slice(0, at);
+    if (at === -1 || !CONFIG_KEY.test(key)) throw new UsageError(`"${setting}" is not key=value`, 'for example log.retention.hours=72 (key= removes the key)');
+    if (isOperatorManagedKey(key)) {
+      throw new UsageError(
+        `${key} is managed by Confluent for Kubernetes (listeners, TLS, authentication, node identity and storage come from the custom resource)`,
+        key.startsWith('ssl.') || key.startsWith('sasl.') || key.includes('listener') ? 'change listener security with cp-gitops set (see docs/options.md)' : `operator-managed keys: ${OPERATOR_MANAGED_KEYS.join(', ')}`,
+      );
+    }
+    const value = setting.slice(at + 1);
+    const before = lines.get(key);
+    if (value === '') lines.delete(key);
+    else lines.set(key, value);
+    if (before !== (value === '' ? undefined : value)) rows.push({ env: env.name, component, field: `config.${key}`, from: before ?? '—', to: value === '' ? '—' : value });
+  }
+  const config = { ...(env.config ?? {}) };
+  if (lines.size > 0) config[component] = [...lines].map(([key, value]) => `${key}=${value}`);
+  else delete config[component];
+  const { config: _config, ...rest } = env;
+  const next = checked(replaceEnvironment(model, { ...rest, ...(Object.keys(config).length > 0 ? { config } : {}) }));
+  const keys = [...new Set(request.settings.map((setting) => setting.split('=')[0]!))];
+  return {
+    model: next,
+    changes: rows,
+    branch: `cp-gitops/config-${component}-${env.name}-${slug(keys.join('-'))}`,
+    title: `Configure ${component} in ${env.name}: ${keys.join(', ')}`,
+    targetEnv: env.name,
+    labels: [`env:${env.name}`, `component:${component}`, 'day2:config'],
+    warnings: rows.length > 0 ? [`CFK rolls the ${component} pods one at a time to apply configOverrides`] : [],
+  };
+}
+
+function checked(model: PlatformModel): PlatformModel {
+  const problem = firstSchemaProblem(model);
+  if (problem) throw new UsageError(problem, 'see docs/model.md');
+  return model;
+}
+
+function slug(value: string): string {
+  return value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'settings';
+}
