@@ -95,16 +95,8 @@ describe('GitHub flow through bin/, against the OpenAPI-checked stand-in', funct
       first = await initGitHub('p', 'acme/platform');
     });
 
-    // BUG (src/adapters/git.ts push / fetchBranch): the GitHub credentials travel as GIT_CONFIG_COUNT /
-    // GIT_CONFIG_KEY_0 / GIT_CONFIG_VALUE_0 (gitAuthEnvironment), and simple-git refuses to spawn git
-    // with GIT_CONFIG_COUNT in the environment unless the instance has
-    // unsafe: { allowUnsafeConfigEnvCount: true }. Every push to GitHub fails. Repro (stand-in running,
-    // GITHUB_API_URL=<stand-in> GITHUB_TOKEN=ghp_x): cp-gitops init p --github acme/platform → the
-    // repository is created, then "error: pushing main to origin failed: Use of "GIT_CONFIG_COUNT" is not
-    // permitted without enabling allowUnsafeConfigEnvCount", exit 1, after ~7 s of push retries.
-    // Expected: exit 0, main pushed. Same for add-component/promote --github (fetchBranch fails first, with
-    // the misleading "could not reach the remote "origin"", and leaves the repository dirty on the change
-    // branch, see the EDITOR test in change-flow.test.ts). Tests marked "BUG GIT_CONFIG_COUNT" below.
+    // Credentials travel to git as GIT_CONFIG_COUNT / http.extraHeader (gitAuthEnvironment); simple-git
+    // refuses that variable unless allowed, so these tests guard the allowance in src/adapters/git.ts.
     it('creates the private repository in the organisation, and Argo CD and origin use its clone_url', () => {
       expect(standIn.requests[0]).to.include({ method: 'GET', path: '/repos/acme/platform', status: 404 });
       expect(statuses('POST /orgs/{org}/repos')).to.deep.equal([201]);
@@ -119,13 +111,13 @@ describe('GitHub flow through bin/, against the OpenAPI-checked stand-in', funct
       expect(gitRun(['remote', 'get-url', 'origin'], repo())).to.equal(created.cloneUrl);
     });
 
-    it('exit 0: main is pushed to the clone_url (BUG GIT_CONFIG_COUNT)', () => {
+    it('exit 0: main is pushed to the clone_url', () => {
       expectExit(first, 0);
       expect(first.stdout).to.include(`Pushed main to ${standIn.repository('acme', 'platform')!.cloneUrl}`);
       expect(branchSha(standIn.repository('acme', 'platform')!.bareDir, 'main')).to.equal(gitRun(['rev-parse', 'HEAD'], repo()));
     });
 
-    it('an existing empty repository is used and main is pushed to it (BUG GIT_CONFIG_COUNT)', async () => {
+    it('an existing empty repository is used and main is pushed to it', async () => {
       const existing = await standIn.seedRepository('acme', 'empty');
       const creates = standIn.requestsTo('POST /orgs/{org}/repos').length;
       const result = await initGitHub('p-empty', 'acme/empty');
@@ -164,7 +156,7 @@ describe('GitHub flow through bin/, against the OpenAPI-checked stand-in', funct
     const bare = () => standIn.repository('acme', 'platform')!.bareDir;
     const pulls = () => standIn.pullRequests('acme', 'platform').filter((pull) => pull.head === head);
 
-    it('opens the pull request (head cp-gitops/add-connect-dev, base main, table and diff) and labels it (BUG GIT_CONFIG_COUNT)', async () => {
+    it('opens the pull request (head cp-gitops/add-connect-dev, base main, table and diff) and labels it', async () => {
       const result = await cli(['add-component', 'connect', '--env', 'dev', '--github', 'acme/platform'], { cwd: repo() });
       expectExit(result, 0);
       expect(pulls()).to.have.length(1);
@@ -179,7 +171,7 @@ describe('GitHub flow through bin/, against the OpenAPI-checked stand-in', funct
       expect(gitRun(['status', '--porcelain'], repo())).to.equal('');
     });
 
-    it('a re-run with nothing changed opens no second pull request and pushes nothing (BUG GIT_CONFIG_COUNT)', async () => {
+    it('a re-run with nothing changed opens no second pull request and pushes nothing', async () => {
       const posts = standIn.requestsTo('POST /repos/{owner}/{repo}/pulls').length;
       const pushed = branchSha(bare(), head);
       const result = await cli(['add-component', 'connect', '--env', 'dev', '--github', 'acme/platform'], { cwd: repo() });
@@ -190,7 +182,7 @@ describe('GitHub flow through bin/, against the OpenAPI-checked stand-in', funct
       expect(branchSha(bare(), head)).to.equal(pushed);
     });
 
-    it('a re-run after a new commit on main rebuilds the branch on it and updates the same pull request (BUG GIT_CONFIG_COUNT)', async () => {
+    it('a re-run after a new commit on main rebuilds the branch on it and updates the same pull request', async () => {
       writeFileSync(join(repo(), 'NOTES.md'), '# Notes\n\nOn-call: #kafka-platform\n');
       gitRun(['add', 'NOTES.md'], repo());
       gitRun(['commit', '--quiet', '-m', 'Notes for the on-call team'], repo());
@@ -266,7 +258,7 @@ describe('GitHub flow through bin/, against the OpenAPI-checked stand-in', funct
         expect(result.stdout).to.include('Using GitHub repository acme/limited');
       });
 
-      it('exit 0, main pushed (BUG GIT_CONFIG_COUNT)', () => {
+      it('exit 0, main pushed', () => {
         expectExit(result, 0);
         expect(branchSha(limited.bareDir, 'main')).to.equal(gitRun(['rev-parse', 'HEAD'], join(work, 'p-limited')));
       });
@@ -290,13 +282,13 @@ describe('GitHub flow through bin/, against the OpenAPI-checked stand-in', funct
         expect(result.stderr).not.to.include('GitHub found no');
       });
 
-      it('exit 0, main pushed (BUG GIT_CONFIG_COUNT)', () => {
+      it('exit 0, main pushed', () => {
         expectExit(result, 0);
         expect(branchSha(lagging.bareDir, 'main')).to.equal(gitRun(['rev-parse', 'HEAD'], join(work, 'p-lagging')));
       });
     });
 
-    it('422 "A pull request already exists": the existing pull request is updated, exit 0 (BUG GIT_CONFIG_COUNT)', async () => {
+    it('422 "A pull request already exists": the existing pull request is updated, exit 0', async () => {
       const repo = join(work, 'p');
       const head = 'cp-gitops/add-schemaregistry-dev';
       const existing = standIn.seedPullRequest('acme', 'platform', { head, base: 'main', title: 'stale', body: 'stale' });
@@ -329,7 +321,7 @@ describe('GitHub flow through bin/, against the OpenAPI-checked stand-in', funct
         expect(result.stdout).to.include('Using GitHub repository acme/flaky');
       });
 
-      it('exit 0, main pushed (BUG GIT_CONFIG_COUNT)', () => {
+      it('exit 0, main pushed', () => {
         expectExit(result, 0);
         expect(branchSha(flaky.bareDir, 'main')).to.equal(gitRun(['rev-parse', 'HEAD'], join(work, 'p-flaky')));
       });

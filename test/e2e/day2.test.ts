@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { makeTempDir, removeTempDirs, runCli, type CliResult } from '../helpers/cli.js';
+import { branchSha, createBareRepository, gitRun, NEUTRAL_ENV, refsOf } from '../helpers/git-remotes.js';
+
+// scale, upgrade and config end to end through the built bin: the PR flow with a bare remote, and
+// every refusal leaving local branches, remote refs and the working tree as they were.
+
+function expectExit(result: CliResult, code: number): void {
+  expect(result.code, `exit code\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`).to.equal(code);
+}
+
+describe('day-2 commands through the PR flow (bare remote, through bin/)', function () {
+  this.timeout(60_000);
+  let bare: string;
+  let repo: string;
+  const cli = (args: readonly string[]) => runCli(args, { cwd: repo, env: NEUTRAL_ENV });
+  const state = () => ({ heads: refsOf(join(repo, '.git')), remote: refsOf(bare), status: gitRun(['status', '--porcelain', '--untracked-files=all'], repo) });
+
+  before(async () => {
+    const work = makeTempDir('cp-gitops-day2-');
+    bare = createBareRepository(join(work, 'remote.git'));
+    expectExit(await runCli(['init', 'p', '--components', 'kafka', '--remote', bare, '--repo-url', 'https://git.example.org/p.git'], { cwd: work, env: NEUTRAL_ENV }), 0);
+    repo = join(work, 'p');
+  });
+
+  after(() => removeTempDirs());
+
+  it('scale kafka --replicas 5 in dev: a pushed branch whose diff shows 5 brokers, and a reassignment warning', async () => {
+    const result = await cli(['scale', 'kafka', '--env', 'dev', '--replicas', '5']);
+    expectExit(result, 0);
+    expect(branchSha(bare, 'cp-gitops/scale-kafka-dev')).to.match(/^[0-9a-f]{40}$/);
+    expect(result.stdout).to.include('+  replicas: 5');
+    expect(result.stderr).to.match(/reassign/i);
+    expect(gitRun(['symbolic-ref', '--short', 'HEAD'], repo)).to.equal('main');
+  });
+
+  it('config kafka set log.retention.hours=72 in dev: the line reaches configOverrides.server', async () => {
+    const result = await cli(['config', 'kafka', 'set', 'log.retention.hours=72', '--env', 'dev']);
+    expectExit(result, 0);
+    expect(result.stdout).to.include('log.retention.hours=72');
+  });
+
+  const refusals: [string, string[], number, RegExp][] = [
+    ['scaling KRaft controllers down', ['scale', 'kraftcontroller', '--env', 'prod', '--replicas', '1'], 2, /down/i],
+    ['shrinking a volume', ['scale', 'kafka', '--env', 'prod', '--storage', '10Gi'], 2, /shrink|smaller/i],
+    ['an unsupported version jump', ['upgrade', '--env', 'dev', '--cp-version', '9.0.0'], 2, /9\.0\.0/],
+    ['a key the operator manages', ['config', 'kafka', 'set', 'advertised.listeners=PLAINTEXT://x:9092', '--env', 'dev'], 2, /advertised\.listeners/],
+  ];
+  for (const [title, args, code, message] of refusals) {
+    it(`refuses ${title}: exit ${code}, a message, nothing committed or pushed`, async () => {
+      const before = state();
+      const result = await cli(args);
+      expectExit(result, code);
+      expect(result.stderr).to.match(message);
+      expect(state()).to.deep.equal(before);
+    });
+  }
+});
