@@ -1,3 +1,4 @@
+import { whereSet } from './options-check.js';
 import type { YamlPath } from '../yaml/positions.js';
 import type { ModelProblem } from './check.js';
 import { optionsOf, type PlatformOptions, type Toleration } from './options.js';
@@ -139,16 +140,4 @@ function externalAddressClashes(model: PlatformModel): ModelProblem[] {
     for (const claim of claims) if (!seen.has(claim.key)) seen.set(claim.key, env.name);
   });
   return problems;
-}
-
-/** The environment's own option when it sets one, else the platform's (the value the environment inherits). */
-function whereSet(model: PlatformModel, index: number, at: readonly string[]): YamlPath {
-  if (has(model.environments[index]!.options, at)) return ['environments', index, 'options', ...at];
-  return ['options', ...at];
-}
-
-function has(options: PlatformOptions | undefined, path: readonly string[]): boolean {
-  let node: unknown = options;
-  for (const key of path) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined;
-  return node !== undefined;
 }
