@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { loadTemplates } from '../src/adapters/templates.js';
 import { generateRepository } from '../src/generator/repository.js';
 import { buildNewModel } from '../src/model/build.js';
+import { onPath, round, stats, type Stats } from './measure.js';
 
 /** dist/bench/run.js → the package root, where bin/ and bench/results/ live. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -21,14 +22,6 @@ const BIN = join(ROOT, 'bin', 'cp-gitops.js');
 const RESULTS_DIR = join(ROOT, 'bench', 'results');
 /** Each in-process sample runs the generator for about this long, so timer resolution does not matter. */
 const IN_PROCESS_SAMPLE_MS = 100;
-
-interface Stats {
-  readonly samples: number;
-  readonly medianMs: number;
-  readonly p90Ms: number;
-  readonly minMs: number;
-  readonly maxMs: number;
-}
 
 interface SpawnCase {
   readonly id: string;
@@ -49,24 +42,8 @@ function runsFromEnv(): number {
   return runs;
 }
 
-function stats(timings: readonly number[]): Stats {
-  const sorted = [...timings].sort((a, b) => a - b);
-  const n = sorted.length;
-  const median = n % 2 === 1 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
-  // Nearest-rank p90: a value that was really observed.
-  const p90 = sorted[Math.max(0, Math.ceil(0.9 * n) - 1)]!;
-  return { samples: n, medianMs: round(median), p90Ms: round(p90), minMs: round(sorted[0]!), maxMs: round(sorted[n - 1]!) };
-}
 
-function round(value: number, digits = 2): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}
 
-function onPath(binary: string, args: string[]): string | undefined {
-  const result = spawnSync(binary, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  return result.error === undefined && result.status === 0 ? result.stdout.trim() : undefined;
-}
 
 function timeSpawn(file: string, args: string[], cwd: string): { ms: number; stdout: string } {
   const start = process.hrtime.bigint();

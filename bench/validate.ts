@@ -41,6 +41,7 @@ import type { KustomizationBuild } from '../src/validator/kustomize/types.js';
 import { isYamlPath, parseSources } from '../src/validator/sources.js';
 import { applySuppressions } from '../src/validator/suppressions.js';
 import { kustomizationDirs, type RuleContext } from '../src/validator/validate.js';
+import { median, onPath, round, stats, type Stats } from './measure.js';
 
 /** dist/bench/validate.js → the package root, where bin/ and bench/results/ live. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -54,14 +55,6 @@ const LARGE = 50;
 const IN_PROCESS_SAMPLE_MS = 100;
 const TARGET_RATIO = 0.5;
 const TARGET_RESOURCES_PER_SECOND = 10_000;
-
-interface Stats {
-  readonly samples: number;
-  readonly medianMs: number;
-  readonly p90Ms: number;
-  readonly minMs: number;
-  readonly maxMs: number;
-}
 
 interface Renderer {
   readonly file: string;
@@ -97,28 +90,9 @@ function positiveIntegerFromEnv(name: string, fallback: number): number {
   return value;
 }
 
-function stats(timings: readonly number[]): Stats {
-  const sorted = [...timings].sort((a, b) => a - b);
-  const n = sorted.length;
-  // Nearest-rank p90: a value that was really observed.
-  return { samples: n, medianMs: round(median(sorted)), p90Ms: round(sorted[Math.max(0, Math.ceil(0.9 * n) - 1)]!), minMs: round(sorted[0]!), maxMs: round(sorted[n - 1]!) };
-}
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const n = sorted.length;
-  return n % 2 === 1 ? sorted[(n - 1) / 2]! : (sorted[n / 2 - 1]! + sorted[n / 2]!) / 2;
-}
 
-function round(value: number, digits = 2): number {
-  const factor = 10 ** digits;
-  return Math.round(value * factor) / factor;
-}
 
-function onPath(binary: string, args: string[]): string | undefined {
-  const result = spawnSync(binary, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  return result.error === undefined && result.status === 0 ? result.stdout.trim() : undefined;
-}
 
 /** The same choice as `validate --render`: kustomize when it is on PATH, else kubectl's built-in one. */
 function findRenderer(): Renderer | undefined {
