@@ -1,5 +1,6 @@
 /** What every benchmark shares: sample statistics, rounding, and finding a reference tool on PATH. */
 import { spawnSync } from 'node:child_process';
+import { cpus, platform, release, totalmem } from 'node:os';
 
 export interface Stats {
   readonly samples: number;
@@ -31,4 +32,9 @@ export function round(value: number, digits = 2): number {
 export function onPath(binary: string, args: string[]): string | undefined {
   const result = spawnSync(binary, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
   return result.error === undefined && result.status === 0 ? result.stdout.trim() : undefined;
+}
+
+/** The machine a run measured, for the results file (figures only compare on the same kind of machine). */
+export function machineFacts(): { cpus: number; cpuModel: string; memoryGiB: number; platform: string; node: string } {
+  return { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: round(totalmem() / 2 ** 30, 1), platform: `${platform()} ${release()}`, node: process.version };
 }

@@ -8,13 +8,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTemplates } from '../src/adapters/templates.js';
 import { generateRepository } from '../src/generator/repository.js';
 import { buildNewModel } from '../src/model/build.js';
-import { onPath, round, stats, type Stats } from './measure.js';
+import { machineFacts, onPath, round, stats, type Stats } from './measure.js';
 
 /** dist/bench/run.js → the package root, where bin/ and bench/results/ live. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -174,11 +174,7 @@ function run(runs: number, work: string): void {
     date: new Date().toISOString(),
     runs,
     machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? 'unknown',
-      memoryGiB: round(totalmem() / 2 ** 30, 1),
-      platform: `${platform()} ${release()}`,
-      node: process.version,
+      ...machineFacts(),
       git: onPath('git', ['--version']) ?? 'not found',
       kustomize: kubectlVersion?.replace(/\n/g, '; ') ?? kustomizeVersion ?? 'not found',
     },

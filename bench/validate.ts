@@ -23,7 +23,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseAllDocuments } from 'yaml';
@@ -41,7 +41,7 @@ import type { KustomizationBuild } from '../src/validator/kustomize/types.js';
 import { isYamlPath, parseSources } from '../src/validator/sources.js';
 import { applySuppressions } from '../src/validator/suppressions.js';
 import { kustomizationDirs, type RuleContext } from '../src/validator/validate.js';
-import { median, onPath, round, stats, type Stats } from './measure.js';
+import { median, machineFacts, onPath, round, stats, type Stats } from './measure.js';
 
 /** dist/bench/validate.js → the package root, where bin/ and bench/results/ live. */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -275,11 +275,7 @@ async function run(runs: number, profileRuns: number, work: string): Promise<voi
     date: new Date().toISOString(),
     runs,
     machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model ?? 'unknown',
-      memoryGiB: round(totalmem() / 2 ** 30, 1),
-      platform: `${platform()} ${release()}`,
-      node: process.version,
+      ...machineFacts(),
       renderer: `${render} (${renderer.version})`,
     },
     repositories: {

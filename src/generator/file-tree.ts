@@ -11,7 +11,3 @@ export function fileTree(entries: Iterable<readonly [string, string]>): FileTree
   return tree;
 }
 
-/** The folders of a tree, in the order `ls -R` would show them, for --dry-run output. */
-export function describeTree(tree: FileTree): string[] {
-  return [...tree.keys()];
-}
