@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { CpGitopsError, UsageError, ValidationFailedError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
+import { addClusterCommand } from './commands/add-cluster.js';
 import { addComponentCommand } from './commands/add-component.js';
 import { initCommand } from './commands/init.js';
 import { promoteCommand } from './commands/promote.js';
@@ -54,6 +55,7 @@ function buildParser(argv: readonly string[], context: CommandContext) {
     .command(initCommand(context))
     .command(validateCommand(context))
     .command(addComponentCommand(context))
+    .command(addClusterCommand(context))
     .command(promoteCommand(context))
     .command(setCommand(context))
     .command(scaleCommand(context))

@@ -1,4 +1,5 @@
 import type { Environment, PlatformModel } from '../model/types.js';
+import { describeEnvironment, splitKafkaClusterKey } from '../model/kafka-clusters.js';
 import { versionsOf } from '../model/versions.js';
 import { stringifyYaml } from '../yaml/stringify.js';
 import { healthCheckEntries } from './argocd-health.js';
@@ -41,17 +42,22 @@ const CLUSTER_RESOURCE_WHITELIST = [
 export function generateArgoCd(model: PlatformModel, templates: Templates): [string, string][] {
   const files: [string, string][] = [];
   const crdOwners = crdOwnerPerCluster(model.environments);
+  const rootEnvironments = model.environments.filter((env) => splitKafkaClusterKey(env.name).kafkaCluster === undefined);
   for (const env of model.environments) {
-    const header = (what: string) => ({ header: [`${what} of environment "${env.name}".`, GENERATED_MARKER] });
+    const header = (what: string) => ({ header: [`${what} of ${describeEnvironment(env.name)}.`, GENERATED_MARKER] });
     files.push([layout.argocdEnvFile(env.name, 'project.yaml'), stringifyYaml(environmentProject(model, env, optionClusterKinds(model, templates, env)), header('Argo CD AppProject'))]);
     files.push([layout.argocdEnvFile(env.name, 'operator.yaml'), stringifyYaml(operatorApplication(model, env, crdOwners.get(env.cluster) === env.name), header('The Confluent for Kubernetes operator (Helm chart)'))]);
-    files.push([layout.argocdEnvFile(env.name, 'platform.yaml'), stringifyYaml(platformApplication(model, env), header('The Confluent Platform (overlays/' + env.name + ')'))]);
+    files.push([layout.argocdEnvFile(env.name, 'platform.yaml'), stringifyYaml(platformApplication(model, env), header(`The Confluent Platform (${layout.overlayDir(env.name)})`))]);
+  }
+  for (const env of rootEnvironments) {
+    const header = (what: string) => ({ header: [`${what} of ${describeEnvironment(env.name)}.`, GENERATED_MARKER] });
+    // A Kafka cluster's project and apps sync with its environment's root Application: adding one needs no bootstrap step.
+    const clusterFiles = model.environments
+      .filter((candidate) => splitKafkaClusterKey(candidate.name).kafkaCluster !== undefined && splitKafkaClusterKey(candidate.name).environment === env.name)
+      .flatMap((candidate) => APP_FILES.map((file) => relativeTo(layout.argocdEnvDir(env.name), layout.argocdEnvFile(candidate.name, file))));
     files.push([
       layout.argocdEnvFile(env.name, 'kustomization.yaml'),
-      stringifyYaml(
-        { apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['project.yaml', 'operator.yaml', 'platform.yaml'] },
-        header('What the root Application syncs'),
-      ),
+      stringifyYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: [...APP_FILES, ...clusterFiles] }, header('What the root Application syncs')),
     ]);
     files.push([layout.argocdBootstrapFile(`root-${env.name}.yaml`), stringifyYaml(rootApplication(model, env), header('Root Application (app of apps)'))]);
   }
@@ -62,13 +68,19 @@ export function generateArgoCd(model: PlatformModel, templates: Templates): [str
       {
         apiVersion: 'kustomize.config.k8s.io/v1beta1',
         kind: 'Kustomization',
-        resources: ['project.yaml', ...model.environments.map((env) => `root-${env.name}.yaml`)],
+        resources: ['project.yaml', ...rootEnvironments.map((env) => `root-${env.name}.yaml`)],
       },
       { header: ['Apply once: kubectl apply -k argocd/bootstrap (after patching argocd-cm, see README.md).', GENERATED_MARKER] },
     ),
   ]);
   files.push([layout.argocdBootstrapFile('argocd-cm-patch.yaml'), stringifyYaml(argocdConfigPatch(), { header: argocdConfigHeader() })]);
   return files;
+}
+
+const APP_FILES = ['project.yaml', 'operator.yaml', 'platform.yaml'];
+
+function relativeTo(dir: string, path: string): string {
+  return path.slice(dir.length + 1);
 }
 
 /** Environments sharing a cluster share the CFK CRDs: only the first of them (in promotion order) installs them. */
@@ -97,7 +109,7 @@ function environmentProject(model: PlatformModel, env: Environment, extraCluster
     kind: 'AppProject',
     metadata: metadata(names.project(model.name, env.name), -2),
     spec: {
-      description: `Confluent Platform ${model.name}, environment ${env.name}`,
+      description: `Confluent Platform ${model.name}, ${describeEnvironment(env.name, { quoted: false })}`,
       sourceRepos: [model.repoURL, CFK_HELM_REPO],
       destinations: [{ server: env.cluster, namespace: env.namespace }],
       clusterResourceWhitelist: whitelist,

@@ -14,13 +14,24 @@ export const layout = {
   validateWorkflow: '.github/workflows/validate.yaml',
   baseDir: (unit: string) => `base/${unit}`,
   baseFile: (unit: string, file: string) => `base/${unit}/${file}`,
-  overlayDir: (env: string) => `overlays/${env}`,
-  overlayFile: (env: string, file: string) => `overlays/${env}/${file}`,
-  overlayPatch: (env: string, file: string) => `overlays/${env}/patches/${file}`,
-  argocdEnvDir: (env: string) => `argocd/${env}`,
-  argocdEnvFile: (env: string, file: string) => `argocd/${env}/${file}`,
+  /** overlays/<env>, and overlays/<env>/clusters/<cluster> for a further Kafka cluster ("<env>/<cluster>"). */
+  overlayDir: (env: string) => `overlays/${nested(env)}`,
+  overlayFile: (env: string, file: string) => `overlays/${nested(env)}/${file}`,
+  overlayPatch: (env: string, file: string) => `overlays/${nested(env)}/patches/${file}`,
+  argocdEnvDir: (env: string) => `argocd/${nested(env)}`,
+  argocdEnvFile: (env: string, file: string) => `argocd/${nested(env)}/${file}`,
   argocdBootstrapFile: (file: string) => `argocd/bootstrap/${file}`,
 } as const;
+
+/** A Kafka cluster's folder sits in its environment's, under clusters/ (no clash with patches/, tls/, …). */
+function nested(env: string): string {
+  return env.replace('/', '/clusters/');
+}
+
+/** Argo CD names of a Kafka cluster's environment: "dev/analytics" → "dev-analytics". */
+function flat(env: string): string {
+  return env.replace('/', '-');
+}
 
 /**
  * cp-gitops as the generated repository installs it (CI workflow, pre-push hook). The version is kept
@@ -38,15 +49,16 @@ export const CFK_HELM_CHART = 'confluent-for-kubernetes';
 export const OPERATOR_RELEASE_NAME = 'confluent-operator';
 
 export const names = {
-  project: (platform: string, env: string) => `${platform}-${env}`,
+  project: (platform: string, env: string) => `${platform}-${flat(env)}`,
   bootstrapProject: (platform: string) => `${platform}-bootstrap`,
-  platformApp: (platform: string, env: string) => `${platform}-${env}`,
-  operatorApp: (platform: string, env: string) => `${platform}-${env}-operator`,
-  rootApp: (platform: string, env: string) => `${platform}-${env}-root`,
+  platformApp: (platform: string, env: string) => `${platform}-${flat(env)}`,
+  operatorApp: (platform: string, env: string) => `${platform}-${flat(env)}-operator`,
+  rootApp: (platform: string, env: string) => `${platform}-${flat(env)}-root`,
 } as const;
 
 export const labels = {
   partOf: 'app.kubernetes.io/part-of',
   managedBy: 'app.kubernetes.io/managed-by',
   environment: 'cp-gitops.io/environment',
+  kafkaCluster: 'cp-gitops.io/kafka-cluster',
 } as const;

@@ -1,4 +1,5 @@
 import type { Environment, PlatformModel, TopicSpec } from '../model/types.js';
+import { describeEnvironment, splitKafkaClusterKey } from '../model/kafka-clusters.js';
 import { versionsOf } from '../model/versions.js';
 import { stringifyYaml } from '../yaml/stringify.js';
 import { GENERATED_MARKER, labels, layout } from './layout.js';
@@ -54,21 +55,36 @@ function generateOverlay(model: PlatformModel, templates: Templates, env: Enviro
     namespace: env.namespace,
     labels: [
       {
-        pairs: { [labels.partOf]: model.name, [labels.environment]: env.name },
+        pairs: environmentLabels(model, env),
         // Selectors are immutable on StatefulSets; CFK owns them anyway.
         includeSelectors: false,
       },
     ],
-    resources: [...units.map((unit) => `../../${layout.baseDir(unit.unit)}`), ...optionFiles.sort(), ...topicFiles],
+    resources: [...units.map((unit) => `${toRoot(layout.overlayDir(env.name))}${layout.baseDir(unit.unit)}`), ...optionFiles.sort(), ...topicFiles],
     // One line per image: change a version in one environment here (`cp-gitops promote` does).
     images: [...images].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, newTag]) => ({ name, newTag })),
     patches: patchFiles.sort().map((path) => ({ path })),
   };
   files.push([
     layout.overlayFile(env.name, 'kustomization.yaml'),
-    stringifyYaml(kustomization, { header: [`Environment "${env.name}": namespace ${env.namespace} on ${env.cluster}. Argo CD syncs this folder.`, GENERATED_MARKER] }),
+    stringifyYaml(kustomization, { header: [`${capitalized(describeEnvironment(env.name))}: namespace ${env.namespace} on ${env.cluster}. Argo CD syncs this folder.`, GENERATED_MARKER] }),
   ]);
   return files;
+}
+
+/** Label values cannot hold a "/": a Kafka cluster's environment is labelled with its environment and its cluster. */
+function environmentLabels(model: PlatformModel, env: Environment): Record<string, string> {
+  const { environment, kafkaCluster } = splitKafkaClusterKey(env.name);
+  return { [labels.partOf]: model.name, [labels.environment]: environment, ...(kafkaCluster ? { [labels.kafkaCluster]: kafkaCluster } : {}) };
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** "overlays/dev" → "../../", the way back to the repository root. */
+function toRoot(dir: string): string {
+  return '../'.repeat(dir.split('/').length);
 }
 
 /** Topics come after the platform (wave 4), through the KafkaRestClass "default" of the Kafka base. */

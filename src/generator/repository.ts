@@ -1,3 +1,4 @@
+import { deployedModel } from '../model/kafka-clusters.js';
 import { serializePlatformModel } from '../model/serialize.js';
 import type { PlatformModel } from '../model/types.js';
 import { stringifyYaml } from '../yaml/stringify.js';
@@ -16,16 +17,18 @@ import type { Templates } from './templates.js';
  * Nothing here touches the disk; src/adapters/fs.ts writes the tree once it is complete.
  */
 export function generateRepository(model: PlatformModel, templates: Templates): FileTree {
+  // Every Kafka cluster as an environment of its own ("<env>/<cluster>"); cp-gitops.yaml keeps them nested.
+  const deployed = deployedModel(model);
   return withChecksums(fileTree([
     [layout.model, serializePlatformModel(model)],
-    [layout.readme, generateReadme(model, templates)],
-    [ARCHITECTURE_DOC, generateArchitecture(model, templates)],
+    [layout.readme, generateReadme(deployed, templates)],
+    [ARCHITECTURE_DOC, generateArchitecture(deployed, templates)],
     [layout.gitignore, ['# Rendered output and editor files; manifests are reviewed as source, never rendered into the repository.', 'rendered/', '.DS_Store', '*.swp', ''].join('\n')],
     [layout.prePushHook, prePushHook()],
     [layout.validateWorkflow, validateWorkflow()],
-    ...generateBases(model, templates),
-    ...generateOverlays(model, templates),
-    ...generateArgoCd(model, templates),
+    ...generateBases(deployed, templates),
+    ...generateOverlays(deployed, templates),
+    ...generateArgoCd(deployed, templates),
   ]));
 }
 

@@ -2,7 +2,8 @@ import { names } from '../generator/layout.js';
 import { operationsOptionProblems } from './options-check-access.js';
 import type { YamlPath } from '../yaml/positions.js';
 import { optionProblems } from './options-check.js';
-import type { PlatformModel, PlatformVersions } from './types.js';
+import { expandKafkaClusters, originalPath } from './kafka-clusters.js';
+import type { Environment, PlatformModel, PlatformVersions } from './types.js';
 import { findOperatorRelease, operatorSupportsCp, parseSemVer, supportedCpRange, supportsZooKeeper, versionsOf } from './versions.js';
 
 export interface ModelProblem {
@@ -16,6 +17,46 @@ export interface ModelProblem {
  * controller mode of the CP line, unique names. Returns every problem, not just the first.
  */
 export function checkModelSemantics(model: PlatformModel): ModelProblem[] {
+  // Each Kafka cluster is checked as the environment it runs as; problems point back into cp-gitops.yaml.
+  const { model: expanded, origins } = expandKafkaClusters(model);
+  const checked = expanded === model ? model : { ...expanded, environments: expanded.environments.map((env, index) => (index < model.environments.length ? env : withoutVersions(env))) };
+  const seen = new Set<string>();
+  return [...kafkaClusterProblems(model), ...semanticProblems(checked, origins)].flatMap((problem) => {
+    const path = originalPath(problem.path, origins);
+    const key = `${path.join('.')}\u0000${problem.message}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    return [{ ...problem, path }];
+  });
+}
+
+/** A Kafka cluster runs its environment's versions, which the environment's own check covers. */
+function withoutVersions(env: Environment): Environment {
+  const { versions: _versions, ...rest } = env;
+  return rest;
+}
+
+/** What only Kafka clusters have: a unique name within their environment. */
+function kafkaClusterProblems(model: PlatformModel): ModelProblem[] {
+  const problems: ModelProblem[] = [];
+  model.environments.forEach((env, index) => {
+    const seen = new Map<string, number>();
+    (env.kafkaClusters ?? []).forEach((cluster, clusterIndex) => {
+      const first = seen.get(cluster.name);
+      if (first !== undefined) {
+        problems.push({
+          path: ['environments', index, 'kafkaClusters', clusterIndex, 'name'],
+          message: `Kafka cluster "${cluster.name}" is defined twice in environment "${env.name}" (first at kafkaClusters[${first}])`,
+          fix: 'give each Kafka cluster of an environment its own name',
+        });
+      } else seen.set(cluster.name, clusterIndex);
+    });
+  });
+  return problems;
+}
+
+function semanticProblems(model: PlatformModel, origins: readonly YamlPath[]): ModelProblem[] {
+  const where = (index: number) => describePath(origins[index] ?? ['environments', index]);
   const problems: ModelProblem[] = [];
   problems.push(...versionProblems(model.controller, model.versions, ['versions']));
   model.environments.forEach((env, index) => {
@@ -35,7 +76,7 @@ export function checkModelSemantics(model: PlatformModel): ModelProblem[] {
   model.environments.forEach((env, index) => {
     const previous = seenNames.get(env.name);
     if (previous !== undefined) {
-      problems.push({ path: ['environments', index, 'name'], message: `environment "${env.name}" is defined twice (first at environments[${previous}])`, fix: 'give each environment its own name' });
+      problems.push({ path: ['environments', index, 'name'], message: `environment "${env.name}" is defined twice (first at ${where(previous)})`, fix: 'give each environment its own name' });
     }
     seenNames.set(env.name, index);
     if (RESERVED_ENV_NAMES.has(env.name)) {
@@ -46,7 +87,7 @@ export function checkModelSemantics(model: PlatformModel): ModelProblem[] {
     if (clash !== undefined) {
       problems.push({
         path: ['environments', index, 'namespace'],
-        message: `environment "${env.name}" uses namespace "${env.namespace}" on ${env.cluster}, like environments[${clash}]`,
+        message: `environment "${env.name}" uses namespace "${env.namespace}" on ${env.cluster}, like ${where(clash)}`,
         fix: 'give each environment on the same cluster its own namespace',
       });
     }
@@ -125,4 +166,9 @@ function argoNameClashes(model: PlatformModel): ModelProblem[] {
     claim(`AppProject/${names.project(model.name, env.name)}`, `the AppProject of ${env.name}`, index);
   });
   return problems;
+}
+
+/** environments[1].kafkaClusters[0], as a person reads a path in cp-gitops.yaml. */
+function describePath(path: YamlPath): string {
+  return path.map((key, index) => (typeof key === 'number' ? `[${key}]` : index === 0 ? key : `.${key}`)).join('');
 }

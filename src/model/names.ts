@@ -6,6 +6,8 @@ const DNS1123_LABEL_RE = new RegExp(DNS1123_LABEL);
 export const MAX_PLATFORM_NAME = 30;
 export const MAX_ENV_NAME = 20;
 export const MAX_NAMESPACE = 63;
+/** A Kafka cluster's name joins its environment's in Argo CD names (<platform>-<env>-<cluster>-operator). */
+export const MAX_KAFKA_CLUSTER_NAME = 20;
 
 export function isDns1123Label(value: string, maxLength = 63): boolean {
   return value.length <= maxLength && DNS1123_LABEL_RE.test(value);

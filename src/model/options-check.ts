@@ -1,3 +1,4 @@
+import { splitKafkaClusterKey } from './kafka-clusters.js';
 import type { YamlPath } from '../yaml/positions.js';
 import type { ModelProblem } from './check.js';
 import { optionsOf, type PlatformOptions } from './options.js';
@@ -86,7 +87,13 @@ export function optionProblems(model: PlatformModel): ModelProblem[] {
 
 /** Where cp-gitops.yaml sets an option of an environment: its own when it sets one, else the platform's (the value it inherits). */
 export function whereSet(model: PlatformModel, index: number, at: readonly string[]): YamlPath {
-  if (has(model.environments[index]!.options, at)) return ['environments', index, 'options', ...at];
+  const env = model.environments[index]!;
+  if (has(env.options, at)) return ['environments', index, 'options', ...at];
+  // A Kafka cluster's environment (src/model/kafka-clusters.ts) inherits its parent environment's options.
+  if (has(env.inheritedOptions, at)) {
+    const parent = model.environments.findIndex((candidate) => candidate.name === splitKafkaClusterKey(env.name).environment);
+    if (parent !== -1) return ['environments', parent, 'options', ...at];
+  }
   return ['options', ...at];
 }
 

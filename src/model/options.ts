@@ -93,9 +93,17 @@ export interface PlatformOptions {
   readonly externalAccess?: ExternalAccessOptions;
 }
 
-/** The options an environment runs with: the platform's, with the environment's own on top (maps merge, the rest is replaced). */
-export function optionsOf(model: { readonly options?: PlatformOptions }, env: { readonly options?: PlatformOptions }): PlatformOptions {
-  return mergeOptions((model.options ?? {}) as Record<string, unknown>, (env.options ?? {}) as Record<string, unknown>) as PlatformOptions;
+/**
+ * The options an environment runs with: the platform's, with the environment's own on top (maps merge,
+ * the rest is replaced). A Kafka cluster's environment has its parent's options in between.
+ */
+export function optionsOf(model: { readonly options?: PlatformOptions }, env: { readonly options?: PlatformOptions; readonly inheritedOptions?: PlatformOptions }): PlatformOptions {
+  return mergeOptions(layeredOptions(model.options, env.inheritedOptions), (env.options ?? {}) as Record<string, unknown>) as PlatformOptions;
+}
+
+/** `over` on top of `under`, with the merge rules of optionsOf. */
+export function layeredOptions(under: PlatformOptions | undefined, over: PlatformOptions | undefined): Record<string, unknown> {
+  return mergeOptions((under ?? {}) as Record<string, unknown>, (over ?? {}) as Record<string, unknown>);
 }
 
 function mergeOptions(base: Record<string, unknown>, overlay: Record<string, unknown>): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { COMPONENT_NAMES, CONTROLLER_MODES, MODEL_API_VERSION, MODEL_KIND, SIZE_PROFILES } from './types.js';
-import { DNS1123_LABEL, MAX_ENV_NAME, MAX_NAMESPACE, MAX_PLATFORM_NAME } from './names.js';
+import { DNS1123_LABEL, MAX_ENV_NAME, MAX_KAFKA_CLUSTER_NAME, MAX_NAMESPACE, MAX_PLATFORM_NAME } from './names.js';
 import { OPTIONS_SCHEMA } from './options-schema.js';
 
 /** Kafka's legal topic characters; "." and ".." alone are not topics. */
@@ -19,6 +19,49 @@ const VERSION_PROPERTIES = {
   operator: { type: 'string', pattern: SEMVER },
   operatorChart: { type: 'string', pattern: SEMVER },
   controlCenter: { type: 'string', pattern: SEMVER },
+} as const;
+
+const COMPONENTS_SCHEMA = { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...COMPONENT_NAMES] } } as const;
+
+/** Sizes over the profile, per CFK kind (set by `cp-gitops scale`). */
+const OVERRIDES_SCHEMA = {
+  type: 'object',
+  minProperties: 1,
+  propertyNames: { pattern: KIND_NAME },
+  additionalProperties: {
+    type: 'object',
+    additionalProperties: false,
+    minProperties: 1,
+    properties: {
+      replicas: { type: 'integer', minimum: 1, maximum: 100 },
+      cpu: QUANTITY_FIELD,
+      memory: QUANTITY_FIELD,
+      storage: QUANTITY_FIELD,
+    },
+  },
+} as const;
+
+/** configOverrides.server lines per component (set by `cp-gitops config`). */
+const CONFIG_SCHEMA = {
+  type: 'object',
+  minProperties: 1,
+  additionalProperties: false,
+  properties: Object.fromEntries(COMPONENT_NAMES.map((name) => [name, { type: 'array', minItems: 1, items: { type: 'string', pattern: CONFIG_LINE } }])),
+} as const;
+
+const TOPICS_SCHEMA = {
+  type: 'array',
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name', 'partitions'],
+    properties: {
+      name: { type: 'string', pattern: TOPIC_NAME, maxLength: 249 },
+      partitions: { type: 'integer', minimum: 1, maximum: 100000 },
+      replicas: { type: 'integer', minimum: 1, maximum: 32767 },
+      configs: { type: 'object', additionalProperties: { type: 'string' } },
+    },
+  },
 } as const;
 
 /**
@@ -56,52 +99,33 @@ export const PLATFORM_MODEL_SCHEMA = {
           namespace: { type: 'string', pattern: DNS1123_LABEL, maxLength: MAX_NAMESPACE },
           cluster: { type: 'string', pattern: '^https?://\\S+$' },
           size: { enum: [...SIZE_PROFILES] },
-          components: {
-            type: 'array',
-            minItems: 1,
-            uniqueItems: true,
-            items: { enum: [...COMPONENT_NAMES] },
-          },
+          components: COMPONENTS_SCHEMA,
           options: OPTIONS_SCHEMA,
-          overrides: {
-            type: 'object',
-            minProperties: 1,
-            propertyNames: { pattern: KIND_NAME },
-            additionalProperties: {
-              type: 'object',
-              additionalProperties: false,
-              minProperties: 1,
-              properties: {
-                replicas: { type: 'integer', minimum: 1, maximum: 100 },
-                cpu: QUANTITY_FIELD,
-                memory: QUANTITY_FIELD,
-                storage: QUANTITY_FIELD,
-              },
-            },
-          },
-          config: {
-            type: 'object',
-            minProperties: 1,
-            additionalProperties: false,
-            properties: Object.fromEntries(COMPONENT_NAMES.map((name) => [name, { type: 'array', minItems: 1, items: { type: 'string', pattern: CONFIG_LINE } }])),
-          },
+          overrides: OVERRIDES_SCHEMA,
+          config: CONFIG_SCHEMA,
           versions: {
             type: 'object',
             additionalProperties: false,
             minProperties: 1,
             properties: VERSION_PROPERTIES,
           },
-          topics: {
+          topics: TOPICS_SCHEMA,
+          kafkaClusters: {
             type: 'array',
+            minItems: 1,
             items: {
               type: 'object',
               additionalProperties: false,
-              required: ['name', 'partitions'],
+              required: ['name', 'namespace', 'components'],
               properties: {
-                name: { type: 'string', pattern: TOPIC_NAME, maxLength: 249 },
-                partitions: { type: 'integer', minimum: 1, maximum: 100000 },
-                replicas: { type: 'integer', minimum: 1, maximum: 32767 },
-                configs: { type: 'object', additionalProperties: { type: 'string' } },
+                name: { type: 'string', pattern: DNS1123_LABEL, maxLength: MAX_KAFKA_CLUSTER_NAME },
+                namespace: { type: 'string', pattern: DNS1123_LABEL, maxLength: MAX_NAMESPACE },
+                size: { enum: [...SIZE_PROFILES] },
+                components: COMPONENTS_SCHEMA,
+                options: OPTIONS_SCHEMA,
+                overrides: OVERRIDES_SCHEMA,
+                config: CONFIG_SCHEMA,
+                topics: TOPICS_SCHEMA,
               },
             },
           },

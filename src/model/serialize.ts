@@ -29,24 +29,42 @@ export function serializePlatformModel(model: PlatformModel): string {
       size: env.size,
       components: [...env.components],
       ...(env.versions && Object.keys(env.versions).length > 0 ? { versions: orderedVersions(env.versions) } : {}),
-      ...(env.options && Object.keys(env.options).length > 0 ? { options: env.options } : {}),
-      ...(env.overrides && Object.keys(env.overrides).length > 0 ? { overrides: orderedOverrides(env.overrides) } : {}),
-      ...(env.config && Object.keys(env.config).length > 0 ? { config: orderedConfig(env.config) } : {}),
-      ...(env.topics && env.topics.length > 0
+      ...changeableFields(env),
+      ...(env.kafkaClusters && env.kafkaClusters.length > 0
         ? {
-            topics: [...env.topics]
-              .sort((a, b) => (a.name < b.name ? -1 : 1))
-              .map((topic) => ({
-                name: topic.name,
-                partitions: topic.partitions,
-                ...(topic.replicas !== undefined ? { replicas: topic.replicas } : {}),
-                ...(topic.configs && Object.keys(topic.configs).length > 0 ? { configs: Object.fromEntries(Object.entries(topic.configs).sort(([a], [b]) => (a < b ? -1 : 1))) } : {}),
-              })),
+            kafkaClusters: env.kafkaClusters.map((cluster) => ({
+              name: cluster.name,
+              namespace: cluster.namespace,
+              ...(cluster.size ? { size: cluster.size } : {}),
+              components: [...cluster.components],
+              ...changeableFields(cluster),
+            })),
           }
         : {}),
     })),
   };
   return stringifyYaml(ordered, { header: HEADER });
+}
+
+/** What commands change in an environment or a Kafka cluster, in a fixed order. */
+function changeableFields(env: Pick<Environment, 'options' | 'overrides' | 'config' | 'topics'>): Record<string, unknown> {
+  return {
+    ...(env.options && Object.keys(env.options).length > 0 ? { options: env.options } : {}),
+    ...(env.overrides && Object.keys(env.overrides).length > 0 ? { overrides: orderedOverrides(env.overrides) } : {}),
+    ...(env.config && Object.keys(env.config).length > 0 ? { config: orderedConfig(env.config) } : {}),
+    ...(env.topics && env.topics.length > 0
+      ? {
+          topics: [...env.topics]
+            .sort((a, b) => (a.name < b.name ? -1 : 1))
+            .map((topic) => ({
+              name: topic.name,
+              partitions: topic.partitions,
+              ...(topic.replicas !== undefined ? { replicas: topic.replicas } : {}),
+              ...(topic.configs && Object.keys(topic.configs).length > 0 ? { configs: Object.fromEntries(Object.entries(topic.configs).sort(([a], [b]) => (a < b ? -1 : 1))) } : {}),
+            })),
+        }
+      : {}),
+  };
 }
 
 const VERSION_KEYS = ['confluentPlatform', 'operator', 'operatorChart', 'controlCenter'] as const;

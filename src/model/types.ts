@@ -53,6 +53,30 @@ export interface Environment {
   readonly overrides?: Readonly<Record<string, SizeOverride>>;
   /** configOverrides.server lines (key=value) per component, after the profile's: set by `cp-gitops config`. */
   readonly config?: Readonly<Partial<Record<ComponentName, readonly string[]>>>;
+  /** More Kafka clusters in this environment, each in a namespace of its own (set by `cp-gitops add-cluster`). */
+  readonly kafkaClusters?: readonly KafkaClusterSpec[];
+  /**
+   * Never in cp-gitops.yaml: the options a Kafka cluster inherits from its environment, on the
+   * environments that expandKafkaClusters derives (src/model/kafka-clusters.ts).
+   */
+  readonly inheritedOptions?: PlatformOptions;
+}
+
+/**
+ * A further Kafka cluster of an environment: its own namespace, components, options and sizes; the
+ * environment's Kubernetes cluster and versions (promotion moves the environment as a whole).
+ */
+export interface KafkaClusterSpec {
+  readonly name: string;
+  readonly namespace: string;
+  /** The environment's size profile when absent. */
+  readonly size?: SizeProfile;
+  readonly components: readonly ComponentName[];
+  /** Over the environment's options (which are over the platform's). */
+  readonly options?: PlatformOptions;
+  readonly overrides?: Environment['overrides'];
+  readonly config?: Environment['config'];
+  readonly topics?: readonly TopicSpec[];
 }
 
 /** One kind's size over its profile; quantities as Kubernetes writes them (500m, 4Gi). */

@@ -20,7 +20,7 @@ import {
   supportsZooKeeper,
   versionsOf,
 } from '../model/versions.js';
-import { environmentOf, replaceEnvironment, type ChangePlan, type ChangeRow } from './plan.js';
+import { environmentOf, realEnvironmentOf, replaceEnvironment, type ChangePlan, type ChangeRow } from './plan.js';
 
 /** What `scale` accepts: the components, and Kafka's controllers by their own names. */
 export const SCALE_TARGETS: Readonly<Record<string, string>> = {
@@ -156,7 +156,7 @@ const VERSION_FIELDS: readonly (keyof PlatformVersions)[] = ['confluentPlatform'
 
 /** `cp-gitops upgrade`: a supported CP ↔ CFK ↔ Control Center combination, one CP line at a time. */
 export function planUpgrade(model: PlatformModel, request: UpgradeRequest): ChangePlan {
-  const env = environmentOf(model, request.env);
+  const env = realEnvironmentOf(model, request.env, 'upgrade');
   const current = versionsOf(model, env);
   const target = parseSemVer(request.cpVersion);
   if (!target) throw new UsageError(`--cp-version "${request.cpVersion}" is not a version like 8.2.1`, 'pass major.minor.patch');

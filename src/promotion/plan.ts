@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import { COMPONENT_NAMES, type ComponentName, type Environment, type PlatformModel, type PlatformVersions, type TopicSpec } from '../model/types.js';
+import { kafkaClusterEnvironment, kafkaClusterKey, kafkaClusterSpecOf, splitKafkaClusterKey } from '../model/kafka-clusters.js';
 import { versionsOf } from '../model/versions.js';
 import { firstSchemaProblem } from '../model/build.js';
 import { applyOptionSettings } from '../model/option-settings.js';
@@ -108,8 +109,8 @@ const VERSION_FIELDS: readonly (keyof PlatformVersions)[] = ['confluentPlatform'
  * cluster, size or secrets. The order of environments in the model is the promotion path.
  */
 export function planPromote(model: PlatformModel, request: PromoteRequest): ChangePlan {
-  const from = environmentOf(model, request.from);
-  const to = environmentOf(model, request.to);
+  const from = realEnvironmentOf(model, request.from, 'promote');
+  const to = realEnvironmentOf(model, request.to, 'promote');
   const fromIndex = model.environments.indexOf(from);
   const toIndex = model.environments.indexOf(to);
   if (fromIndex === toIndex) throw new UsageError(`--from and --to are both "${from.name}"`, 'promote from one environment to the next');
@@ -180,14 +181,41 @@ function describeTopic(topic: TopicSpec): string {
   return `${topic.partitions} partitions${topic.replicas !== undefined ? `, ${topic.replicas} replicas` : ''}${topic.configs ? `, ${Object.keys(topic.configs).length} configs` : ''}`;
 }
 
+/** An environment by name, or a Kafka cluster's environment by "<env>/<cluster>" (src/model/kafka-clusters.ts). */
 export function environmentOf(model: PlatformModel, name: string): Environment {
-  const env = model.environments.find((candidate) => candidate.name === name);
-  if (!env) throw new UsageError(`unknown environment "${name}"`, `environments of this repository: ${model.environments.map((candidate) => candidate.name).join(', ')}`);
-  return env;
+  const { environment, kafkaCluster } = splitKafkaClusterKey(name);
+  const env = model.environments.find((candidate) => candidate.name === environment);
+  if (!env) throw new UsageError(`unknown environment "${environment}"`, `environments of this repository: ${model.environments.map((candidate) => candidate.name).join(', ')}`);
+  if (kafkaCluster === undefined) return env;
+  const cluster = (env.kafkaClusters ?? []).find((candidate) => candidate.name === kafkaCluster);
+  if (!cluster) {
+    const known = (env.kafkaClusters ?? []).map((candidate) => kafkaClusterKey(env.name, candidate.name));
+    throw new UsageError(
+      `environment "${env.name}" has no Kafka cluster "${kafkaCluster}"`,
+      known.length > 0 ? `its Kafka clusters: ${known.join(', ')}` : `add one first: cp-gitops add-cluster ${kafkaCluster} --env ${env.name}`,
+    );
+  }
+  return kafkaClusterEnvironment(env, cluster);
 }
 
 export function replaceEnvironment(model: PlatformModel, env: Environment): PlatformModel {
-  return { ...model, environments: model.environments.map((candidate) => (candidate.name === env.name ? env : candidate)) };
+  const { environment, kafkaCluster } = splitKafkaClusterKey(env.name);
+  if (kafkaCluster === undefined) return { ...model, environments: model.environments.map((candidate) => (candidate.name === env.name ? env : candidate)) };
+  return {
+    ...model,
+    environments: model.environments.map((candidate) =>
+      candidate.name !== environment ? candidate : { ...candidate, kafkaClusters: (candidate.kafkaClusters ?? []).map((cluster) => (cluster.name === kafkaCluster ? kafkaClusterSpecOf(env, cluster) : cluster)) },
+    ),
+  };
+}
+
+/** Versions and promotion belong to environments; a Kafka cluster follows its environment's. */
+export function realEnvironmentOf(model: PlatformModel, name: string, what: string): Environment {
+  const { environment, kafkaCluster } = splitKafkaClusterKey(name);
+  if (kafkaCluster !== undefined) {
+    throw new UsageError(`${what} applies to a whole environment, not to Kafka cluster "${name}": a Kafka cluster runs its environment's versions`, `use --env ${environment}`);
+  }
+  return environmentOf(model, name);
 }
 
 function pathOf(model: PlatformModel): string {

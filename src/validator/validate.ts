@@ -25,7 +25,8 @@ export interface RuleContext {
 /** A rule family: pure, from what was parsed and built to violations. */
 export type RuleFamily = (context: RuleContext) => Violation[];
 
-const OVERLAY = /^overlays\/[^/]+$/;
+/** overlays/<env>, and overlays/<env>/clusters/<cluster> for a further Kafka cluster. */
+const OVERLAY = /^overlays\/[^/]+(\/clusters\/[^/]+)?$/;
 
 /**
  * The validator: a file tree in, a list of violations out. Pure; the CLI reads the tree and prints.

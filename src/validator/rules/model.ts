@@ -1,3 +1,4 @@
+import { kafkaClusterKey } from '../../model/kafka-clusters.js';
 import type { LocatedProblem } from '../../errors.js';
 import { checkPlatformModel } from '../../model/parse.js';
 import { MODEL_FILE } from '../../model/types.js';
@@ -52,9 +53,15 @@ export function modelFacts(sources: SourceSet): ModelFacts | undefined {
   const value = sources.yaml.get(MODEL_FILE)?.documents[0]?.value;
   if (!isRecord(value)) return undefined;
   const environments = Array.isArray(value.environments)
-    ? value.environments.filter(isRecord).flatMap((env) =>
-        typeof env.name === 'string' ? [{ name: env.name, ...(typeof env.size === 'string' ? { size: env.size } : {}) }] : [],
-      )
+    ? value.environments.filter(isRecord).flatMap((env) => {
+        if (typeof env.name !== 'string') return [];
+        const size = typeof env.size === 'string' ? { size: env.size } : {};
+        // A Kafka cluster is an environment of its own ("<env>/<cluster>"), sized like its environment unless it says otherwise.
+        const clusters = Array.isArray(env.kafkaClusters)
+          ? env.kafkaClusters.filter(isRecord).flatMap((cluster) => (typeof cluster.name === 'string' ? [{ name: kafkaClusterKey(env.name as string, cluster.name), ...(typeof cluster.size === 'string' ? { size: cluster.size } : size) }] : []))
+          : [];
+        return [{ name: env.name, ...size }, ...clusters];
+      })
     : [];
   return { ...(typeof value.repoURL === 'string' ? { repoURL: value.repoURL } : {}), environments };
 }

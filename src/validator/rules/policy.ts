@@ -1,3 +1,4 @@
+import { splitKafkaClusterKey } from '../../model/kafka-clusters.js';
 import { isPlainObject, type PlainObject } from '../../generator/object-path.js';
 import { layout } from '../../generator/layout.js';
 import { PLACEHOLDER_REPO_HOST } from '../../model/build.js';
@@ -45,8 +46,8 @@ export const policyRules: RuleFamily = (context: RuleContext): Violation[] => {
 /** prod-like: the model says size large or the name is prod; an overlay the model does not know counts by its name. */
 export function isProdLike(overlayDir: string, facts: ModelFacts | undefined): boolean {
   const env = facts?.environments.find((candidate) => layout.overlayDir(candidate.name) === overlayDir);
-  if (env) return env.size === 'large' || env.name === 'prod';
-  return overlayDir.split('/').pop() === 'prod';
+  if (env) return env.size === 'large' || splitKafkaClusterKey(env.name).environment === 'prod';
+  return overlayDir.split('/')[1] === 'prod';
 }
 
 // ---------------------------------------------------------------------------------------------------
