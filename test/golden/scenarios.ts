@@ -1,5 +1,7 @@
 import { buildNewModel, type NewModelOptions } from '../../src/model/build.js';
 import type { PlatformModel } from '../../src/model/types.js';
+import { planAddCluster } from '../../src/promotion/add-cluster.js';
+import { planSetOptions } from '../../src/promotion/plan.js';
 
 /** The golden scenarios: each is a model; its whole generated tree is kept under test/golden/<name>/. */
 export const GOLDEN_SCENARIOS: Readonly<Record<string, NewModelOptions>> = {
@@ -67,10 +69,29 @@ export const GOLDEN_SCENARIOS: Readonly<Record<string, NewModelOptions>> = {
       'logging.podAnnotations.fluentbit.io/parser=json',
     ],
   },
+  'multi-cluster': {
+    name: 'fleet',
+    environments: ['dev', 'prod'],
+    components: ['kafka', 'schemaregistry'],
+    repoURL: 'https://github.com/acme/fleet.git',
+    settings: ['monitoring.prometheus=true', 'monitoring.podMonitors=true'],
+  },
+};
+
+/** Scenarios that start from an init and then change the model the way the commands do (their plans, not hand edits). */
+const GOLDEN_CHANGES: Readonly<Record<string, (model: PlatformModel) => PlatformModel>> = {
+  // Several Kafka clusters (issue 5): each in its own namespace with its own Argo CD apps and external names.
+  'multi-cluster': (model) => {
+    let next = planAddCluster(model, { name: 'analytics', env: 'dev', components: ['connect'] }).model;
+    next = planAddCluster(next, { name: 'analytics', env: 'prod', components: ['connect'], size: 'medium' }).model;
+    next = planSetOptions(next, { env: 'prod/analytics', settings: ['externalAccess.type=loadBalancer', 'externalAccess.domain=analytics.fleet.example', 'monitoring.podMonitors=false'] }).model;
+    return planSetOptions(next, { env: 'prod', settings: ['externalAccess.type=loadBalancer', 'externalAccess.domain=kafka.fleet.example'] }).model;
+  },
 };
 
 export function goldenModel(scenario: string): PlatformModel {
   const options = GOLDEN_SCENARIOS[scenario];
   if (!options) throw new Error(`unknown golden scenario ${scenario}`);
-  return buildNewModel(options);
+  const model = buildNewModel(options);
+  return GOLDEN_CHANGES[scenario]?.(model) ?? model;
 }
