@@ -65,7 +65,11 @@ export function kafkaClusterSpecOf(env: Environment, previous: KafkaClusterSpec)
  * environments[i] of the result is written in cp-gitops.yaml.
  */
 export function expandKafkaClusters(model: PlatformModel): { readonly model: PlatformModel; readonly origins: readonly YamlPath[] } {
-  const real = model.environments.map(({ kafkaClusters: _clusters, ...env }) => env);
+  const real = model.environments.map((env) => {
+    if (env.kafkaClusters === undefined) return env;
+    const { kafkaClusters: _clusters, ...rest } = env;
+    return rest;
+  });
   const origins: YamlPath[] = model.environments.map((_env, index) => ['environments', index]);
   const derived: Environment[] = [];
   model.environments.forEach((env, index) => {
