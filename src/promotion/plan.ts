@@ -128,14 +128,9 @@ export function planPromote(model: PlatformModel, request: PromoteRequest): Chan
   if (only && !from.components.includes(only)) {
     throw new UsageError(`${only} does not run in ${from.name}, so there is nothing of it to promote`, `cp-gitops add-component ${only} --env ${from.name}`);
   }
-  const changes: ChangeRow[] = [];
-
-  const wanted = new Set<ComponentName>(to.components);
-  for (const component of only ? [only] : from.components) {
-    if (!wanted.has(component)) changes.push({ env: to.name, component, field: 'enabled', from: 'no', to: 'yes' });
-    wanted.add(component);
-  }
-  const components = COMPONENT_NAMES.filter((name) => wanted.has(name));
+  const promoted = promoteContents(from, to, only);
+  const changes: ChangeRow[] = [...promoted.componentChanges];
+  const { components, topics } = promoted;
 
   // Versions are promoted as a whole (they must stay a supported combination), unless one component was asked for.
   let versions = to.versions;
@@ -148,28 +143,62 @@ export function planPromote(model: PlatformModel, request: PromoteRequest): Chan
     const override = Object.fromEntries(VERSION_FIELDS.filter((field) => source[field] !== model.versions[field]).map((field) => [field, source[field]]));
     versions = Object.keys(override).length > 0 ? override : undefined;
   }
+  changes.push(...promoted.topicChanges);
 
-  let topics = to.topics;
-  if (!only) {
-    const byName = new Map((to.topics ?? []).map((topic) => [topic.name, topic]));
-    for (const topic of from.topics ?? []) {
-      const current = byName.get(topic.name);
-      if (!current) changes.push({ env: to.name, component: `topic ${topic.name}`, field: 'partitions', from: '—', to: String(topic.partitions) });
-      else if (JSON.stringify(current) !== JSON.stringify(topic)) changes.push({ env: to.name, component: `topic ${topic.name}`, field: 'spec', from: describeTopic(current), to: describeTopic(topic) });
-      byName.set(topic.name, topic);
+  // A Kafka cluster of `from` is promoted into the cluster of the same name in `to`; one that `to` lacks is named in a warning.
+  const warnings: string[] = [];
+  const kafkaClusters = (to.kafkaClusters ?? []).map((target) => {
+    const source = (from.kafkaClusters ?? []).find((candidate) => candidate.name === target.name);
+    if (!source || (only && !source.components.includes(only))) return target;
+    const result = promoteContents(kafkaClusterEnvironment(from, source), kafkaClusterEnvironment(to, target), only);
+    changes.push(...result.componentChanges, ...result.topicChanges);
+    const { topics: _topics, ...rest } = target;
+    return { ...rest, components: result.components, ...(result.topics ? { topics: result.topics } : {}) };
+  });
+  for (const source of from.kafkaClusters ?? []) {
+    if (!(to.kafkaClusters ?? []).some((candidate) => candidate.name === source.name)) {
+      warnings.push(`Kafka cluster "${source.name}" of ${from.name} has no counterpart in ${to.name}, so it is not promoted: cp-gitops add-cluster ${source.name} --env ${to.name} --components ${source.components.join(',')}`);
     }
-    topics = byName.size > 0 ? [...byName.values()] : undefined;
   }
 
-  const next: Environment = { ...withoutOptional(to), components, ...(versions ? { versions } : {}), ...(topics ? { topics } : {}) };
+  const next: Environment = { ...withoutOptional(to), components, ...(versions ? { versions } : {}), ...(topics ? { topics } : {}), ...(kafkaClusters.length > 0 ? { kafkaClusters } : {}) };
   return {
     model: replaceEnvironment(model, next),
     changes,
+    ...(warnings.length > 0 ? { warnings } : {}),
     branch: `cp-gitops/promote-${from.name}-to-${to.name}${only ? `-${only}` : ''}`,
     title: `Promote ${only ? `${only} ` : ''}${from.name} → ${to.name}`,
     targetEnv: to.name,
     labels: [`env:${to.name}`, ...[...new Set(changes.map((change) => change.component))].filter((name) => (COMPONENT_NAMES as readonly string[]).includes(name)).map((name) => `component:${name}`)],
   };
+}
+
+/** What a promotion copies from one environment (or Kafka cluster) to another: components and topics. */
+function promoteContents(
+  from: Environment,
+  to: Environment,
+  only: ComponentName | undefined,
+): { components: ComponentName[]; topics: Environment['topics']; componentChanges: ChangeRow[]; topicChanges: ChangeRow[] } {
+  const changes: ChangeRow[] = [];
+  const topicChanges: ChangeRow[] = [];
+  const wanted = new Set<ComponentName>(to.components);
+  for (const component of only ? [only] : from.components) {
+    if (!wanted.has(component)) changes.push({ env: to.name, component, field: 'enabled', from: 'no', to: 'yes' });
+    wanted.add(component);
+  }
+  const components = COMPONENT_NAMES.filter((name) => wanted.has(name));
+  let topics = to.topics;
+  if (!only) {
+    const byName = new Map((to.topics ?? []).map((topic) => [topic.name, topic]));
+    for (const topic of from.topics ?? []) {
+      const current = byName.get(topic.name);
+      if (!current) topicChanges.push({ env: to.name, component: `topic ${topic.name}`, field: 'partitions', from: '—', to: String(topic.partitions) });
+      else if (JSON.stringify(current) !== JSON.stringify(topic)) topicChanges.push({ env: to.name, component: `topic ${topic.name}`, field: 'spec', from: describeTopic(current), to: describeTopic(topic) });
+      byName.set(topic.name, topic);
+    }
+    topics = byName.size > 0 ? [...byName.values()] : undefined;
+  }
+  return { components, topics, componentChanges: changes, topicChanges };
 }
 
 function withoutOptional(env: Environment): Environment {

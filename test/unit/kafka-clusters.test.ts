@@ -10,7 +10,7 @@ import { serializePlatformModel } from '../../src/model/serialize.js';
 import type { KafkaClusterSpec, PlatformModel } from '../../src/model/types.js';
 import { planAddCluster } from '../../src/promotion/add-cluster.js';
 import { planScale } from '../../src/promotion/day2.js';
-import { environmentOf, planAddComponent, planPromote, planSetOptions } from '../../src/promotion/plan.js';
+import { environmentOf, planAddComponent, planAddTopic, planPromote, planSetOptions } from '../../src/promotion/plan.js';
 
 const base = buildNewModel({ name: 'shop', environments: ['dev', 'prod'], components: ['kafka'], repoURL: 'https://github.com/acme/shop.git' });
 
@@ -136,5 +136,17 @@ describe('several Kafka clusters: the plans', () => {
     // The cluster's entry survives a promotion of its environment.
     const promoted = planPromote(model, { from: 'dev', to: 'prod', skipStage: false }).model;
     expect(promoted.environments[0]!.kafkaClusters).to.have.lengthOf(1);
+  });
+
+  it('promote carries a cluster\'s components and topics into the cluster of the same name, and names the clusters it cannot', () => {
+    let model = planAddCluster(base, { name: 'analytics', env: 'dev', components: ['connect'] }).model;
+    model = planAddCluster(model, { name: 'analytics', env: 'prod' }).model;
+    model = planAddCluster(model, { name: 'billing', env: 'dev' }).model;
+    model = planAddTopic(model, { env: 'dev/analytics', topic: { name: 'clicks', partitions: 6 } }).model;
+    const plan = planPromote(model, { from: 'dev', to: 'prod', skipStage: false });
+    expect(plan.changes.map((row) => `${row.env} ${row.component} ${row.field} ${row.to}`)).to.deep.equal(['prod/analytics connect enabled yes', 'prod/analytics topic clicks partitions 6']);
+    const prod = plan.model.environments[1]!;
+    expect(prod.kafkaClusters).to.deep.equal([{ name: 'analytics', namespace: 'shop-prod-analytics', components: ['kafka', 'connect'], topics: [{ name: 'clicks', partitions: 6 }] }]);
+    expect(plan.warnings).to.deep.equal(['Kafka cluster "billing" of dev has no counterpart in prod, so it is not promoted: cp-gitops add-cluster billing --env prod --components kafka']);
   });
 });
