@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { fileTree } from '../../src/generator/file-tree.js';
 import { referenceRules } from '../../src/validator/rules/references.js';
+import { renderMismatchViolations } from '../../src/validator/kustomize/compare.js';
 import { validateRepository } from '../../src/validator/validate.js';
 import type { Violation } from '../../src/validator/violation.js';
 
@@ -199,5 +200,29 @@ describe('validator: YAML, Kustomize and reference rules', () => {
       'kustomize/patch-target-missing@overlays/dev/patches/kafka.yaml:1',
       'kustomize/json6902@overlays/dev/kustomization.yaml:14',
     ]);
+  });
+});
+
+describe('validate --render: the emulation against the real output', () => {
+  const build = (changes: Record<string, string | undefined>) => {
+    const files = { ...BASE, ...changes };
+    const tree = fileTree(Object.entries(files).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    return validateRepository(tree, []).builds.get('overlays/dev')!;
+  };
+  const rendered = (replicas: number) =>
+    `apiVersion: platform.confluent.io/v1beta1\nkind: Kafka\nmetadata:\n  name: kafka\n  namespace: p-dev\nspec:\n  replicas: ${replicas}\n`;
+
+  it('reports a field the emulation got wrong, on the overlay', () => {
+    const clean = build({});
+    const found = renderMismatchViolations({ ...clean, resources: clean.resources.filter((resource) => resource.object.kind === 'Kafka') }, rendered(7), 'overlays/dev/kustomization.yaml');
+    expect(found.map((violation) => [violation.rule, violation.message.split(':')[0]])).to.deep.equal([['render/mismatch', 'Kafka/kafka (p-dev)']]);
+  });
+
+  it('stays silent where the build already reported an error (a JSON6902 op that does not apply)', () => {
+    const broken = build({
+      'overlays/dev/kustomization.yaml': 'namespace: p-dev\nresources:\n  - ../../base/kafka\npatches:\n  - target:\n      kind: Kafka\n      name: kafka\n    patch: |\n      - op: replace\n        path: /spec/nothing/here\n        value: 5\n',
+    });
+    expect(broken.violations.map((violation) => violation.rule)).to.include('kustomize/json6902');
+    expect(renderMismatchViolations(broken, rendered(7), 'overlays/dev/kustomization.yaml')).to.deep.equal([]);
   });
 });

@@ -50,6 +50,9 @@ function diffPaths(a: unknown, b: unknown, pointer: string): string[] {
  * Pure: the caller runs Kustomize (src/adapters/kustomize.ts).
  */
 export function renderMismatchViolations(build: KustomizationBuild, renderedYaml: string, kustomizationFile: string): Violation[] {
+  // The build already reported an error (a patch that does not apply, a missing resource): the emulation
+  // stopped there on purpose, so a difference would only repeat that finding with a misleading fix.
+  if (build.violations.some((violation) => violation.severity === 'error')) return [];
   const rendered = parseAllDocuments(renderedYaml).map((document) => document.toJS() as unknown);
   return compareRenders(build.resources, rendered).map((difference) => ({
     rule: 'render/mismatch',
