@@ -187,7 +187,7 @@ function certificate(resource: ResourceTemplate, { env, options }: OptionContext
   const dnsNames = [name, `${name}.${ns}`, `${name}.${ns}.svc`, `${name}.${ns}.svc.cluster.local`, `*.${name}.${ns}.svc.cluster.local`];
   // Kafka's external listener (externalAccess option): the bootstrap and broker names under the domain, or the node host.
   const access = options.externalAccess;
-  if (resource.kind === 'Kafka' && access?.type === 'loadBalancer' && access.domain) dnsNames.push(`*.${access.domain}`);
+  if (resource.kind === 'Kafka' && (access?.type === 'loadBalancer' || access?.type === 'staticForHostBasedRouting') && access.domain) dnsNames.push(`*.${access.domain}`);
   if (resource.kind === 'Kafka' && access?.type === 'nodePort' && access.host) dnsNames.push(access.host);
   return {
     file: `tls/${name}-certificate.yaml`,
