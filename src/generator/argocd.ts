@@ -96,7 +96,7 @@ function metadata(name: string, wave: number, extra: Record<string, unknown> = {
 
 /** Cluster-scoped kinds that the environment's options add (e.g. a StorageClass), for its project's whitelist. */
 function optionClusterKinds(model: PlatformModel, templates: Templates, env: Environment): { group: string; kind: string }[] {
-  const context = optionContext(model, env, indexUnits(unitsOfEnvironment(model, templates, env)));
+  const context = optionContext(model, env, indexUnits(unitsOfEnvironment(model, templates, env)), templates);
   return optionManifests(context).flatMap((manifest) => (manifest.clusterScoped ? [manifest.clusterScoped] : []));
 }
 

@@ -4,7 +4,8 @@ import { versionsOf } from '../model/versions.js';
 import { stringifyYaml } from '../yaml/stringify.js';
 import { GENERATED_MARKER, labels, layout } from './layout.js';
 import { CFK_API_VERSION, environmentPatch, indexUnits, SYNC_WAVE_ANNOTATION } from './resources.js';
-import { optionContext, optionManifests, optionPatch } from './options/index.js';
+import { optionAnnotations, optionContext, optionManifests, optionPatch } from './options/index.js';
+import { USE_LOG4J1_ANNOTATION, USE_OLD_JETTY9_ANNOTATION } from './options/cp7-compatibility.js';
 import type { Templates } from './templates.js';
 import { unitsOfEnvironment } from './units.js';
 
@@ -16,18 +17,18 @@ export function generateOverlays(model: PlatformModel, templates: Templates): [s
 function generateOverlay(model: PlatformModel, templates: Templates, env: Environment): [string, string][] {
   const units = unitsOfEnvironment(model, templates, env);
   const envUnits = indexUnits(units);
-  const options = optionContext(model, env, envUnits);
+  const options = optionContext(model, env, envUnits, templates);
   const files: [string, string][] = [];
   const patchFiles: string[] = [];
   for (const unit of units) {
     for (const resource of unit.resources) {
-      const patch = environmentPatch(resource, env, templates, envUnits, optionPatch(resource, options));
+      const patch = environmentPatch(resource, env, templates, envUnits, optionPatch(resource, options), optionAnnotations(resource, options));
       if (!patch) continue;
       const file = `patches/${resource.file}`;
       patchFiles.push(file);
       files.push([
         layout.overlayFile(env.name, file),
-        stringifyYaml(patch, { header: [`${env.name}: ${resource.kind} "${resource.name}", size profile "${env.size}" (${templates.sizes[env.size].description}).`, GENERATED_MARKER] }),
+        stringifyYaml(patch, { header: [`${env.name}: ${resource.kind} "${resource.name}", size profile "${env.size}" (${templates.sizes[env.size].description}).`, ...annotationNotes(patch), GENERATED_MARKER] }),
       ]);
     }
   }
@@ -85,6 +86,15 @@ function capitalized(text: string): string {
 /** "overlays/dev" → "../../", the way back to the repository root. */
 function toRoot(dir: string): string {
   return '../'.repeat(dir.split('/').length);
+}
+
+/** Why a patch carries the CP 7 compatibility annotations: they look arbitrary without it. */
+function annotationNotes(patch: Record<string, unknown>): string[] {
+  const annotations = ((patch.metadata as Record<string, unknown> | undefined)?.annotations ?? {}) as Record<string, string>;
+  const notes: string[] = [];
+  if (annotations[USE_LOG4J1_ANNOTATION]) notes.push(`${USE_LOG4J1_ANNOTATION}: CFK 3 runs a CP 7.x image with Log4j 1 only with it (Confluent's CFK upgrade guide); an upgrade to CP 8 drops it.`);
+  if (annotations[USE_OLD_JETTY9_ANNOTATION]) notes.push(`${USE_OLD_JETTY9_ANNOTATION}: CP 7.x basic authentication needs the Jetty 9 JAAS class path under CFK 3.`);
+  return notes;
 }
 
 /** Topics come after the platform (wave 4), through the KafkaRestClass "default" of the Kafka base. */

@@ -133,7 +133,7 @@ function unitSection(unit: UnitTemplate): string[] {
 
 /** What the production options of each environment need from the operator (secrets, DNS records, …). */
 function optionsSection(model: PlatformModel, templates: Templates): string[] {
-  const lines = model.environments.flatMap((env) => optionReadme(optionContext(model, env, indexUnits(unitsOfEnvironment(model, templates, env)))));
+  const lines = model.environments.flatMap((env) => optionReadme(optionContext(model, env, indexUnits(unitsOfEnvironment(model, templates, env)), templates)));
   if (lines.length === 0) return [];
   return ['## Production options', '', 'Set in `options:` of cp-gitops.yaml (per environment under `environments[].options`):', '', ...lines, ''];
 }

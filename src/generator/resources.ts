@@ -51,6 +51,7 @@ export function environmentPatch(
   templates: Templates,
   envUnits: UnitIndex,
   optionFragment: PlainObject = {},
+  annotations: Readonly<Record<string, string>> = {},
 ): PlainObject | undefined {
   let spec: PlainObject = resource.sized ? sizeFields(resource, templates.sizes[env.size], templates.sizes[env.size], env.overrides?.[resource.kind]) : {};
   if (resource.kind === 'Kafka') {
@@ -68,8 +69,13 @@ export function environmentPatch(
     const value = dependencyValue(dependency, envUnits, env.namespace);
     if (value !== undefined) setPath(spec, stripSpec(dependency.path), value);
   }
-  if (Object.keys(spec).length === 0) return undefined;
-  return { apiVersion: CFK_API_VERSION, kind: resource.kind, metadata: { name: resource.name }, spec: orderSpec(spec) };
+  const hasAnnotations = Object.keys(annotations).length > 0;
+  if (Object.keys(spec).length === 0 && !hasAnnotations) return undefined;
+  // Annotations merge key by key into the base's (its sync wave stays).
+  const metadata: PlainObject = hasAnnotations ? { name: resource.name, annotations: { ...annotations } } : { name: resource.name };
+  const patch: PlainObject = { apiVersion: CFK_API_VERSION, kind: resource.kind, metadata };
+  if (Object.keys(spec).length > 0) patch.spec = orderSpec(spec);
+  return patch;
 }
 
 /** The CFK kind whose configOverrides.server a component's `config` lines go to. */

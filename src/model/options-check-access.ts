@@ -39,6 +39,22 @@ const RULES: readonly Rule[] = [
     fix: 'set externalAccess.host, e.g. --set externalAccess.host=kafka.example.com (and externalAccess.nodePortOffset, 30000 by default)',
   },
   {
+    at: ['externalAccess', 'type'],
+    check: (options) =>
+      options.externalAccess?.type === 'staticForHostBasedRouting' && !options.externalAccess.domain
+        ? ['externalAccess staticForHostBasedRouting needs the DNS domain of the bootstrap and broker names (the host names the ingress controller routes by)']
+        : [],
+    fix: 'set externalAccess.domain, e.g. --set externalAccess.domain=kafka.example.com',
+  },
+  {
+    at: ['externalAccess', 'type'],
+    check: (options) =>
+      options.externalAccess?.type === 'staticForHostBasedRouting' && (options.tls?.mode ?? 'none') === 'none'
+        ? ['externalAccess staticForHostBasedRouting needs TLS: the ingress controller routes each connection by the host name of its TLS handshake (SNI) and passes it through unopened']
+        : [],
+    fix: 'add tls.mode=cert-manager with tls.issuer (its certificate names the external hosts), or tls.mode=auto; or use externalAccess.type=loadBalancer',
+  },
+  {
     at: ['scheduling', 'tolerations'],
     check: (options) => (options.scheduling?.tolerations ?? []).flatMap((toleration, index) => tolerationProblems(toleration).map((problem) => `scheduling.tolerations[${index}]: ${problem}`)),
     fix: 'write tolerations as Kubernetes accepts them, e.g. {key: dedicated, operator: Equal, value: kafka, effect: NoSchedule}',
@@ -107,8 +123,8 @@ export function operationsOptionProblems(model: PlatformModel): ModelProblem[] {
 }
 
 /**
- * Two environments cannot share external addresses: load balancer names are DNS records (clients of
- * one would reach the other), and node ports are allocated per cluster (the second Service is refused).
+ * Two environments cannot share external addresses: load balancer and host-routing names are DNS
+ * records (clients of one would reach the other), and node ports are allocated per cluster (the second Service is refused).
  * Reported at the later environment, which is the one to change.
  */
 function externalAddressClashes(model: PlatformModel): ModelProblem[] {
@@ -118,7 +134,7 @@ function externalAddressClashes(model: PlatformModel): ModelProblem[] {
     const access = optionsOf(model, env).externalAccess;
     // What the environment claims: DNS names (bootstrap, broker pattern), or the first node port of a cluster.
     const claims: { key: string; what: string }[] = [];
-    if (access?.type === 'loadBalancer' && access.domain) {
+    if ((access?.type === 'loadBalancer' || access?.type === 'staticForHostBasedRouting') && access.domain) {
       const bootstrap = `${access.bootstrapPrefix ?? DEFAULT_KAFKA_NAME}.${access.domain}`;
       const brokers = `${access.brokerPrefix ?? DEFAULT_BROKER_PREFIX}<i>.${access.domain}`;
       claims.push({ key: `dns ${bootstrap}`, what: `the DNS name ${bootstrap}` }, { key: `dns ${brokers}`, what: `the broker DNS names ${brokers}` });

@@ -71,14 +71,22 @@ export interface SecretsOptions {
 }
 
 export interface ExternalAccessOptions {
-  readonly type: 'none' | 'loadBalancer' | 'nodePort';
-  /** loadBalancer: the DNS domain of the bootstrap and per-broker names. */
+  /**
+   * loadBalancer: one load balancer per broker; nodePort: one host, consecutive ports;
+   * staticForHostBasedRouting: one ingress controller with TLS passthrough routes by SNI host name.
+   */
+  readonly type: 'none' | 'loadBalancer' | 'nodePort' | 'staticForHostBasedRouting';
+  /** loadBalancer, staticForHostBasedRouting: the DNS domain of the bootstrap and per-broker names. */
   readonly domain?: string;
   readonly bootstrapPrefix?: string;
   readonly brokerPrefix?: string;
   /** nodePort: the host clients use, and the first port. */
   readonly host?: string;
   readonly nodePortOffset?: number;
+  /** staticForHostBasedRouting: the port the brokers advertise (the ingress controller's TLS port, 443). */
+  readonly port?: number;
+  /** staticForHostBasedRouting: the IngressClass of the ingress-nginx controller that runs with SSL passthrough. */
+  readonly ingressClassName?: string;
 }
 
 export interface PlatformOptions {

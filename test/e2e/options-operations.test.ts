@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { readTree } from '../../src/adapters/fs.js';
@@ -21,14 +22,21 @@ const OTHER_KINDS: Readonly<Record<string, string>> = {
   RoleBinding: 'rbac.authorization.k8s.io/v1',
   ClusterRole: 'rbac.authorization.k8s.io/v1',
   ClusterRoleBinding: 'rbac.authorization.k8s.io/v1',
+  StorageClass: 'storage.k8s.io/v1',
+  Service: 'v1',
+  Ingress: 'networking.k8s.io/v1',
+  Certificate: 'cert-manager.io/v1',
 };
-const SCENARIOS = ['external-loadbalancer', 'external-nodeport'] as const;
+const CLUSTER_SCOPED = new Set(['ClusterRole', 'ClusterRoleBinding', 'StorageClass']);
+const SCENARIOS = ['external-loadbalancer', 'external-nodeport', 'monitoring', 'external-host-routing'] as const;
 
 function initArgs(options: NewModelOptions): string[] {
   const args = ['--name', options.name];
   if (options.environments) args.push('--envs', options.environments.join(','));
   if (options.components) args.push('--components', options.components.join(','));
   if (options.repoURL) args.push('--repo-url', options.repoURL);
+  if (options.cpVersion) args.push('--cp-version', options.cpVersion);
+  if (options.controller) args.push('--controller', options.controller);
   for (const setting of options.settings ?? []) args.push('--set', setting);
   return args;
 }
@@ -50,6 +58,35 @@ function one(resources: readonly KubeResource[], kind: string, name?: string): K
   const found = resources.filter((resource) => resource.kind === kind && (name === undefined || resource.metadata?.name === name));
   expect(found.map(label), `${kind}${name ? `/${name}` : ''}`).to.have.lengthOf(1);
   return found[0]!;
+}
+
+/** The port table of one base in a generated README: `### … (\`base/<unit>\`)` then `| name | number | purpose |` rows. */
+function readmePorts(readme: string, unit: string): Map<string, number> {
+  const lines = readme.split('\n');
+  const start = lines.findIndex((line) => line.startsWith('### ') && line.includes(`(\`base/${unit}\`)`));
+  expect(start, `README section of base/${unit}`).to.be.greaterThan(-1);
+  const ports = new Map<string, number>();
+  for (const line of lines.slice(start + 1)) {
+    if (line.startsWith('#')) break;
+    const cells = line.split('|').map((cell) => cell.trim());
+    if (cells.length >= 4 && /^\d+$/.test(cells[2]!)) ports.set(cells[1]!, Number(cells[2]));
+  }
+  return ports;
+}
+
+/** Which base of a generated repository holds each CFK resource: kind/name → unit folder. */
+function unitsOfResources(dir: string): Map<string, string> {
+  const units = new Map<string, string>();
+  for (const unit of readdirSync(join(dir, 'base'))) {
+    for (const file of readdirSync(join(dir, 'base', unit))) {
+      if (!file.endsWith('.yaml') || file === 'kustomization.yaml' || file === 'kustomizeconfig.yaml') continue;
+      const text = readFileSync(join(dir, 'base', unit, file), 'utf8');
+      const kind = /^kind: (\S+)$/m.exec(text)?.[1];
+      const name = /^ {2}name: (\S+)$/m.exec(text)?.[1];
+      if (kind && name) units.set(`${kind}/${name}`, unit);
+    }
+  }
+  return units;
 }
 
 function expectExit(result: CliResult, code: number): void {
@@ -95,10 +132,10 @@ describe('production options, operations side (end to end, built bin)', function
       });
 
       for (const env of envs) {
-        it(`renders overlays/${env}: every resource in the environment's namespace, cluster-scoped RBAC without one`, () => {
+        it(`renders overlays/${env}: every resource in the environment's namespace, cluster-scoped kinds without one`, () => {
           for (const resource of render(`overlays/${env}`)) {
             const namespace = resource.metadata?.namespace;
-            if (resource.kind === 'ClusterRole' || resource.kind === 'ClusterRoleBinding') expect(namespace, label(resource)).to.equal(undefined);
+            if (CLUSTER_SCOPED.has(resource.kind)) expect(namespace, label(resource)).to.equal(undefined);
             else expect(namespace, label(resource)).to.equal(`${options.name}-${env}`);
           }
         });
@@ -123,6 +160,10 @@ describe('production options, operations side (end to end, built bin)', function
     let edge: KubeResource[] = [];
     let np: KubeResource[] = [];
     let npProject: KubeResource[] = [];
+    let observedDir = '';
+    const observed: Record<string, KubeResource[]> = {};
+    let observedDevProject: KubeResource[] = [];
+    let sni: KubeResource[] = [];
     before(async function () {
       const work = makeTempDir('cp-gitops-e2e-operations-');
       for (const scenario of SCENARIOS) {
@@ -132,6 +173,118 @@ describe('production options, operations side (end to end, built bin)', function
       edge = renderKustomization(join(work, 'edge', 'overlays', 'prod'));
       np = renderKustomization(join(work, 'np', 'overlays', 'staging'));
       npProject = renderKustomization(join(work, 'np', 'argocd', 'staging'));
+      observedDir = join(work, 'observed');
+      for (const env of ['dev', 'prod']) observed[env] = renderKustomization(join(observedDir, 'overlays', env));
+      observedDevProject = renderKustomization(join(observedDir, 'argocd', 'dev'));
+      sni = renderKustomization(join(work, 'sni', 'overlays', 'prod'));
+    });
+
+    const CP7_COMPONENTS = ['Zookeeper', 'Kafka', 'Connect', 'KsqlDB', 'KafkaRestProxy', 'SchemaRegistry', 'ControlCenter'];
+
+    it('monitoring (CP 7.9): each PodMonitor selects the pods of exactly one exporting component of its namespace, by the app label CFK gives them', () => {
+      for (const env of ['dev', 'prod']) {
+        const resources = observed[env]!;
+        const components = resources.filter((resource) => resource.apiVersion === CFK_API_VERSION && CP7_COMPONENTS.includes(resource.kind));
+        const monitors = resources.filter((resource) => resource.kind === 'PodMonitor');
+        expect(monitors, env).to.have.lengthOf(components.length);
+        const selected = new Set<string>();
+        for (const monitor of monitors) {
+          expect(monitor.apiVersion, label(monitor)).to.equal('monitoring.coreos.com/v1');
+          // No namespaceSelector: a PodMonitor selects pods of its own namespace only, so it must sit with the component.
+          expect(Object.keys(monitor.spec ?? {}).sort(), label(monitor)).to.deep.equal(['podMetricsEndpoints', 'selector']);
+          const matchLabels = getPath(monitor, ['spec', 'selector', 'matchLabels']) as Record<string, string>;
+          // CFK labels every pod of a component app=<resource name>; that is the only label the selector may rely on.
+          expect(Object.keys(matchLabels), label(monitor)).to.deep.equal(['app']);
+          const targets = components.filter((component) => component.metadata?.name === matchLabels.app);
+          expect(targets.map(label), label(monitor)).to.have.lengthOf(1);
+          expect(monitor.metadata?.namespace).to.equal(targets[0]!.metadata?.namespace);
+          expect(getPath(targets[0], ['spec', 'metrics', 'prometheus']), label(targets[0]!)).to.deep.equal({});
+          selected.add(label(targets[0]!));
+        }
+        expect([...selected].sort(), env).to.deep.equal(components.map(label).sort());
+      }
+    });
+
+    it("monitoring: the PodMonitors' port is a named container port of the component, 7778 in the generated README's port table and in docs/options.md", () => {
+      const readme = readFileSync(join(observedDir, 'README.md'), 'utf8');
+      const units = unitsOfResources(observedDir);
+      const docs = readFileSync(join(REPO_ROOT, 'docs', 'options.md'), 'utf8');
+      for (const monitor of observed.dev!.filter((resource) => resource.kind === 'PodMonitor')) {
+        const app = (getPath(monitor, ['spec', 'selector', 'matchLabels', 'app']) as string) ?? '';
+        const component = observed.dev!.find((resource) => resource.apiVersion === CFK_API_VERSION && resource.metadata?.name === app)!;
+        const unit = units.get(label(component));
+        expect(unit, label(component)).to.be.a('string');
+        const ports = readmePorts(readme, unit!);
+        const endpoints = getPath(monitor, ['spec', 'podMetricsEndpoints']) as { port: string; path: string }[];
+        expect(endpoints, label(monitor)).to.have.lengthOf(1);
+        expect(ports.get(endpoints[0]!.port), `${label(monitor)}: port ${endpoints[0]!.port} in base/${unit!}`).to.equal(7778);
+        expect(endpoints[0]!.path).to.equal('/metrics');
+        expect(docs).to.include(`| 7778 | \`${endpoints[0]!.port}\` |`);
+      }
+    });
+
+    it('logging (CP 7.9): Log4j 1 lines and the pod annotation on every component, each resource keeping Log4j 1 by annotation', () => {
+      for (const env of ['dev', 'prod']) {
+        for (const kind of CP7_COMPONENTS) {
+          const resource = one(observed[env]!, kind);
+          expect(getPath(resource, ['spec', 'configOverrides', 'log4j']), `${env} ${kind}`).to.deep.equal(['log4j.rootLogger=WARN, stdout', 'log4j.logger.kafka.authorizer.logger=INFO']);
+          expect(getPath(resource, ['spec', 'configOverrides', 'log4j2']), `${env} ${kind}`).to.equal(undefined);
+          expect(getPath(resource, ['spec', 'podTemplate', 'annotations']), `${env} ${kind}`).to.deep.equal({ 'fluentbit.io/parser': 'json' });
+          const annotations = getPath(resource, ['metadata', 'annotations']) as Record<string, string>;
+          expect(annotations['platform.confluent.io/use-log4j1'], `${env} ${kind}`).to.equal('true');
+          // The patch's annotation merges into the base's: the sync wave stays.
+          expect(annotations['argocd.argoproj.io/sync-wave'], `${env} ${kind}`).to.match(/^\d+$/);
+        }
+        expect(getPath(one(observed[env]!, 'KafkaRestClass'), ['metadata', 'annotations', 'platform.confluent.io/use-log4j1'])).to.equal(undefined);
+      }
+    });
+
+    it('storage: one StorageClass for the two environments of one cluster, managed by the first, allowed by its AppProject', () => {
+      const storageClass = one(observed.dev!, 'StorageClass', 'fast-ssd');
+      expect(getPath(storageClass, ['provisioner'])).to.equal('ebs.csi.aws.com');
+      expect(getPath(storageClass, ['parameters'])).to.deep.equal({ type: 'gp3' });
+      expect(getPath(storageClass, ['reclaimPolicy'])).to.equal('Retain');
+      expect(observed.prod!.filter((resource) => resource.kind === 'StorageClass')).to.deep.equal([]);
+      for (const env of ['dev', 'prod']) {
+        for (const kind of ['Zookeeper', 'Kafka', 'KsqlDB', 'ControlCenter']) expect(getPath(one(observed[env]!, kind), ['spec', 'storageClass', 'name']), `${env} ${kind}`).to.equal('fast-ssd');
+      }
+      const whitelist = getPath(one(observedDevProject, 'AppProject'), ['spec', 'clusterResourceWhitelist']) as { group: string; kind: string }[];
+      expect(whitelist).to.deep.include({ group: 'storage.k8s.io', kind: 'StorageClass' });
+    });
+
+    it('host-based routing: Kafka advertises <b><i>.<domain>:443 over TLS; the certificate names the external hosts', () => {
+      const kafka = one(sni, 'Kafka');
+      expect(getPath(kafka, ['spec', 'listeners', 'external', 'externalAccess'])).to.deep.equal({
+        type: 'staticForHostBasedRouting',
+        staticForHostBasedRouting: { domain: 'kafka.acme.example', brokerPrefix: 'b', port: 443 },
+      });
+      expect(getPath(kafka, ['spec', 'listeners', 'external', 'tls', 'enabled'])).to.equal(true);
+      const certificate = sni.find((resource) => resource.kind === 'Certificate' && getPath(resource, ['spec', 'secretName']) === getPath(kafka, ['spec', 'tls', 'secretRef']));
+      expect(certificate, 'the Certificate of the Secret Kafka reads').to.not.equal(undefined);
+      expect(getPath(certificate, ['spec', 'dnsNames'])).to.include('*.kafka.acme.example');
+    });
+
+    it('host-based routing: an SSL-passthrough Ingress routes the bootstrap and every broker host to Services of the external port', () => {
+      const kafka = one(sni, 'Kafka');
+      const brokers = getPath(kafka, ['spec', 'replicas']) as number;
+      expect(brokers).to.be.greaterThan(0);
+      const ingress = one(sni, 'Ingress');
+      expect(ingress.metadata?.namespace).to.equal('sni-prod');
+      expect(getPath(ingress, ['metadata', 'annotations', 'nginx.ingress.kubernetes.io/ssl-passthrough'])).to.equal('true');
+      expect(getPath(ingress, ['spec', 'ingressClassName'])).to.equal('nginx-passthrough');
+      const rules = getPath(ingress, ['spec', 'rules']) as { host: string; http: { paths: { path: string; pathType: string; backend: { service: { name: string; port: { number: number } } } }[] } }[];
+      expect(rules.map((rule) => rule.host)).to.deep.equal(['kafka.kafka.acme.example', ...Array.from({ length: brokers }, (_, index) => `b${index}.kafka.acme.example`)]);
+      const service = one(sni, 'Service');
+      for (const [index, rule] of rules.entries()) {
+        expect(rule.http.paths, rule.host).to.have.lengthOf(1);
+        const [path] = rule.http.paths;
+        expect(['Exact', 'Prefix', 'ImplementationSpecific']).to.include(path!.pathType);
+        expect(path!.backend.service.port.number, rule.host).to.equal(9092);
+        // The bootstrap goes to the Service written beside the Ingress; brokers to the per-pod Services CFK creates.
+        expect(path!.backend.service.name, rule.host).to.equal(index === 0 ? service.metadata?.name : `${String(kafka.metadata?.name)}-${index - 1}-internal`);
+      }
+      expect(getPath(service, ['spec', 'selector'])).to.deep.equal({ app: kafka.metadata?.name });
+      expect(getPath(service, ['spec', 'ports'])).to.deep.equal([{ name: 'external', port: 9092, targetPort: 9092, protocol: 'TCP' }]);
     });
 
     it('loadBalancer: the Kafka external listener has the domain and explicit prefixes, next to the base fields', () => {

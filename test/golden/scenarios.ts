@@ -69,6 +69,39 @@ export const GOLDEN_SCENARIOS: Readonly<Record<string, NewModelOptions>> = {
       'logging.podAnnotations.fluentbit.io/parser=json',
     ],
   },
+  // Monitoring, logging and a managed StorageClass on CP 7.9 with ZooKeeper (CP 8 monitoring and logging are in
+  // external-loadbalancer and external-nodeport): PodMonitors for ZooKeeper and the legacy Control Center,
+  // Log4j 1 lines with the use-log4j1 annotation, and one StorageClass for two environments on one cluster.
+  monitoring: {
+    name: 'observed',
+    cpVersion: '7.9.0',
+    controller: 'zookeeper',
+    environments: ['dev', 'prod'],
+    repoURL: 'https://github.com/acme/observed.git',
+    settings: [
+      'monitoring.prometheus=true',
+      'monitoring.podMonitors=true',
+      'logging.levels.root=WARN',
+      'logging.levels.kafka.authorizer.logger=INFO',
+      'logging.podAnnotations.fluentbit.io/parser=json',
+      'storage.storageClass=fast-ssd',
+      'storage.createStorageClass={provisioner: ebs.csi.aws.com, parameters: {type: gp3}}',
+    ],
+  },
+  // Host-based routing through an ingress-nginx controller with SSL passthrough: needs TLS, here cert-manager
+  // certificates that also name *.<domain>; the Ingress and the bootstrap Service are generated.
+  'external-host-routing': {
+    name: 'sni',
+    environments: ['prod'],
+    repoURL: 'https://github.com/acme/sni.git',
+    settings: [
+      'tls.mode=cert-manager',
+      'tls.issuer={kind: ClusterIssuer, name: public-ca}',
+      'externalAccess.type=staticForHostBasedRouting',
+      'externalAccess.domain=kafka.acme.example',
+      'externalAccess.ingressClassName=nginx-passthrough',
+    ],
+  },
   'multi-cluster': {
     name: 'fleet',
     environments: ['dev', 'prod'],

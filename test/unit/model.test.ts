@@ -51,6 +51,28 @@ describe('platform model', () => {
     expect(error.problems[0]!.fix).to.match(/kraft, zookeeper/);
   });
 
+  it('reports host-based routing without a domain or TLS at the line and column of externalAccess.type, with the fix', () => {
+    const withAccess = text.replace(/^environments:/m, 'options:\n  externalAccess:\n    type: staticForHostBasedRouting\nenvironments:');
+    const error = problemsOf(withAccess);
+    const line = withAccess.split('\n').findIndex((l) => l.includes('type: staticForHostBasedRouting')) + 1;
+    expect(error.problems.map((problem) => [problem.file, problem.line, problem.column])).to.deep.equal([
+      [FILE, line, 11],
+      [FILE, line, 11],
+    ]);
+    expect(error.problems[0]!.message).to.match(/needs the DNS domain/);
+    expect(error.problems[0]!.fix).to.match(/externalAccess\.domain=/);
+    expect(error.problems[1]!.message).to.match(/needs TLS/);
+    expect(error.problems[1]!.fix).to.match(/tls\.mode=cert-manager/);
+  });
+
+  it('refuses an out-of-range host-routing port where it is written', () => {
+    const withAccess = text.replace(/^environments:/m, 'options:\n  tls: {mode: auto}\n  externalAccess:\n    type: staticForHostBasedRouting\n    domain: kafka.example.com\n    port: 70000\nenvironments:');
+    const error = problemsOf(withAccess);
+    const line = withAccess.split('\n').findIndex((l) => l.includes('port: 70000')) + 1;
+    expect(error.problems).to.have.length(1);
+    expect(error.problems[0]).to.include({ file: FILE, line, column: 11 });
+  });
+
   it('reports duplicate keys as YAML errors with their position', () => {
     const broken = text.replace('name: acme\n', 'name: acme\nname: other\n');
     const error = problemsOf(broken);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { loadTemplates } from '../../src/adapters/templates.js';
 import { externalAccessOption } from '../../src/generator/options/external-access.js';
 import { OPTION_MODULES, optionContext, optionManifests, optionPatch, optionReadme } from '../../src/generator/options/index.js';
+import { cp7CompatibilityOption } from '../../src/generator/options/cp7-compatibility.js';
 import { loggingOption } from '../../src/generator/options/logging.js';
 import { monitoringOption } from '../../src/generator/options/monitoring.js';
 import type { OptionContext, OptionModule } from '../../src/generator/options/option-module.js';
@@ -25,7 +26,7 @@ function modelWith(options: PlatformOptions, extra: Partial<NewModelOptions> = {
 
 function contextOf(model: PlatformModel, envName = model.environments[0]!.name): OptionContext {
   const env = model.environments.find((candidate) => candidate.name === envName)!;
-  return optionContext(model, env, indexUnits(unitsOfEnvironment(model, templates, env)));
+  return optionContext(model, env, indexUnits(unitsOfEnvironment(model, templates, env)), templates);
 }
 
 function resourcesOf(context: OptionContext): ResourceTemplate[] {
@@ -117,6 +118,68 @@ describe('option modules: external access, monitoring, logging, scheduling', () 
       expect(text).to.include('bootstrap `nodes.example.com:31000`');
       expect(text).to.include('`nodes.example.com` → the addresses of one or more nodes');
       expect(text).to.include('TCP 31000 … 31000 + replicas');
+    });
+  });
+
+  describe('externalAccess staticForHostBasedRouting', () => {
+    const hostRouting = { tls: { mode: 'auto' }, externalAccess: { type: 'staticForHostBasedRouting', domain: 'kafka.example.com' } } as const;
+
+    it('Kafka advertises <prefix><i>.<domain>:443 (CFK requires domain and port; no bootstrapPrefix field)', () => {
+      const context = contextOf(modelWith(hostRouting));
+      expect(fragments(externalAccessOption, context)).to.deep.equal({
+        Kafka: { listeners: { external: { externalAccess: { type: 'staticForHostBasedRouting', staticForHostBasedRouting: { domain: 'kafka.example.com', brokerPrefix: 'b', port: 443 } } } } },
+      });
+      const custom = contextOf(modelWith({ ...hostRouting, externalAccess: { ...hostRouting.externalAccess, brokerPrefix: 'broker', port: 9443 } }));
+      expect(externalAccessOption.resourcePatch!(resource(custom, 'Kafka'), custom)).to.deep.equal({
+        listeners: { external: { externalAccess: { type: 'staticForHostBasedRouting', staticForHostBasedRouting: { domain: 'kafka.example.com', brokerPrefix: 'broker', port: 9443 } } } },
+      });
+    });
+
+    it('writes a bootstrap Service and an ingress-nginx Ingress with SSL passthrough: one rule per broker of the size profile', () => {
+      const manifests = externalAccessOption.manifests!(contextOf(modelWith(hostRouting)));
+      expect(manifests.map((manifest) => manifest.file)).to.deep.equal(['external-access/kafka-bootstrap-service.yaml', 'external-access/kafka-ingress.yaml']);
+      const [service, ingress] = manifests.map((manifest) => manifest.object) as [Record<string, any>, Record<string, any>];
+      expect(service.spec).to.deep.equal({ type: 'ClusterIP', selector: { app: 'kafka' }, ports: [{ name: 'external', port: 9092, targetPort: 9092, protocol: 'TCP' }] });
+      expect(ingress.apiVersion).to.equal('networking.k8s.io/v1');
+      expect(ingress.metadata.annotations).to.deep.equal({ 'nginx.ingress.kubernetes.io/ssl-passthrough': 'true' });
+      expect(ingress.spec.ingressClassName).to.equal('nginx');
+      // dev is sized small: how many brokers the profile runs decides how many broker hosts are routed.
+      const brokers = contextOf(modelWith(hostRouting)).replicas('Kafka')!;
+      const routes = (ingress.spec.rules as any[]).map((rule) => [rule.host, rule.http.paths[0].backend.service.name, rule.http.paths[0].backend.service.port.number]);
+      expect(routes).to.deep.equal([
+        ['kafka.kafka.example.com', 'kafka-bootstrap', 9092],
+        ...Array.from({ length: brokers }, (_, index) => [`b${index}.kafka.example.com`, `kafka-${index}-internal`, 9092]),
+      ]);
+    });
+
+    it('the Ingress follows the environment: its size override, its IngressClass, its prefixes', () => {
+      const model = modelWith({ ...hostRouting, externalAccess: { ...hostRouting.externalAccess, ingressClassName: 'passthrough', bootstrapPrefix: 'bootstrap', brokerPrefix: 'broker' } });
+      const scaled = { ...model, environments: [{ ...model.environments[0]!, overrides: { Kafka: { replicas: 5 } } }] } as PlatformModel;
+      const ingress = externalAccessOption.manifests!(contextOf(scaled))[1]!.object as Record<string, any>;
+      expect(ingress.spec.ingressClassName).to.equal('passthrough');
+      expect((ingress.spec.rules as any[]).map((rule) => rule.host)).to.deep.equal([
+        'bootstrap.kafka.example.com',
+        'broker0.kafka.example.com',
+        'broker1.kafka.example.com',
+        'broker2.kafka.example.com',
+        'broker3.kafka.example.com',
+        'broker4.kafka.example.com',
+      ]);
+    });
+
+    it('nothing for the other types, nor without a domain (refused by the model check)', () => {
+      for (const externalAccess of [{ type: 'loadBalancer', domain: 'example.com' }, { type: 'nodePort', host: 'nodes.example.com' }, { type: 'staticForHostBasedRouting' }] as const) {
+        expect(externalAccessOption.manifests!(contextOf(modelWith({ tls: { mode: 'auto' }, externalAccess }))), externalAccess.type).to.deep.equal([]);
+      }
+    });
+
+    it('README: the passthrough controller, the DNS records and who creates each backend Service', () => {
+      const text = externalAccessOption.readme!(contextOf(modelWith(hostRouting))).join('\n');
+      expect(text).to.include('bootstrap `kafka.kafka.example.com:443`');
+      expect(text).to.include('--enable-ssl-passthrough');
+      expect(text).to.include('`kafka.kafka.example.com` (Ingress rule → Service `kafka-bootstrap`, written here)');
+      expect(text).to.include('`b<i>.kafka.example.com` (→ Service `kafka-<i>-internal`, which CFK creates)');
+      expect(text).to.include('`*.kafka.example.com`');
     });
   });
 
@@ -248,6 +311,45 @@ describe('option modules: external access, monitoring, logging, scheduling', () 
     });
   });
 
+  describe('CP 7.x under CFK 3 (use-log4j1, use-old-jetty9)', () => {
+    function annotations(context: OptionContext): Record<string, unknown> {
+      const result: Record<string, unknown> = {};
+      for (const candidate of resourcesOf(context)) {
+        const found = cp7CompatibilityOption.resourceAnnotations?.(candidate, context);
+        if (found) result[candidate.kind] = found;
+      }
+      return result;
+    }
+    const CP7_KINDS = ['Zookeeper', 'Kafka', 'Connect', 'KsqlDB', 'KafkaRestProxy', 'SchemaRegistry', 'ControlCenter'];
+
+    it('CP 7.9: use-log4j1 on every component resource, not on KafkaRestClass; none on CP 8', () => {
+      const cp7 = annotations(contextOf(modelWith({}, { cpVersion: '7.9.0', controller: 'zookeeper' })));
+      expect(Object.keys(cp7).sort()).to.deep.equal([...CP7_KINDS].sort());
+      for (const kind of CP7_KINDS) expect(cp7[kind], kind).to.deep.equal({ 'platform.confluent.io/use-log4j1': 'true' });
+      expect(annotations(contextOf(modelWith({})))).to.deep.equal({});
+      expect(cp7CompatibilityOption.readme!(contextOf(modelWith({})))).to.deep.equal([]);
+    });
+
+    it('CP 7.9 with HTTP basic authentication: use-old-jetty9 on the REST components too', () => {
+      const found = annotations(contextOf(modelWith({ tls: { mode: 'auto' }, authentication: { http: 'basic' } }, { cpVersion: '7.9.0', controller: 'zookeeper' })));
+      for (const kind of ['Connect', 'KsqlDB', 'KafkaRestProxy', 'SchemaRegistry', 'ControlCenter']) {
+        expect(found[kind], kind).to.deep.equal({ 'platform.confluent.io/use-log4j1': 'true', 'platform.confluent.io/use-old-jetty9': 'true' });
+      }
+      for (const kind of ['Zookeeper', 'Kafka']) expect(found[kind], kind).to.deep.equal({ 'platform.confluent.io/use-log4j1': 'true' });
+    });
+
+    it("the environment's CP version decides, and the patch carries the annotations beside the base's sync wave", () => {
+      const model = modelWith({});
+      const env: Environment = { ...model.environments[0]!, versions: { confluentPlatform: '7.9.0' } };
+      const context = contextOf({ ...model, environments: [env] });
+      const kafka = resource(context, 'Kafka');
+      expect(cp7CompatibilityOption.resourceAnnotations!(kafka, context)).to.deep.equal({ 'platform.confluent.io/use-log4j1': 'true' });
+      const patch = environmentPatch(kafka, env, templates, context.units, optionPatch(kafka, context), { 'platform.confluent.io/use-log4j1': 'true' });
+      expect(patch?.metadata).to.deep.equal({ name: 'kafka', annotations: { 'platform.confluent.io/use-log4j1': 'true' } });
+      expect(cp7CompatibilityOption.readme!(context).join('\n')).to.include('`platform.confluent.io/use-log4j1: "true"`');
+    });
+  });
+
   describe('scheduling', () => {
     const scheduling = {
       tolerations: [{ effect: 'NoSchedule', value: 'kafka', key: 'dedicated', operator: 'Equal' }],
@@ -364,6 +466,21 @@ describe('operationsOptionProblems (semantic checks of the operations options)',
       'options.externalAccess: environment "prod" uses node ports from 30000 on https://kubernetes.default.svc, like environment "dev"',
     ]);
     expect(problems({ externalAccess: { type: 'nodePort', host: 'nodes.example.com' } }, {}, { prod: { externalAccess: { type: 'nodePort', host: 'nodes.example.com', nodePortOffset: 30100 } } })).to.deep.equal([]);
+  });
+
+  it('staticForHostBasedRouting needs a domain and TLS, and its names are DNS records like load balancers', () => {
+    expect(problems({ externalAccess: { type: 'staticForHostBasedRouting' } }, { environments: ['dev'] })).to.deep.equal([
+      'options.externalAccess.type: environment "dev": externalAccess staticForHostBasedRouting needs the DNS domain of the bootstrap and broker names (the host names the ingress controller routes by)',
+      'options.externalAccess.type: environment "dev": externalAccess staticForHostBasedRouting needs TLS: the ingress controller routes each connection by the host name of its TLS handshake (SNI) and passes it through unopened',
+    ]);
+    expect(problems({ tls: { mode: 'auto' }, externalAccess: { type: 'staticForHostBasedRouting', domain: 'example.com' } }, { environments: ['dev'] })).to.deep.equal([]);
+    // TLS set for prod only: dev is refused, prod is not.
+    expect(problems({ externalAccess: { type: 'staticForHostBasedRouting', domain: 'example.com' } }, {}, { prod: { tls: { mode: 'cert-manager', issuer: { kind: 'ClusterIssuer', name: 'ca' } }, externalAccess: { type: 'staticForHostBasedRouting', domain: 'prod.example.com' } } })).to.deep.equal([
+      'options.externalAccess.type: environment "dev": externalAccess staticForHostBasedRouting needs TLS: the ingress controller routes each connection by the host name of its TLS handshake (SNI) and passes it through unopened',
+    ]);
+    expect(problems({ tls: { mode: 'auto' }, externalAccess: { type: 'staticForHostBasedRouting', domain: 'example.com' } })).to.deep.equal([
+      'options.externalAccess: environment "prod" uses the DNS name kafka.example.com, like environment "dev"',
+    ]);
   });
 
   it('tolerations the API server would refuse', () => {

@@ -28,7 +28,7 @@ function model(settings: readonly string[], extra: Partial<NewModelOptions> = {}
 
 function context(platform: PlatformModel, envName = 'dev'): OptionContext {
   const env = platform.environments.find((candidate) => candidate.name === envName)!;
-  return optionContext(platform, env, indexUnits(unitsOfEnvironment(platform, templates, env)));
+  return optionContext(platform, env, indexUnits(unitsOfEnvironment(platform, templates, env)), templates);
 }
 
 function resource(ctx: OptionContext, kind: string): ResourceTemplate {

@@ -2,6 +2,7 @@ import type { PlainObject } from '../object-path.js';
 import type { UnitIndex } from '../resources.js';
 import type { ResourceTemplate } from '../templates.js';
 import type { ExtraManifest, OptionModule } from './option-module.js';
+import { layout } from '../layout.js';
 
 /** The JMX Prometheus exporter CFK runs in every component pod, and its container port name. */
 export const EXPORTER_PORT = 7778;
@@ -39,7 +40,7 @@ export const monitoringOption: OptionModule = {
     ];
     if (monitoring.podMonitors) {
       lines.push(
-        `  PodMonitors in \`overlays/${env.name}/monitoring/\` (one per component) need the Prometheus Operator CRDs, and a Prometheus that selects them`,
+        `  PodMonitors in \`${layout.overlayDir(env.name)}/monitoring/\` (one per component) need the Prometheus Operator CRDs, and a Prometheus that selects them`,
         `  and watches namespace \`${env.namespace}\` (kube-prometheus-stack: \`prometheus.prometheusSpec.podMonitorSelectorNilUsesHelmValues=false\`).`,
       );
     }

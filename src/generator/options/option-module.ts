@@ -10,6 +10,8 @@ export interface OptionContext {
   readonly env: Environment;
   readonly options: PlatformOptions;
   readonly units: UnitIndex;
+  /** Replicas of a kind in the environment (size profile and overrides); undefined for kinds without a size. */
+  readonly replicas: (kind: string) => number | undefined;
 }
 
 /** A manifest an option adds to an overlay, e.g. a Certificate, a PodMonitor, a StorageClass. */
@@ -31,6 +33,8 @@ export interface OptionModule {
   readonly name: string;
   /** A fragment of `spec` for one resource of the environment, or undefined. */
   resourcePatch?(resource: ResourceTemplate, context: OptionContext): PlainObject | undefined;
+  /** Annotations (metadata.annotations) for one resource of the environment, or undefined. */
+  resourceAnnotations?(resource: ResourceTemplate, context: OptionContext): Readonly<Record<string, string>> | undefined;
   /** Extra manifests of the environment. */
   manifests?(context: OptionContext): ExtraManifest[];
   /** Lines for the generated README (what the operator must provide, DNS records, …). */

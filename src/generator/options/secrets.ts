@@ -2,6 +2,7 @@ import { SYNC_WAVE_ANNOTATION } from '../resources.js';
 import { authenticationSecrets } from './authentication.js';
 import type { ExtraManifest, OptionContext, OptionModule } from './option-module.js';
 import { tlsSecrets } from './tls.js';
+import { layout } from '../layout.js';
 
 /** One key of a credential Secret: its name and what goes in it (never a value). */
 export interface SecretKeyNeed {
@@ -81,7 +82,7 @@ export const secretsOption: OptionModule = {
       case 'external-secrets': {
         const store = options.secrets?.store;
         return [
-          `- ${env.name}: Secrets come from the External Secrets Operator: \`overlays/${env.name}/secrets/\` has one ExternalSecret per Secret (sync wave ${SECRET_SYNC_WAVE}), ` +
+          `- ${env.name}: Secrets come from the External Secrets Operator: \`${layout.overlayDir(env.name)}/secrets/\` has one ExternalSecret per Secret (sync wave ${SECRET_SYNC_WAVE}), ` +
             `read from ${store ? `${store.kind} \`${store.name}\`` : 'the secret store'}. Store these entries (remote key, then one property per Secret key):`,
           ...needs.map((need) => `  - \`${remoteKey(context, need.name)}\` → ${describe(need)}`),
         ];

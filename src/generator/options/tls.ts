@@ -5,6 +5,7 @@ import type { DependencyField, ResourceTemplate } from '../templates.js';
 import { componentResources, httpClientAuthentication, kafkaClientAuthentication, restTarget } from './authentication.js';
 import type { ExtraManifest, OptionContext, OptionModule } from './option-module.js';
 import type { SecretNeed } from './secrets.js';
+import { layout } from '../layout.js';
 
 /** The CA key pair Secret CFK signs auto-generated certificates with, unless tls.caSecret names another. */
 export const DEFAULT_CA_SECRET = 'ca-pair-sslcerts';
@@ -74,7 +75,7 @@ export const tlsOption: OptionModule = {
     }
     const issuer = options.tls?.issuer;
     return [
-      `- ${env.name}: TLS on every listener and REST API, with one cert-manager Certificate per component (\`overlays/${env.name}/tls/\`, sync wave ${CERTIFICATE_SYNC_WAVE}) ` +
+      `- ${env.name}: TLS on every listener and REST API, with one cert-manager Certificate per component (\`${layout.overlayDir(env.name)}/tls/\`, sync wave ${CERTIFICATE_SYNC_WAVE}) ` +
         `signed by ${issuer ? `${issuer.kind} \`${issuer.name}\`` : 'the issuer'}, which must exist before the first sync; each component reads its \`<component>-tls\` Secret ` +
         `(tls.crt, tls.key, ca.crt), and components reach each other over https:// and TLS.${zookeeper}`,
     ];
@@ -187,7 +188,7 @@ function certificate(resource: ResourceTemplate, { env, options }: OptionContext
   const dnsNames = [name, `${name}.${ns}`, `${name}.${ns}.svc`, `${name}.${ns}.svc.cluster.local`, `*.${name}.${ns}.svc.cluster.local`];
   // Kafka's external listener (externalAccess option): the bootstrap and broker names under the domain, or the node host.
   const access = options.externalAccess;
-  if (resource.kind === 'Kafka' && access?.type === 'loadBalancer' && access.domain) dnsNames.push(`*.${access.domain}`);
+  if (resource.kind === 'Kafka' && (access?.type === 'loadBalancer' || access?.type === 'staticForHostBasedRouting') && access.domain) dnsNames.push(`*.${access.domain}`);
   if (resource.kind === 'Kafka' && access?.type === 'nodePort' && access.host) dnsNames.push(access.host);
   return {
     file: `tls/${name}-certificate.yaml`,
