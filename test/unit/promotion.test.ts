@@ -7,6 +7,7 @@ import { parsePlatformModel } from '../../src/model/parse.js';
 import { serializePlatformModel } from '../../src/model/serialize.js';
 import { unifiedDiff } from '../../src/promotion/diff.js';
 import { planAddComponent, planAddTopic, planPromote } from '../../src/promotion/plan.js';
+import { commitMessage } from '../../src/promotion/commit-message.js';
 import { GITHUB_BODY_LIMIT, pullRequestBody } from '../../src/promotion/pr-body.js';
 import { diffRenders } from '../../src/promotion/rendered-diff.js';
 import { planTreeChange } from '../../src/promotion/tree-change.js';
@@ -104,5 +105,55 @@ describe('diffs and pull request bodies', () => {
     expect(body.length).to.be.at.most(GITHUB_BODY_LIMIT);
     expect(body).to.match(/more resources not shown/);
     expect(body).to.match(/### Validation/);
+  });
+
+  describe('warnings of the plan', () => {
+    const reassign = 'new brokers start empty: run kafka-reassign-partitions --generate, then --execute';
+    const roll = 'CFK rolls the Kafka pods one at a time';
+    const input = {
+      title: 'Scale kafka in dev: replicas 4',
+      changes: [{ env: 'dev', component: 'kafka', field: 'replicas', from: '3', to: '4' }],
+      overlay: 'overlays/dev',
+      diffs: [{ resource: 'Kafka/kafka', change: 'changed' as const, diff: '-  replicas: 3\n+  replicas: 4' }],
+      validation: 'no errors, no warnings',
+      renderer: 'kubectl kustomize',
+    };
+
+    it('a Warnings section after the table and before the diff, one quote per warning', () => {
+      const body = pullRequestBody({ ...input, warnings: [reassign, roll] });
+      expect(body).to.include(`### Warnings\n\n> **Warning**: ${reassign}\n\n> **Warning**: ${roll}\n`);
+      const at = (text: string) => body.indexOf(text);
+      expect(at('| dev | kafka | replicas | 3 | 4 |')).to.be.below(at('### Warnings'));
+      expect(at('### Warnings')).to.be.below(at('### What changes in the cluster'));
+      expect(at(roll)).to.be.below(at('```diff'));
+    });
+
+    it('no section without warnings', () => {
+      expect(pullRequestBody(input)).not.to.include('Warning');
+      expect(pullRequestBody({ ...input, warnings: [] })).to.equal(pullRequestBody(input));
+    });
+
+    it('a warning with a line break stays inside its quote', () => {
+      expect(pullRequestBody({ ...input, warnings: ['first line\n  second line'] })).to.include('> **Warning**: first line second line\n');
+    });
+
+    it('count toward the limit; the diff is cut, never the warnings', () => {
+      const long = Array.from({ length: 8 }, (_, index) => `${index}: ${'w'.repeat(2000)}`);
+      const diffs = Array.from({ length: 60 }, (_, index) => ({ resource: `Kafka/k${index}`, change: 'changed' as const, diff: `+${'x'.repeat(1000)}` }));
+      const body = pullRequestBody({ ...input, diffs, warnings: long });
+      expect(body.length).to.be.at.most(GITHUB_BODY_LIMIT);
+      // Without the warnings every resource fits: the cut is theirs.
+      expect(pullRequestBody({ ...input, diffs })).not.to.match(/not shown/);
+      expect(body).to.match(/more resources not shown/);
+      for (const warning of long) expect(body).to.include(warning);
+      expect(body).to.match(/### Validation/);
+    });
+
+    it('the commit message lists them after the changed fields', () => {
+      expect(commitMessage({ title: input.title, changes: input.changes, warnings: [reassign, roll] })).to.equal(
+        `Scale kafka in dev: replicas 4\n\n- dev: kafka replicas 3 → 4\n\nWarnings:\n- ${reassign}\n- ${roll}\n\nMade by cp-gitops.`,
+      );
+      expect(commitMessage({ title: input.title, changes: input.changes })).to.equal('Scale kafka in dev: replicas 4\n\n- dev: kafka replicas 3 → 4\n\nMade by cp-gitops.');
+    });
   });
 });
