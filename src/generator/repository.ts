@@ -18,8 +18,7 @@ import type { Templates } from './templates.js';
 export function generateRepository(model: PlatformModel, templates: Templates): FileTree {
   return withChecksums(fileTree([
     [layout.model, serializePlatformModel(model)],
-    [layout.readme, generateReadme(model, templates)],
-    [ARCHITECTURE_DOC, generateArchitecture(model, templates)],
+    ...generateDocs(model, templates),
     [layout.gitignore, ['# Rendered output and editor files; manifests are reviewed as source, never rendered into the repository.', 'rendered/', '.DS_Store', '*.swp', ''].join('\n')],
     [layout.prePushHook, prePushHook()],
     [layout.validateWorkflow, validateWorkflow()],
@@ -27,6 +26,17 @@ export function generateRepository(model: PlatformModel, templates: Templates): 
     ...generateOverlays(model, templates),
     ...generateArgoCd(model, templates),
   ]));
+}
+
+/**
+ * The documents generated from the model: README.md and docs/architecture.md. `cp-gitops docs`
+ * regenerates exactly these after a hand edit of cp-gitops.yaml, so both go through this one list.
+ */
+export function generateDocs(model: PlatformModel, templates: Templates): FileTree {
+  return fileTree([
+    [layout.readme, generateReadme(model, templates)],
+    [ARCHITECTURE_DOC, generateArchitecture(model, templates)],
+  ]);
 }
 
 const INSTALL = `${CP_GITOPS_PACKAGE}@${CP_GITOPS_VERSION}`;

@@ -11,6 +11,9 @@ import { commitMessage } from '../../src/promotion/commit-message.js';
 import { GITHUB_BODY_LIMIT, pullRequestBody } from '../../src/promotion/pr-body.js';
 import { diffRenders } from '../../src/promotion/rendered-diff.js';
 import { planTreeChange } from '../../src/promotion/tree-change.js';
+import { planDocsRefresh } from '../../src/promotion/docs-refresh.js';
+import { CHECKSUMS_FILE, serializeChecksums, sha256 } from '../../src/generator/checksums.js';
+import { fileTree } from '../../src/generator/file-tree.js';
 
 describe('promotion plans', () => {
   const base = buildNewModel({ name: 'p', components: ['kafka'], repoURL: 'https://github.com/acme/p.git' });
@@ -85,6 +88,35 @@ describe('tree changes', () => {
     const change = planTreeChange(oldTree, newTree, disk);
     expect(change.conflicts).to.deep.equal(['overlays/dev/kustomization.yaml']);
     expect(change.writes.has('overlays/prod/kustomization.yaml')).to.equal(false);
+  });
+});
+
+describe('docs refresh', () => {
+  const generated = fileTree([['README.md', 'new readme\n'], ['docs/architecture.md', 'arch\n']]);
+  const record = (entries: [string, string][]) => serializeChecksums(new Map(entries.map(([file, content]) => [file, sha256(content)])));
+
+  it('rewrites stale documents and their record entries, keeps the other entries', () => {
+    const disk = new Map([['README.md', 'old readme\n'], ['docs/architecture.md', 'arch\n'], [CHECKSUMS_FILE, record([['README.md', 'old readme\n'], ['docs/architecture.md', 'arch\n'], ['cp-gitops.yaml', 'm\n']])]]);
+    const refresh = planDocsRefresh(generated, disk);
+    expect(refresh.docs).to.deep.equal([{ file: 'README.md', stale: true }, { file: 'docs/architecture.md', stale: false }]);
+    expect(refresh.conflicts).to.deep.equal([]);
+    expect([...refresh.writes.keys()]).to.deep.equal(['README.md', CHECKSUMS_FILE]);
+    expect(refresh.writes.get(CHECKSUMS_FILE)).to.equal(record([['README.md', 'new readme\n'], ['docs/architecture.md', 'arch\n'], ['cp-gitops.yaml', 'm\n']]));
+  });
+
+  it('a hand-edited stale document is a conflict; a document already right only gets its record entry repaired', () => {
+    const disk = new Map([['README.md', 'edited\n'], ['docs/architecture.md', 'arch\n'], [CHECKSUMS_FILE, record([['README.md', 'old readme\n'], ['docs/architecture.md', 'older\n']])]]);
+    const refresh = planDocsRefresh(generated, disk);
+    expect(refresh.conflicts).to.deep.equal(['README.md']);
+    expect(refresh.writes.get(CHECKSUMS_FILE)).to.equal(record([['README.md', 'new readme\n'], ['docs/architecture.md', 'arch\n']]));
+  });
+
+  it('nothing to write when all is current; no record is made where there was none', () => {
+    const current = new Map([['README.md', 'new readme\n'], ['docs/architecture.md', 'arch\n'], [CHECKSUMS_FILE, record([['README.md', 'new readme\n'], ['docs/architecture.md', 'arch\n']])]]);
+    expect(planDocsRefresh(generated, current).writes.size).to.equal(0);
+    const refresh = planDocsRefresh(generated, new Map([['README.md', 'hand\n']]));
+    expect([...refresh.writes.keys()]).to.deep.equal(['README.md', 'docs/architecture.md']);
+    expect(refresh.conflicts).to.deep.equal([]);
   });
 });
 
