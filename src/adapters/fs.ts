@@ -43,6 +43,22 @@ export function writeTree(dir: string, tree: FileTree): void {
 }
 
 /**
+ * Replaces one file whole: the content goes to a temporary file in the same folder (same filesystem),
+ * then a rename puts it in place, so a reader or a crash sees the old file or the new one, never half.
+ */
+export function writeFileAtomic(path: string, content: string, mode = 0o644): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const temporary = join(dirname(path), `.${basename(path)}.cp-gitops-${process.pid}-${Date.now()}`);
+  try {
+    writeFileSync(temporary, content, { mode });
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
+}
+
+/**
  * A staging folder beside the target, on the same filesystem, so the final step is a rename: the
  * target either does not change or receives the complete result, never half of it.
  */

@@ -9,6 +9,7 @@ import { setCommand } from './commands/set.js';
 import { scaleCommand } from './commands/scale.js';
 import { upgradeCommand } from './commands/upgrade.js';
 import { configCommand } from './commands/config.js';
+import { docsCommand } from './commands/docs.js';
 import { schemasCommand } from './commands/schemas.js';
 import { validateCommand } from './commands/validate.js';
 import type { OutputStreams } from './output.js';
@@ -61,6 +62,7 @@ function buildParser(argv: readonly string[], context: CommandContext) {
     .command(scaleCommand(context))
     .command(upgradeCommand(context))
     .command(configCommand(context))
+    .command(docsCommand(context))
     .command(schemasCommand(context))
     .example('$0 init ./my-platform', 'Generate and commit a repository with dev, staging and prod')
     .example('$0 init ./kafka --envs dev,prod --components kafka,schemaregistry --remote git@github.com:acme/kafka.git', 'Two environments, two components, pushed')

@@ -21,8 +21,7 @@ export function generateRepository(model: PlatformModel, templates: Templates): 
   const deployed = deployedModel(model);
   return withChecksums(fileTree([
     [layout.model, serializePlatformModel(model)],
-    [layout.readme, generateReadme(deployed, templates)],
-    [ARCHITECTURE_DOC, generateArchitecture(deployed, templates)],
+    ...generateDocs(model, templates),
     [layout.gitignore, ['# Rendered output and editor files; manifests are reviewed as source, never rendered into the repository.', 'rendered/', '.DS_Store', '*.swp', ''].join('\n')],
     [layout.prePushHook, prePushHook()],
     [layout.validateWorkflow, validateWorkflow()],
@@ -30,6 +29,19 @@ export function generateRepository(model: PlatformModel, templates: Templates): 
     ...generateOverlays(deployed, templates),
     ...generateArgoCd(deployed, templates),
   ]));
+}
+
+/**
+ * The documents generated from the model: README.md and docs/architecture.md. `cp-gitops docs`
+ * regenerates exactly these after a hand edit of cp-gitops.yaml, so both go through this one list.
+ */
+export function generateDocs(model: PlatformModel, templates: Templates): FileTree {
+  // The documents describe every Kafka cluster as an environment of its own, as the manifests do.
+  const deployed = deployedModel(model);
+  return fileTree([
+    [layout.readme, generateReadme(deployed, templates)],
+    [ARCHITECTURE_DOC, generateArchitecture(deployed, templates)],
+  ]);
 }
 
 const INSTALL = `${CP_GITOPS_PACKAGE}@${CP_GITOPS_VERSION}`;

@@ -12,11 +12,14 @@ export interface PullRequestBodyInput {
   /** One line, e.g. "no errors, 2 warnings". */
   readonly validation: string;
   readonly renderer: string;
+  /** What the reviewer must know or do besides merging (ChangePlan.warnings); shown before the diff. */
+  readonly warnings?: readonly string[];
 }
 
 /**
- * The pull request body: a summary table, the rendered diff of the target overlay per resource
- * (folded), and the validation result. Cut, with a note, before GitHub's limit.
+ * The pull request body: a summary table, the plan's warnings, the rendered diff of the target overlay
+ * per resource (folded), and the validation result. Cut, with a note, before GitHub's limit; only the
+ * diff is ever cut, so the warnings (above it) always reach the reviewer.
  */
 export function pullRequestBody(input: PullRequestBodyInput, limit = GITHUB_BODY_LIMIT): string {
   const head = [
@@ -26,6 +29,7 @@ export function pullRequestBody(input: PullRequestBodyInput, limit = GITHUB_BODY
     '| --- | --- | --- | --- | --- |',
     ...input.changes.map((row) => `| ${row.env} | ${row.component} | ${row.field} | ${cell(row.from)} | ${cell(row.to)} |`),
     '',
+    ...warningsSection(input.warnings ?? []),
     `### What changes in the cluster: \`${input.renderer} ${input.overlay}\`, before → after`,
     '',
   ];
@@ -47,6 +51,12 @@ export function pullRequestBody(input: PullRequestBodyInput, limit = GITHUB_BODY
     size += section.length + 1;
   }
   return [...head, ...kept, ...tail].join('\n');
+}
+
+/** One quote per warning, so each stands out on its own; a line break inside one would end the quote. */
+function warningsSection(warnings: readonly string[]): string[] {
+  if (warnings.length === 0) return [];
+  return ['### Warnings', '', ...warnings.flatMap((warning) => [`> **Warning**: ${warning.replace(/\s*\n\s*/g, ' ')}`, ''])];
 }
 
 function cutNote(remaining: number, overlay: string): string {

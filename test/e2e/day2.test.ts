@@ -31,7 +31,11 @@ describe('day-2 commands through the PR flow (bare remote, through bin/)', funct
     expectExit(result, 0);
     expect(branchSha(bare, 'cp-gitops/scale-kafka-dev')).to.match(/^[0-9a-f]{40}$/);
     expect(result.stdout).to.include('+  replicas: 5');
-    expect(result.stderr).to.match(/reassign/i);
+    expect(result.stderr).to.match(/warning: new brokers start empty.*kafka-reassign-partitions/);
+    // The printed pull request body and the commit carry the same warning.
+    expect(result.stdout).to.match(/### Warnings\n\n> \*\*Warning\*\*: new brokers start empty.*kafka-reassign-partitions/);
+    expect(result.stdout.indexOf('### Warnings')).to.be.below(result.stdout.indexOf('```diff'));
+    expect(gitRun(['log', '-1', '--format=%B', 'cp-gitops/scale-kafka-dev'], repo)).to.match(/\nWarnings:\n- new brokers start empty.*kafka-reassign-partitions/);
     expect(gitRun(['symbolic-ref', '--short', 'HEAD'], repo)).to.equal('main');
   });
 

@@ -1,29 +1,15 @@
-import { Buffer } from 'node:buffer';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
 import { makeTempDir, removeTempDirs, runCli, snapshotFiles, type CliResult } from '../helpers/cli.js';
 import { faults, GitHubStandIn, loadGitHubDescription, type RecordedRequest } from '../helpers/github-stand-in.js';
-import { branchSha, gitRun, NEUTRAL_ENV, refsOf } from '../helpers/git-remotes.js';
+import { branchSha, gitRun, refsOf } from '../helpers/git-remotes.js';
+import { expectExit, expectNoSecret, standInEnv, TOKEN, WRONG_TOKEN } from '../helpers/github-e2e.js';
 
 // init --github, add-component --github and GitHub's faults, end to end through the built bin, against
 // the local stand-in of test/helpers/github-stand-in.ts (127.0.0.1 only, every request checked against
 // GitHub's OpenAPI description). Pushes go to the stand-in's bare repositories (file: clone URLs).
-
-/** Distinctive, so a leak anywhere is found by a plain substring search. */
-const TOKEN = 'ghp_TESTTOKEN123e2eCpGitops';
-const WRONG_TOKEN = 'ghp_WRONGTOKEN456e2eCpGitops';
-const secretForms = (token: string) => [token, Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64')];
-const SECRETS = [...secretForms(TOKEN), ...secretForms(WRONG_TOKEN)];
-
-function expectExit(result: CliResult, code: number): void {
-  expect(result.code, `exit code\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`).to.equal(code);
-}
-
-function expectNoSecret(text: string, where: string): void {
-  for (const secret of SECRETS) expect(text.includes(secret), `${where} holds the token (or its base64 form)`).to.equal(false);
-}
 
 describe('GitHub flow through bin/, against the OpenAPI-checked stand-in', function () {
   this.timeout(30_000);
@@ -36,16 +22,7 @@ describe('GitHub flow through bin/, against the OpenAPI-checked stand-in', funct
   /** When each request reached the stand-in. */
   const arrivals = new Map<RecordedRequest, number>();
 
-  function env(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-    return {
-      ...NEUTRAL_ENV,
-      GITHUB_API_URL: standIn.url,
-      GITHUB_TOKEN: TOKEN,
-      CP_GITOPS_GITHUB_WRITE_SPACING_MS: '0',
-      CP_GITOPS_GITHUB_RETRY_MS: '50',
-      ...overrides,
-    };
-  }
+  const env = (overrides: NodeJS.ProcessEnv = {}) => standInEnv(standIn, overrides);
 
   async function cli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
     const result = await runCli(args, { cwd: options.cwd ?? work, env: options.env ?? env() });

@@ -7,9 +7,13 @@ import { parsePlatformModel } from '../../src/model/parse.js';
 import { serializePlatformModel } from '../../src/model/serialize.js';
 import { unifiedDiff } from '../../src/promotion/diff.js';
 import { planAddComponent, planAddTopic, planPromote } from '../../src/promotion/plan.js';
+import { commitMessage } from '../../src/promotion/commit-message.js';
 import { GITHUB_BODY_LIMIT, pullRequestBody } from '../../src/promotion/pr-body.js';
 import { diffRenders } from '../../src/promotion/rendered-diff.js';
 import { planTreeChange } from '../../src/promotion/tree-change.js';
+import { planDocsRefresh } from '../../src/promotion/docs-refresh.js';
+import { CHECKSUMS_FILE, serializeChecksums, sha256 } from '../../src/generator/checksums.js';
+import { fileTree } from '../../src/generator/file-tree.js';
 
 describe('promotion plans', () => {
   const base = buildNewModel({ name: 'p', components: ['kafka'], repoURL: 'https://github.com/acme/p.git' });
@@ -87,6 +91,35 @@ describe('tree changes', () => {
   });
 });
 
+describe('docs refresh', () => {
+  const generated = fileTree([['README.md', 'new readme\n'], ['docs/architecture.md', 'arch\n']]);
+  const record = (entries: [string, string][]) => serializeChecksums(new Map(entries.map(([file, content]) => [file, sha256(content)])));
+
+  it('rewrites stale documents and their record entries, keeps the other entries', () => {
+    const disk = new Map([['README.md', 'old readme\n'], ['docs/architecture.md', 'arch\n'], [CHECKSUMS_FILE, record([['README.md', 'old readme\n'], ['docs/architecture.md', 'arch\n'], ['cp-gitops.yaml', 'm\n']])]]);
+    const refresh = planDocsRefresh(generated, disk);
+    expect(refresh.docs).to.deep.equal([{ file: 'README.md', stale: true }, { file: 'docs/architecture.md', stale: false }]);
+    expect(refresh.conflicts).to.deep.equal([]);
+    expect([...refresh.writes.keys()]).to.deep.equal(['README.md', CHECKSUMS_FILE]);
+    expect(refresh.writes.get(CHECKSUMS_FILE)).to.equal(record([['README.md', 'new readme\n'], ['docs/architecture.md', 'arch\n'], ['cp-gitops.yaml', 'm\n']]));
+  });
+
+  it('a hand-edited stale document is a conflict; a document already right only gets its record entry repaired', () => {
+    const disk = new Map([['README.md', 'edited\n'], ['docs/architecture.md', 'arch\n'], [CHECKSUMS_FILE, record([['README.md', 'old readme\n'], ['docs/architecture.md', 'older\n']])]]);
+    const refresh = planDocsRefresh(generated, disk);
+    expect(refresh.conflicts).to.deep.equal(['README.md']);
+    expect(refresh.writes.get(CHECKSUMS_FILE)).to.equal(record([['README.md', 'new readme\n'], ['docs/architecture.md', 'arch\n']]));
+  });
+
+  it('nothing to write when all is current; no record is made where there was none', () => {
+    const current = new Map([['README.md', 'new readme\n'], ['docs/architecture.md', 'arch\n'], [CHECKSUMS_FILE, record([['README.md', 'new readme\n'], ['docs/architecture.md', 'arch\n']])]]);
+    expect(planDocsRefresh(generated, current).writes.size).to.equal(0);
+    const refresh = planDocsRefresh(generated, new Map([['README.md', 'hand\n']]));
+    expect([...refresh.writes.keys()]).to.deep.equal(['README.md', 'docs/architecture.md']);
+    expect(refresh.conflicts).to.deep.equal([]);
+  });
+});
+
 describe('diffs and pull request bodies', () => {
   it('unified diff with hunk headers', () => {
     expect(unifiedDiff('a\nb\nc\n', 'a\nB\nc\n')).to.equal('@@ -1,3 +1,3 @@\n a\n-b\n+B\n c');
@@ -104,5 +137,55 @@ describe('diffs and pull request bodies', () => {
     expect(body.length).to.be.at.most(GITHUB_BODY_LIMIT);
     expect(body).to.match(/more resources not shown/);
     expect(body).to.match(/### Validation/);
+  });
+
+  describe('warnings of the plan', () => {
+    const reassign = 'new brokers start empty: run kafka-reassign-partitions --generate, then --execute';
+    const roll = 'CFK rolls the Kafka pods one at a time';
+    const input = {
+      title: 'Scale kafka in dev: replicas 4',
+      changes: [{ env: 'dev', component: 'kafka', field: 'replicas', from: '3', to: '4' }],
+      overlay: 'overlays/dev',
+      diffs: [{ resource: 'Kafka/kafka', change: 'changed' as const, diff: '-  replicas: 3\n+  replicas: 4' }],
+      validation: 'no errors, no warnings',
+      renderer: 'kubectl kustomize',
+    };
+
+    it('a Warnings section after the table and before the diff, one quote per warning', () => {
+      const body = pullRequestBody({ ...input, warnings: [reassign, roll] });
+      expect(body).to.include(`### Warnings\n\n> **Warning**: ${reassign}\n\n> **Warning**: ${roll}\n`);
+      const at = (text: string) => body.indexOf(text);
+      expect(at('| dev | kafka | replicas | 3 | 4 |')).to.be.below(at('### Warnings'));
+      expect(at('### Warnings')).to.be.below(at('### What changes in the cluster'));
+      expect(at(roll)).to.be.below(at('```diff'));
+    });
+
+    it('no section without warnings', () => {
+      expect(pullRequestBody(input)).not.to.include('Warning');
+      expect(pullRequestBody({ ...input, warnings: [] })).to.equal(pullRequestBody(input));
+    });
+
+    it('a warning with a line break stays inside its quote', () => {
+      expect(pullRequestBody({ ...input, warnings: ['first line\n  second line'] })).to.include('> **Warning**: first line second line\n');
+    });
+
+    it('count toward the limit; the diff is cut, never the warnings', () => {
+      const long = Array.from({ length: 8 }, (_, index) => `${index}: ${'w'.repeat(2000)}`);
+      const diffs = Array.from({ length: 60 }, (_, index) => ({ resource: `Kafka/k${index}`, change: 'changed' as const, diff: `+${'x'.repeat(1000)}` }));
+      const body = pullRequestBody({ ...input, diffs, warnings: long });
+      expect(body.length).to.be.at.most(GITHUB_BODY_LIMIT);
+      // Without the warnings every resource fits: the cut is theirs.
+      expect(pullRequestBody({ ...input, diffs })).not.to.match(/not shown/);
+      expect(body).to.match(/more resources not shown/);
+      for (const warning of long) expect(body).to.include(warning);
+      expect(body).to.match(/### Validation/);
+    });
+
+    it('the commit message lists them after the changed fields', () => {
+      expect(commitMessage({ title: input.title, changes: input.changes, warnings: [reassign, roll] })).to.equal(
+        `Scale kafka in dev: replicas 4\n\n- dev: kafka replicas 3 → 4\n\nWarnings:\n- ${reassign}\n- ${roll}\n\nMade by cp-gitops.`,
+      );
+      expect(commitMessage({ title: input.title, changes: input.changes })).to.equal('Scale kafka in dev: replicas 4\n\n- dev: kafka replicas 3 → 4\n\nMade by cp-gitops.');
+    });
   });
 });

@@ -15,6 +15,7 @@ import { generateRepository } from '../../generator/repository.js';
 import { parsePlatformModel } from '../../model/parse.js';
 import { MODEL_FILE, type PlatformModel } from '../../model/types.js';
 import type { ChangePlan } from '../../promotion/plan.js';
+import { commitMessage } from '../../promotion/commit-message.js';
 import { pullRequestBody } from '../../promotion/pr-body.js';
 import { diffRenders } from '../../promotion/rendered-diff.js';
 import { planTreeChange } from '../../promotion/tree-change.js';
@@ -110,15 +111,16 @@ async function applyChange(
     changes: change.changes,
     overlay,
     diffs,
-    validation: warnings === 0 ? 'no errors, no warnings' : `no errors, ${summarize(report.violations)}`,
+    validation: warnings === 0 ? 'no errors, no warnings' : summarize(report.violations),
     renderer: renderer.command,
+    warnings: change.warnings ?? [],
   });
 
   if (args['dry-run']) {
     out.line(`Would commit on branch ${change.branch}: ${[...treeChange.writes.keys(), ...treeChange.deletes].join(', ')}`);
     out.line('');
     out.line(body);
-    out.result({ ok: true, dryRun: true, changed: true, branch: change.branch, title: change.title, changes: change.changes, files: [...treeChange.writes.keys()], deleted: treeChange.deletes, body });
+    out.result({ ok: true, dryRun: true, changed: true, branch: change.branch, title: change.title, changes: change.changes, warnings: change.warnings ?? [], files: [...treeChange.writes.keys()], deleted: treeChange.deletes, body });
     return;
   }
 
@@ -185,7 +187,7 @@ async function applyChange(
     out.line('');
     out.line(body);
   }
-  out.result({ ok: true, changed: true, branch: change.branch, commit, pushed, upToDate, pullRequest: pull ?? null, title: change.title, changes: change.changes, labels: change.labels, body });
+  out.result({ ok: true, changed: true, branch: change.branch, commit, pushed, upToDate, pullRequest: pull ?? null, title: change.title, changes: change.changes, warnings: change.warnings ?? [], labels: change.labels, body });
 }
 
 interface GitHubTarget {
@@ -233,11 +235,6 @@ async function openOrUpdatePullRequest(
     : await port.createPullRequest({ owner: request.owner, repo: request.repo, head: request.head, base: request.base, title: request.title, body: request.body });
   if (request.labels.length > 0) await port.addLabels({ owner: request.owner, repo: request.repo, number: pull.number, labels: request.labels });
   return pull;
-}
-
-function commitMessage(change: ChangePlan): string {
-  const lines = change.changes.map((row) => `- ${row.env}: ${row.component} ${row.field} ${row.from} → ${row.to}`);
-  return `${change.title}\n\n${lines.join('\n')}\n\nMade by cp-gitops.`;
 }
 
 /** Renders one overlay of a tree that is not on disk (before or after the change) in a scratch folder. */

@@ -1,0 +1,12 @@
+import type { ChangePlan } from './plan.js';
+
+/**
+ * The commit message of a change: title, one line per changed field, then the plan's warnings. The
+ * warnings travel with the commit because a pull request body can be edited and a commit cannot, and
+ * `git log` is where an operator looks when the cluster behaves differently after a merge.
+ */
+export function commitMessage(change: Pick<ChangePlan, 'title' | 'changes' | 'warnings'>): string {
+  const lines = change.changes.map((row) => `- ${row.env}: ${row.component} ${row.field} ${row.from} → ${row.to}`);
+  const warnings = (change.warnings ?? []).map((warning) => `- ${warning}`);
+  return [change.title, '', ...lines, '', ...(warnings.length > 0 ? ['Warnings:', ...warnings, ''] : []), 'Made by cp-gitops.'].join('\n');
+}
