@@ -1,5 +1,6 @@
 import { CHECKSUMS_FILE, parseChecksums, serializeChecksums, sha256 } from '../generator/checksums.js';
 import type { FileTree } from '../generator/file-tree.js';
+import { MODEL_FILE } from '../model/types.js';
 
 export interface TreeChange {
   /** Files to write (new or changed), the checksum record included. */
@@ -27,7 +28,8 @@ export function planTreeChange(before: FileTree, after: FileTree, disk: Readonly
     if (path === CHECKSUMS_FILE || before.get(path) === content) continue;
     const current = disk.get(path);
     if (current === content) continue;
-    if (current !== undefined && editedByHand(path, current)) conflicts.push(path);
+    // cp-gitops.yaml edited by hand is no conflict: the change was planned from it, so the edit is kept.
+    if (current !== undefined && path !== MODEL_FILE && editedByHand(path, current)) conflicts.push(path);
     writes.set(path, content);
   }
   for (const path of before.keys()) {

@@ -89,6 +89,16 @@ describe('tree changes', () => {
     expect(change.conflicts).to.deep.equal(['overlays/dev/kustomization.yaml']);
     expect(change.writes.has('overlays/prod/kustomization.yaml')).to.equal(false);
   });
+
+  it('cp-gitops.yaml edited by hand is no conflict: the change was planned from it and keeps the edit', () => {
+    const edited = { ...before, environments: before.environments.map((env) => (env.name === 'prod' ? { ...env, size: 'medium' as const } : env)) };
+    const disk = new Map(oldTree);
+    disk.set('cp-gitops.yaml', generateRepository(edited, templates).get('cp-gitops.yaml')!);
+    const planned = planAddComponent(edited, { component: 'connect', env: 'dev', withDeps: false }).model;
+    const change = planTreeChange(generateRepository(edited, templates), generateRepository(planned, templates), disk);
+    expect(change.conflicts).to.deep.equal([]);
+    expect(change.writes.get('cp-gitops.yaml')).to.include('size: medium').and.include('connect');
+  });
 });
 
 describe('docs refresh', () => {
