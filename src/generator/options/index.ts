@@ -7,6 +7,7 @@ import type { ExtraManifest, OptionContext, OptionModule } from './option-module
 import { storageOption } from './storage.js';
 import { authenticationOption } from './authentication.js';
 import { authorizationOption } from './authorization.js';
+import { rbacOption } from './rbac.js';
 import { secretsOption } from './secrets.js';
 import { tlsOption } from './tls.js';
 import { externalAccessOption } from './external-access.js';
@@ -15,7 +16,7 @@ import { monitoringOption } from './monitoring.js';
 import { schedulingOption } from './scheduling.js';
 
 /** Every option module, in the order their fragments merge. */
-export const OPTION_MODULES: readonly OptionModule[] = [storageOption, tlsOption, authenticationOption, authorizationOption, secretsOption, externalAccessOption, monitoringOption, loggingOption, schedulingOption];
+export const OPTION_MODULES: readonly OptionModule[] = [storageOption, tlsOption, authenticationOption, authorizationOption, rbacOption, secretsOption, externalAccessOption, monitoringOption, loggingOption, schedulingOption];
 
 export function optionContext(model: PlatformModel, env: Environment, units: UnitIndex): OptionContext {
   return { model, env, options: optionsOf(model, env), units };
