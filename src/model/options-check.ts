@@ -53,14 +53,14 @@ const RULES: readonly Rule[] = [
     at: ['authorization', 'type'],
     applies: (options) => rbac(options) && !options.authorization?.ldap?.address,
     message: 'authorization rbac needs the LDAP directory the Metadata Service authenticates users against and reads their groups from (cp-gitops supports LDAP as the MDS identity provider)',
-    fix: 'add authorization.ldap, e.g. --set "authorization.ldap={address: ldaps://ldap.example.com:636, configurations: {userSearchBase: ou=users,dc=example,dc=com, groupSearchBase: ou=groups,dc=example,dc=com}}"',
+    fix: `add authorization.ldap, e.g. --set "authorization.ldap={address: ldaps://ldap.example.com:636, configurations: {userSearchBase: 'ou=users,dc=example,dc=com', groupSearchBase: 'ou=groups,dc=example,dc=com'}}"`,
   },
   {
     at: ['authentication', 'http'],
     applies: (options) => rbac(options) && (options.authentication?.http ?? 'none') !== 'none',
     message:
       'authentication.http does not apply with authorization rbac: Confluent for Kubernetes then authenticates every REST API with MDS bearer tokens (LDAP users) and ignores the basic or mTLS setting',
-    fix: 'remove authentication.http (cp-gitops set authentication.http= …), or use authorization.type=simple',
+    fix: 'remove authentication.http (set it empty: authentication.http=), or use authorization.type=simple',
   },
   {
     at: ['authorization', 'type'],

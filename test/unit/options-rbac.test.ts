@@ -197,6 +197,14 @@ describe('authorization rbac: model checks', () => {
     });
   }
 
+  it('the fix of a missing LDAP directory works as written', () => {
+    const error = refused(() => model(['tls.mode=auto', 'authentication.kafka=plain', 'authorization.type=rbac']));
+    const setting = /--set "([^"]+)"/.exec(error.hint ?? '')?.[1];
+    expect(setting).to.be.a('string');
+    const fixed = model(['tls.mode=auto', 'authentication.kafka=plain', 'authorization.type=rbac', setting!]);
+    expect(fixed.options?.authorization?.ldap?.configurations).to.deep.equal({ userSearchBase: 'ou=users,dc=example,dc=com', groupSearchBase: 'ou=groups,dc=example,dc=com' });
+  });
+
   it('the smallest working rbac is accepted', () => {
     expect(optionProblems(model(RBAC))).to.deep.equal([]);
   });

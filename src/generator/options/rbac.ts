@@ -1,7 +1,6 @@
 import type { PlatformOptions, RoleBindingOption } from '../../model/options.js';
 import type { PlainObject } from '../object-path.js';
-import { CFK_API_VERSION, SYNC_WAVE_ANNOTATION } from '../resources.js';
-import type { UnitIndex } from '../resources.js';
+import { CFK_API_VERSION, SYNC_WAVE_ANNOTATION, type UnitIndex } from '../resources.js';
 import type { ResourceTemplate } from '../templates.js';
 import { componentResources, HTTP_KINDS, kafkaClientAuthentication } from './authentication.js';
 import { superUsers } from './authorization.js';
