@@ -4,10 +4,6 @@ import type { ModelProblem } from './check.js';
 import { optionsOf, type PlatformOptions } from './options.js';
 import type { PlatformModel } from './types.js';
 
-/** Why `authorization.type: rbac` is refused for now. */
-export const RBAC_EXPLANATION =
-  'authorization rbac needs Confluent\'s Metadata Service (MDS) on the brokers, an identity provider (LDAP or OAuth) and a role binding per component, which cp-gitops does not generate yet';
-
 interface Rule {
   /** The option path that carries the offending value, e.g. authentication.kafka. */
   readonly at: readonly string[];
@@ -43,9 +39,29 @@ const RULES: readonly Rule[] = [
   },
   {
     at: ['authorization', 'type'],
-    applies: (options) => options.authorization?.type === 'rbac',
-    message: RBAC_EXPLANATION,
-    fix: 'use authorization.type=simple (ACLs with super users) for now; RBAC can be configured by hand (docs/options.md)',
+    applies: (options) => rbac(options) && !tlsOn(options),
+    message:
+      'authorization rbac needs TLS: every component logs in to the Metadata Service (MDS, port 8090) with its LDAP password to get its token, and the brokers bind to LDAP; without TLS those passwords and tokens cross the network in clear text',
+    fix: 'add tls.mode=auto (or tls.mode=cert-manager with tls.issuer)',
+  },
+  {
+    at: ['authorization', 'type'],
+    applies: (options) => rbac(options) && (options.authentication?.kafka ?? 'none') === 'none',
+    message: 'authorization rbac needs authenticated Kafka listeners: role bindings and super users name principals, and without authentication.kafka every client, the brokers included, is User:ANONYMOUS',
+    fix: 'add authentication.kafka=plain or authentication.kafka=mtls',
+  },
+  {
+    at: ['authorization', 'type'],
+    applies: (options) => rbac(options) && !options.authorization?.ldap?.address,
+    message: 'authorization rbac needs the LDAP directory the Metadata Service authenticates users against and reads their groups from (cp-gitops supports LDAP as the MDS identity provider)',
+    fix: `add authorization.ldap, e.g. --set "authorization.ldap={address: ldaps://ldap.example.com:636, configurations: {userSearchBase: 'ou=users,dc=example,dc=com', groupSearchBase: 'ou=groups,dc=example,dc=com'}}"`,
+  },
+  {
+    at: ['authentication', 'http'],
+    applies: (options) => rbac(options) && (options.authentication?.http ?? 'none') !== 'none',
+    message:
+      'authentication.http does not apply with authorization rbac: Confluent for Kubernetes then authenticates every REST API with MDS bearer tokens (LDAP users) and ignores the basic or mTLS setting',
+    fix: 'remove authentication.http (set it empty: authentication.http=), or use authorization.type=simple',
   },
   {
     at: ['authorization', 'type'],
@@ -60,6 +76,10 @@ const RULES: readonly Rule[] = [
     fix: 'add secrets.store, e.g. --set "secrets.store={kind: ClusterSecretStore, name: vault}"',
   },
 ];
+
+function rbac(options: PlatformOptions): boolean {
+  return options.authorization?.type === 'rbac';
+}
 
 function tlsOn(options: PlatformOptions): boolean {
   return (options.tls?.mode ?? 'none') !== 'none';

@@ -3,6 +3,10 @@ import { DNS1123_LABEL } from './names.js';
 const NAME = { type: 'string', pattern: DNS1123_LABEL, maxLength: 63 } as const;
 /** CFK limits every secretRef to 30 characters. */
 const SECRET_NAME = { type: 'string', pattern: DNS1123_LABEL, maxLength: 30 } as const;
+/** LDAP search settings: a DN, filter, class or attribute name, on one line. */
+const LDAP_TEXT = { type: 'string', minLength: 1, pattern: '^[^\\n]*$' } as const;
+/** LDAP search scope: 0 base object, 1 one level, 2 subtree. */
+const LDAP_SCOPE = { type: 'integer', minimum: 0, maximum: 2 } as const;
 const DNS_NAME = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$', maxLength: 253 } as const;
 
 /** JSON Schema of `options:` (platform) and `environments[].options:`; closed everywhere. */
@@ -78,7 +82,52 @@ export const OPTIONS_SCHEMA = {
       type: 'object',
       additionalProperties: false,
       required: ['type'],
-      properties: { type: { enum: ['none', 'simple', 'rbac'] }, superUsers: { type: 'array', items: { type: 'string', pattern: '^User:.+$' } } },
+      properties: {
+        type: { enum: ['none', 'simple', 'rbac'] },
+        superUsers: { type: 'array', items: { type: 'string', pattern: '^User:.+$' } },
+        ldap: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['address'],
+          properties: {
+            address: { type: 'string', pattern: '^ldaps?://[^\\s/:]+(:[0-9]+)?/?$' },
+            bindSecret: SECRET_NAME,
+            configurations: {
+              type: 'object',
+              additionalProperties: false,
+              properties: {
+                userSearchBase: LDAP_TEXT,
+                userSearchFilter: LDAP_TEXT,
+                userSearchScope: LDAP_SCOPE,
+                userObjectClass: LDAP_TEXT,
+                userNameAttribute: LDAP_TEXT,
+                userMemberOfAttributePattern: LDAP_TEXT,
+                groupSearchBase: LDAP_TEXT,
+                groupSearchFilter: LDAP_TEXT,
+                groupSearchScope: LDAP_SCOPE,
+                groupObjectClass: LDAP_TEXT,
+                groupNameAttribute: LDAP_TEXT,
+                groupMemberAttribute: LDAP_TEXT,
+                groupMemberAttributePattern: LDAP_TEXT,
+              },
+            },
+          },
+        },
+        tokenKeyPairSecret: SECRET_NAME,
+        restClassSecret: SECRET_NAME,
+        roleBindings: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['principal', 'role'],
+            properties: {
+              principal: { type: 'string', pattern: '^(User|Group):[^\\n]+$' },
+              role: { enum: ['SystemAdmin', 'ClusterAdmin', 'UserAdmin', 'SecurityAdmin', 'AuditAdmin', 'Operator'] },
+            },
+          },
+        },
+      },
     },
     secrets: {
       type: 'object',

@@ -58,9 +58,50 @@ export interface AuthenticationOptions {
   readonly http?: 'none' | 'basic' | 'mtls';
 }
 
+/** The MDS LDAP search settings, as CFK names them (spec.services.mds.provider.ldap.configurations). */
+export interface LdapConfigurations {
+  readonly userSearchBase?: string;
+  readonly userSearchFilter?: string;
+  readonly userSearchScope?: number;
+  readonly userObjectClass?: string;
+  readonly userNameAttribute?: string;
+  readonly userMemberOfAttributePattern?: string;
+  readonly groupSearchBase?: string;
+  readonly groupSearchFilter?: string;
+  readonly groupSearchScope?: number;
+  readonly groupObjectClass?: string;
+  readonly groupNameAttribute?: string;
+  readonly groupMemberAttribute?: string;
+  readonly groupMemberAttributePattern?: string;
+}
+
+/** rbac: the LDAP directory MDS authenticates users against and reads their groups from. */
+export interface LdapOptions {
+  /** ldap://host:port or ldaps://host:port (ldaps: TLS with the brokers' trust store). */
+  readonly address: string;
+  /** Secret with ldap.txt (username=<bind DN>, password=…) MDS binds with. */
+  readonly bindSecret?: string;
+  readonly configurations?: LdapConfigurations;
+}
+
+/** rbac: a role a user or group gets on the Kafka cluster (a ConfluentRolebinding). */
+export interface RoleBindingOption {
+  /** User:<name> or Group:<name>. */
+  readonly principal: string;
+  readonly role: 'SystemAdmin' | 'ClusterAdmin' | 'UserAdmin' | 'SecurityAdmin' | 'AuditAdmin' | 'Operator';
+}
+
 export interface AuthorizationOptions {
   readonly type: 'none' | 'simple' | 'rbac';
   readonly superUsers?: readonly string[];
+  /** rbac: MDS's identity provider (LDAP is the one cp-gitops supports). */
+  readonly ldap?: LdapOptions;
+  /** rbac: Secret with the MDS token key pair (mdsTokenKeyPair.pem, mdsPublicKey.pem). */
+  readonly tokenKeyPairSecret?: string;
+  /** rbac: Secret with bearer.txt, the user the KafkaRestClass (topics, role bindings) calls the brokers' REST API as. */
+  readonly restClassSecret?: string;
+  /** rbac: roles of your users and groups on the Kafka cluster. */
+  readonly roleBindings?: readonly RoleBindingOption[];
 }
 
 export interface SecretsOptions {

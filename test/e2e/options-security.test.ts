@@ -14,7 +14,7 @@ import { skipWithoutUpstreamSchemas, validateAgainstUpstream } from '../helpers/
 
 const CFK_API_VERSION = 'platform.confluent.io/v1beta1';
 const OTHER_KINDS: Readonly<Record<string, string>> = { Certificate: 'cert-manager.io/v1', ExternalSecret: 'external-secrets.io/v1' };
-const SCENARIOS = ['tls-sasl', 'mtls-cert-manager', 'cp79-zookeeper-tls'] as const;
+const SCENARIOS = ['tls-sasl', 'mtls-cert-manager', 'cp79-zookeeper-tls', 'rbac-ldap'] as const;
 
 function label(resource: KubeResource): string {
   return `${resource.kind}/${resource.metadata?.name ?? '?'}`;
@@ -125,6 +125,47 @@ describe('security options (end to end: real Kustomize, upstream CFK schemas)', 
       const kafka = certificates.find((certificate) => certificate.metadata?.name === 'kafka-tls')!;
       expect(kafka.spec).to.deep.include({ issuerRef: { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'internal-ca' } });
       expect(kafka.spec?.dnsNames).to.include.members(['kafka', 'kafka.mutual-prod', 'kafka.mutual-prod.svc.cluster.local', '*.kafka.mutual-prod.svc.cluster.local']);
+    });
+
+    it('rbac-ldap: MDS on the rendered brokers with LDAP; every component authorizes with rbac and logs in to that MDS with a bearer Secret of its own', () => {
+      const dir = makeTempDir('cp-gitops-e2e-rbac-');
+      const model = goldenModel('rbac-ldap');
+      writeTree(dir, generateRepository(model, templates));
+      const namespace = model.environments.find((env) => env.name === 'prod')!.namespace;
+      const resources = renderKustomization(join(dir, 'overlays', 'prod'));
+      const kafka = resources.find((resource) => resource.kind === 'Kafka')!;
+      const spec = kafka.spec as { authorization: unknown; services: { mds: { tokenKeyPair: { secretRef: string }; provider: { type: string; ldap: Record<string, unknown> } } }; dependencies: { kafkaRest: unknown } };
+      expect(spec.authorization).to.deep.equal({ type: 'rbac', superUsers: ['User:kraftcontroller', 'User:kafka'] });
+      expect(spec.services.mds.provider.type).to.equal('ldap');
+      expect(spec.services.mds.provider.ldap).to.deep.include({ address: 'ldaps://ldap.acme.example:636', authentication: { type: 'simple', simple: { secretRef: 'mds-ldap-bind' } }, tls: { enabled: true } });
+      expect(spec.dependencies.kafkaRest).to.deep.equal({ authentication: { type: 'bearer', bearer: { secretRef: 'kafka-mds-client' } } });
+      const tokenKeyPair = spec.services.mds.tokenKeyPair.secretRef;
+      const mdsEndpoint = `https://${kafka.metadata?.name}.${namespace}.svc.cluster.local:8090`;
+      const clients = resources.filter((resource) => ['SchemaRegistry', 'Connect', 'KsqlDB', 'KafkaRestProxy', 'ControlCenter'].includes(resource.kind));
+      expect(clients.map(label).sort()).to.deep.equal(['Connect/connect', 'ControlCenter/controlcenter', 'KafkaRestProxy/kafkarestproxy', 'KsqlDB/ksqldb', 'SchemaRegistry/schemaregistry']);
+      for (const client of clients) {
+        expect(client.spec?.authorization, label(client)).to.deep.equal({ type: 'rbac' });
+        expect(client.spec?.authentication, label(client)).to.equal(undefined);
+        expect((client.spec?.dependencies as Record<string, unknown>).mds, label(client)).to.deep.equal({
+          endpoint: mdsEndpoint,
+          tokenKeyPair: { secretRef: tokenKeyPair },
+          authentication: { type: 'bearer', bearer: { secretRef: `${client.metadata?.name}-mds-client` } },
+          tls: { enabled: true },
+        });
+      }
+      const controller = resources.find((resource) => resource.kind === 'KRaftController')!;
+      expect(controller.spec?.authorization).to.deep.equal({ type: 'rbac', superUsers: ['User:kraftcontroller', 'User:kafka'] });
+      expect((controller.spec?.dependencies as Record<string, unknown>).mdsKafkaCluster).to.deep.equal({
+        bootstrapEndpoint: `${kafka.metadata?.name}.${namespace}.svc.cluster.local:9071`,
+        authentication: { type: 'plain', jaasConfig: { secretRef: 'kraftcontroller-jaas' } },
+        tls: { enabled: true },
+      });
+      const restClass = resources.find((resource) => resource.kind === 'KafkaRestClass')!;
+      expect(restClass.spec).to.deep.equal({ kafkaClusterRef: { name: kafka.metadata?.name }, kafkaRest: { authentication: { type: 'bearer', bearer: { secretRef: 'restclass-bearer' } } } });
+      const bindings = resources.filter((resource) => resource.kind === 'ConfluentRolebinding');
+      expect(bindings.map((binding) => binding.spec)).to.deep.equal([{ principal: { type: 'group', name: 'kafka-admins' }, role: 'SystemAdmin' }]);
+      const secrets = resources.filter((resource) => resource.kind === 'ExternalSecret').map((resource) => resource.metadata?.name);
+      expect(secrets).to.include.members(['mds-token', 'mds-ldap-bind', 'restclass-bearer', 'kafka-mds-client', 'controlcenter-mds-client']);
     });
 
     it('tls-sasl: ExternalSecrets read <platform>/<env>/<secret> from the ClusterSecretStore', () => {

@@ -44,6 +44,22 @@ export const GOLDEN_SCENARIOS: Readonly<Record<string, NewModelOptions>> = {
     repoURL: 'https://github.com/acme/legacy-tls.git',
     settings: ['tls.mode=auto'],
   },
+  // Confluent RBAC (issue 5): MDS on the brokers with LDAP, bearer logins to MDS, auto TLS, SASL/PLAIN, one role binding; credentials from a SecretStore.
+  'rbac-ldap': {
+    name: 'guarded',
+    environments: ['dev', 'prod'],
+    repoURL: 'https://github.com/acme/guarded.git',
+    settings: [
+      'tls.mode=auto',
+      'authentication.kafka=plain',
+      'authorization.type=rbac',
+      'authorization.ldap.address=ldaps://ldap.acme.example:636',
+      'authorization.ldap.configurations={userSearchBase: "ou=users,dc=acme,dc=example", userNameAttribute: uid, userObjectClass: inetOrgPerson, groupSearchBase: "ou=groups,dc=acme,dc=example", groupNameAttribute: cn, groupObjectClass: groupOfNames, groupMemberAttribute: member, groupMemberAttributePattern: "uid=(.*),ou=users,dc=acme,dc=example"}',
+      'authorization.roleBindings=[{principal: "Group:kafka-admins", role: SystemAdmin}]',
+      'secrets.provider=external-secrets',
+      'secrets.store={kind: SecretStore, name: vault-guarded}',
+    ],
+  },
   // Production options, operations side: external access, monitoring, scheduling, logging (docs/options.md).
   // One environment each: external names and node ports cannot be shared by two environments.
   'external-loadbalancer': {

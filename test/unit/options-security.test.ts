@@ -341,7 +341,6 @@ describe('security options: model checks (src/model/options-check.ts)', () => {
     { title: 'kafka mtls without TLS', settings: ['authentication.kafka=mtls'], message: /authentication\.kafka mtls needs TLS/, hint: /--set: add tls\.mode=auto/ },
     { title: 'http mtls without TLS', settings: ['authentication.http=mtls'], message: /authentication\.http mtls needs TLS/, hint: /tls\.mode/ },
     { title: 'cert-manager without an issuer', settings: ['tls.mode=cert-manager'], message: /needs the Issuer or ClusterIssuer/, hint: /tls\.issuer/ },
-    { title: 'rbac (MDS and LDAP are out of scope)', settings: ['authentication.kafka=plain', 'authorization.type=rbac'], message: /rbac needs .*MDS/, hint: /authorization\.type=simple/ },
     { title: 'simple without authentication', settings: ['authorization.type=simple'], message: /User:ANONYMOUS/, hint: /authentication\.kafka/ },
     { title: 'external-secrets without a store', settings: ['secrets.provider=external-secrets'], message: /needs the SecretStore or ClusterSecretStore/, hint: /secrets\.store/ },
   ];
@@ -364,7 +363,7 @@ describe('security options: model checks (src/model/options-check.ts)', () => {
 
   it('a problem set by an environment is located at the environment', () => {
     const base = buildNewModel({ name: 'acme', environments: ['dev'] });
-    const platform: PlatformModel = { ...base, environments: [{ ...base.environments[0]!, options: { authorization: { type: 'rbac' } } }] };
+    const platform: PlatformModel = { ...base, environments: [{ ...base.environments[0]!, options: { authorization: { type: 'simple' } } }] };
     expect(optionProblems(platform).map((problem) => problem.path)).to.deep.equal([['environments', 0, 'options', 'authorization', 'type']]);
   });
 

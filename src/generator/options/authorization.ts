@@ -6,21 +6,23 @@ import type { OptionContext, OptionModule } from './option-module.js';
 const AUTHORIZER_KINDS = new Set(['Kafka', 'KRaftController']);
 
 /**
- * The super users of `authorization: simple`. By default every component of the environment
- * (User:<name>, the principal authentication.ts gives it). With authorization.superUsers, those, and
- * always the brokers and controllers: inter-broker and controller traffic cannot run on ACLs.
+ * The super users. `simple`: by default every component of the environment (User:<name>, the principal
+ * authentication.ts gives it); with authorization.superUsers, those, and always the brokers and
+ * controllers: inter-broker and controller traffic cannot run on ACLs. `rbac`: the brokers and
+ * controllers and authorization.superUsers; the other components get role bindings from CFK.
  */
 export function superUsers({ options, units }: OptionContext): string[] {
   const components = componentResources(units).filter((resource) => resource.kind !== 'Zookeeper');
   const configured = options.authorization?.superUsers;
-  const always = configured ? components.filter((resource) => AUTHORIZER_KINDS.has(resource.kind)) : components;
+  const brokersOnly = configured !== undefined || options.authorization?.type === 'rbac';
+  const always = brokersOnly ? components.filter((resource) => AUTHORIZER_KINDS.has(resource.kind)) : components;
   return [...new Set([...always.map((resource) => `User:${resource.name}`), ...(configured ?? [])])];
 }
 
 /**
  * authorization: `simple` turns on ACLs (Kafka's StandardAuthorizer in KRaft mode, AclAuthorizer with
- * ZooKeeper) with super users; every other principal needs ACLs. `rbac` needs MDS and an identity
- * provider and is refused by the model check (src/model/options-check.ts).
+ * ZooKeeper) with super users; every other principal needs ACLs. `rbac` is the rbac module's
+ * (rbac.ts): MDS, LDAP and bearer logins on top of the same super users.
  */
 export const authorizationOption: OptionModule = {
   name: 'authorization',

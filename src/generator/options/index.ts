@@ -7,6 +7,7 @@ import type { ExtraManifest, OptionContext, OptionModule } from './option-module
 import { storageOption } from './storage.js';
 import { authenticationOption } from './authentication.js';
 import { authorizationOption } from './authorization.js';
+import { rbacOption } from './rbac.js';
 import { secretsOption } from './secrets.js';
 import { tlsOption } from './tls.js';
 import { externalAccessOption } from './external-access.js';
@@ -16,7 +17,7 @@ import { schedulingOption } from './scheduling.js';
 import { cp7CompatibilityOption } from './cp7-compatibility.js';
 
 /** Every option module, in the order their fragments merge. */
-export const OPTION_MODULES: readonly OptionModule[] = [storageOption, tlsOption, authenticationOption, authorizationOption, secretsOption, externalAccessOption, monitoringOption, loggingOption, schedulingOption, cp7CompatibilityOption];
+export const OPTION_MODULES: readonly OptionModule[] = [storageOption, tlsOption, authenticationOption, authorizationOption, rbacOption, secretsOption, externalAccessOption, monitoringOption, loggingOption, schedulingOption, cp7CompatibilityOption];
 
 export function optionContext(model: PlatformModel, env: Environment, units: UnitIndex, templates: Templates): OptionContext {
   const profile = templates.sizes[env.size];

@@ -1,6 +1,7 @@
 import { SYNC_WAVE_ANNOTATION } from '../resources.js';
 import { authenticationSecrets } from './authentication.js';
 import type { ExtraManifest, OptionContext, OptionModule } from './option-module.js';
+import { rbacSecrets } from './rbac.js';
 import { tlsSecrets } from './tls.js';
 import { layout } from '../layout.js';
 
@@ -26,9 +27,9 @@ const EXTERNAL_SECRETS_API_VERSION = 'external-secrets.io/v1';
 /** Credentials before the components that mount them. */
 const SECRET_SYNC_WAVE = -1;
 
-/** Every Secret the environment's options reference, in a fixed order: TLS first, then credentials. */
+/** Every Secret the environment's options reference, in a fixed order: TLS first, then credentials, then RBAC's. */
 export function secretsNeeded(context: OptionContext): SecretNeed[] {
-  return [...tlsSecrets(context), ...authenticationSecrets(context)];
+  return [...tlsSecrets(context), ...authenticationSecrets(context), ...rbacSecrets(context)];
 }
 
 /** The key of a Secret in the external store: <platform>/<env>/<secret>. */
