@@ -149,4 +149,12 @@ describe('several Kafka clusters: the plans', () => {
     expect(prod.kafkaClusters).to.deep.equal([{ name: 'analytics', namespace: 'shop-prod-analytics', components: ['kafka', 'connect'], topics: [{ name: 'clicks', partitions: 6 }] }]);
     expect(plan.warnings).to.deep.equal(['Kafka cluster "billing" of dev has no counterpart in prod, so it is not promoted: cp-gitops add-cluster billing --env prod --components kafka']);
   });
+
+  it('add-cluster refuses to inherit the environment\'s external access as it is, and takes the cluster\'s own in the same change', () => {
+    const exposed = planSetOptions(base, { env: 'prod', settings: ['externalAccess.type=loadBalancer', 'externalAccess.domain=kafka.shop.example'] }).model;
+    expect(() => planAddCluster(exposed, { name: 'analytics', env: 'prod' })).to.throw(UsageError, /inherit environment "prod"'s external access/);
+    const plan = planAddCluster(exposed, { name: 'analytics', env: 'prod', settings: ['externalAccess.type=loadBalancer', 'externalAccess.domain=analytics.shop.example'] });
+    expect(plan.model.environments[1]!.kafkaClusters![0]!.options).to.deep.equal({ externalAccess: { type: 'loadBalancer', domain: 'analytics.shop.example' } });
+    expect(checkModelSemantics(plan.model)).to.deep.equal([]);
+  });
 });
