@@ -1,3 +1,4 @@
+import { externalEndpoints } from './options/external-access.js';
 import type { Environment, PlatformModel } from '../model/types.js';
 import { optionsOf } from '../model/options.js';
 import { versionsOf } from '../model/versions.js';
@@ -69,6 +70,13 @@ function componentSection(unit: UnitTemplate): string[] {
   return lines;
 }
 
+/** The endpoints clients outside the Kubernetes cluster use (external access), when the environment has them. */
+function outsideTheCluster(model: PlatformModel, templates: Templates, env: Environment): string[] {
+  const kafka = unitsOfEnvironment(model, templates, env).flatMap((unit) => unit.resources).find((resource) => resource.kind === 'Kafka');
+  const endpoints = kafka ? externalEndpoints(optionsOf(model, env).externalAccess, kafka.name) : undefined;
+  return endpoints ? [`Outside the cluster: Kafka bootstrap \`${endpoints.bootstrap}\`, brokers \`${endpoints.brokers}\` (README.md lists the DNS records to create).`] : [];
+}
+
 function environmentSection(model: PlatformModel, templates: Templates, env: Environment): string[] {
   const options = optionsOf(model, env);
   const versions = versionsOf(model, env);
@@ -78,6 +86,7 @@ function environmentSection(model: PlatformModel, templates: Templates, env: Env
     '',
     `Namespace ${env.namespace} on ${env.cluster}; size profile ${env.size}; CP ${versions.confluentPlatform}, CFK ${versions.operator}.`,
     `Listener security: TLS ${tls}, Kafka authentication ${options.authentication?.kafka ?? 'none'}, HTTP authentication ${options.authentication?.http ?? 'none'}, authorization ${options.authorization?.type ?? 'none'}; external access ${options.externalAccess?.type ?? 'none'}.`,
+    ...outsideTheCluster(model, templates, env),
     `Storage: ${options.storage?.storageClass ? `StorageClass ${options.storage.storageClass}` : 'the cluster\'s default StorageClass'}.`,
     '',
     '| kind | replicas | cpu | memory | storage |',

@@ -87,6 +87,24 @@ export const externalAccessOption: OptionModule = {
 };
 
 /** The listeners.external.externalAccess block of the Kafka resource; undefined when incomplete. */
+/** Where clients outside the cluster connect: the bootstrap address and the brokers' address pattern (<i> = 0 … replicas − 1). */
+export function externalEndpoints(access: ExternalAccessOptions | undefined, kafkaName: string): { bootstrap: string; brokers: string } | undefined {
+  if (!access) return undefined;
+  const prefix = access.brokerPrefix ?? DEFAULT_BROKER_PREFIX;
+  if (access.type === 'loadBalancer' && access.domain) {
+    return { bootstrap: `${access.bootstrapPrefix ?? kafkaName}.${access.domain}:${KAFKA_EXTERNAL_PORT}`, brokers: `${prefix}<i>.${access.domain}:${KAFKA_EXTERNAL_PORT}` };
+  }
+  if (access.type === 'nodePort' && access.host) {
+    const offset = access.nodePortOffset ?? DEFAULT_NODE_PORT_OFFSET;
+    return { bootstrap: `${access.host}:${offset}`, brokers: `${access.host}:${offset + 1} + <i>` };
+  }
+  if (access.type === 'staticForHostBasedRouting' && access.domain) {
+    const port = access.port ?? DEFAULT_HOST_ROUTING_PORT;
+    return { bootstrap: `${access.bootstrapPrefix ?? kafkaName}.${access.domain}:${port}`, brokers: `${prefix}<i>.${access.domain}:${port}` };
+  }
+  return undefined;
+}
+
 export function externalAccessSpec(access: ExternalAccessOptions, kafkaName: string): PlainObject | undefined {
   switch (access.type) {
     case 'loadBalancer':
