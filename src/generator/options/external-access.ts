@@ -51,7 +51,7 @@ export const externalAccessOption: OptionModule = {
     if (!access || access.type === 'none' || !kafka) return [];
     const env = context.env;
     if (access.type === 'loadBalancer' && access.domain) {
-      const bootstrap = `${access.bootstrapPrefix ?? kafka.name}.${access.domain}`;
+      const bootstrap = bootstrapHost(access, kafka.name);
       const prefix = access.brokerPrefix ?? DEFAULT_BROKER_PREFIX;
       return [
         `- ${env.name}: Kafka is reachable from outside the cluster through load balancers; bootstrap \`${bootstrap}:9092\`. Create these DNS records`,
@@ -87,12 +87,17 @@ export const externalAccessOption: OptionModule = {
 };
 
 /** The listeners.external.externalAccess block of the Kafka resource; undefined when incomplete. */
+/** The bootstrap DNS name of loadBalancer and host-based routing: <bootstrapPrefix, default the Kafka name>.<domain>. */
+function bootstrapHost(access: ExternalAccessOptions, kafkaName: string): string {
+  return `${access.bootstrapPrefix ?? kafkaName}.${access.domain!}`;
+}
+
 /** Where clients outside the cluster connect: the bootstrap address and the brokers' address pattern (<i> = 0 … replicas − 1). */
 export function externalEndpoints(access: ExternalAccessOptions | undefined, kafkaName: string): { bootstrap: string; brokers: string } | undefined {
   if (!access) return undefined;
   const prefix = access.brokerPrefix ?? DEFAULT_BROKER_PREFIX;
   if (access.type === 'loadBalancer' && access.domain) {
-    return { bootstrap: `${access.bootstrapPrefix ?? kafkaName}.${access.domain}:${KAFKA_EXTERNAL_PORT}`, brokers: `${prefix}<i>.${access.domain}:${KAFKA_EXTERNAL_PORT}` };
+    return { bootstrap: `${bootstrapHost(access, kafkaName)}:${KAFKA_EXTERNAL_PORT}`, brokers: `${prefix}<i>.${access.domain}:${KAFKA_EXTERNAL_PORT}` };
   }
   if (access.type === 'nodePort' && access.host) {
     const offset = access.nodePortOffset ?? DEFAULT_NODE_PORT_OFFSET;
@@ -100,7 +105,7 @@ export function externalEndpoints(access: ExternalAccessOptions | undefined, kaf
   }
   if (access.type === 'staticForHostBasedRouting' && access.domain) {
     const port = access.port ?? DEFAULT_HOST_ROUTING_PORT;
-    return { bootstrap: `${access.bootstrapPrefix ?? kafkaName}.${access.domain}:${port}`, brokers: `${prefix}<i>.${access.domain}:${port}` };
+    return { bootstrap: `${bootstrapHost(access, kafkaName)}:${port}`, brokers: `${prefix}<i>.${access.domain}:${port}` };
   }
   return undefined;
 }
@@ -140,7 +145,7 @@ interface HostRoutingNames {
 
 function hostRoutingNames(access: ExternalAccessOptions, kafkaName: string): HostRoutingNames {
   return {
-    bootstrap: `${access.bootstrapPrefix ?? kafkaName}.${access.domain!}`,
+    bootstrap: bootstrapHost(access, kafkaName),
     brokerPrefix: access.brokerPrefix ?? DEFAULT_BROKER_PREFIX,
     bootstrapService: `${kafkaName}-bootstrap`,
   };
