@@ -75,6 +75,15 @@ const RULES: readonly Rule[] = [
     message: 'secrets.provider external-secrets needs the SecretStore or ClusterSecretStore to read from',
     fix: 'add secrets.store, e.g. --set "secrets.store={kind: ClusterSecretStore, name: vault}"',
   },
+  // Fields of rbac alone: with another type they would be ignored without a word.
+  ...(['ldap', 'tokenKeyPairSecret', 'restClassSecret', 'roleBindings'] as const).map(
+    (field): Rule => ({
+      at: ['authorization', field],
+      applies: (options) => !rbac(options) && options.authorization?.[field] !== undefined,
+      message: `authorization.${field} applies to authorization rbac only; with another authorization.type it would be ignored`,
+      fix: `set authorization.type=rbac, or remove it: cp-gitops set authorization.${field}=`,
+    }),
+  ),
 ];
 
 function rbac(options: PlatformOptions): boolean {

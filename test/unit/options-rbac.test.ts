@@ -181,16 +181,18 @@ describe('authorization rbac: Secrets by reference', () => {
 
 describe('authorization rbac: model checks', () => {
   const cases: ReadonlyArray<{ title: string; settings: string[]; message: RegExp; hint: RegExp }> = [
-    { title: 'without TLS', settings: ['authentication.kafka=plain', 'authorization.type=rbac', LDAP], message: /rbac needs TLS/, hint: /tls\.mode=auto/ },
-    { title: 'without Kafka authentication', settings: ['tls.mode=auto', 'authorization.type=rbac', LDAP], message: /rbac needs authenticated Kafka listeners/, hint: /authentication\.kafka=plain/ },
-    { title: 'without an LDAP directory', settings: ['tls.mode=auto', 'authentication.kafka=plain', 'authorization.type=rbac'], message: /rbac needs the LDAP directory/, hint: /authorization\.ldap=\{address: ldaps:/ },
-    { title: 'with authentication.http (CFK ignores it under rbac)', settings: [...RBAC, 'authentication.http=basic'], message: /authentication\.http does not apply with authorization rbac/, hint: /remove authentication\.http/ },
+    { title: 'rbac without TLS', settings: ['authentication.kafka=plain', 'authorization.type=rbac', LDAP], message: /rbac needs TLS/, hint: /tls\.mode=auto/ },
+    { title: 'rbac without Kafka authentication', settings: ['tls.mode=auto', 'authorization.type=rbac', LDAP], message: /rbac needs authenticated Kafka listeners/, hint: /authentication\.kafka=plain/ },
+    { title: 'rbac without an LDAP directory', settings: ['tls.mode=auto', 'authentication.kafka=plain', 'authorization.type=rbac'], message: /rbac needs the LDAP directory/, hint: /authorization\.ldap=\{address: ldaps:/ },
+    { title: 'rbac with authentication.http (CFK ignores it under rbac)', settings: [...RBAC, 'authentication.http=basic'], message: /authentication\.http does not apply with authorization rbac/, hint: /remove authentication\.http/ },
     { title: 'an LDAP address that is no ldap:// or ldaps:// URL', settings: [...RBAC, 'authorization.ldap.address=ldap.example.com'], message: /address/, hint: /.*/ },
     { title: 'a role binding with a role that needs resource patterns', settings: [...RBAC, 'authorization.roleBindings=[{principal: "User:bob", role: ResourceOwner}]'], message: /role/, hint: /.*/ },
     { title: 'a role binding principal without User: or Group:', settings: [...RBAC, 'authorization.roleBindings=[{principal: bob, role: Operator}]'], message: /principal/, hint: /.*/ },
+    { title: 'fields (LDAP) under another authorization type', settings: ['authentication.kafka=plain', 'authorization.type=simple', LDAP], message: /authorization\.ldap applies to authorization rbac only/, hint: /authorization\.type=rbac/ },
+    { title: 'role bindings without any authorization', settings: ['authorization.roleBindings=[{principal: "User:bob", role: Operator}]'], message: /authorization\.roleBindings applies to authorization rbac only/, hint: /set authorization\.roleBindings=/ },
   ];
   for (const { title, settings, message, hint } of cases) {
-    it(`init refuses rbac ${title}`, () => {
+    it(`init refuses: ${title}`, () => {
       const error = refused(() => model(settings));
       expect(error.message).to.match(message);
       expect(error.hint).to.match(hint);
