@@ -146,6 +146,12 @@ function validateWorkflow(): string {
             env: { VALIDATE_EXIT: '${{ steps.validate.outputs.exit }}' },
             run: ['cp-gitops validate --render || true', 'echo "::error::cp-gitops validate exited with $VALIDATE_EXIT"', 'exit 1'].join('\n'),
           },
+          {
+            // After a hand edit of cp-gitops.yaml, README.md and docs/architecture.md must follow it.
+            name: 'Generated docs follow cp-gitops.yaml',
+            if: '!cancelled()',
+            run: 'cp-gitops docs --check',
+          },
         ],
       },
     },

@@ -168,6 +168,16 @@ describe('cp-gitops validate (end to end, built bin)', function () {
       expect(upload?.with).to.include({ sarif_file: 'results.sarif' });
       expect(steps.indexOf(upload!)).to.be.lessThan(steps.findIndex((step) => step.run?.includes('exit 1')));
     });
+
+    it('the workflow also checks that the generated docs follow cp-gitops.yaml, even after a failed step, and that check passes here', async function () {
+      const workflow = parse(readFileSync(join(dir, '.github', 'workflows', 'validate.yaml'), 'utf8')) as { jobs: { validate: { steps: { run?: string; if?: string }[] } } };
+      const steps = workflow.jobs.validate.steps;
+      const docs = steps.find((step) => step.run === 'cp-gitops docs --check');
+      expect(docs?.if).to.equal('!cancelled()');
+      expect(steps.indexOf(docs!)).to.equal(steps.length - 1);
+      const check = await runCli(['docs', dir, '--check']);
+      expect(check.code, check.stderr).to.equal(0);
+    });
   });
 
   describe('the pre-push hook, pushing to a bare remote', function () {
