@@ -7,7 +7,8 @@ export const GITHUB_BODY_LIMIT = 65_536;
 export interface PullRequestBodyInput {
   readonly title: string;
   readonly changes: readonly ChangeRow[];
-  readonly overlay: string;
+  /** The overlays the change renders differently, the target environment's first. */
+  readonly overlays: readonly string[];
   readonly diffs: readonly ResourceDiff[];
   /** One line, e.g. "no errors, 2 warnings". */
   readonly validation: string;
@@ -17,8 +18,8 @@ export interface PullRequestBodyInput {
 }
 
 /**
- * The pull request body: a summary table, the plan's warnings, the rendered diff of the target overlay
- * per resource (folded), and the validation result. Cut, with a note, before GitHub's limit; only the
+ * The pull request body: a summary table, the plan's warnings, the rendered diff of every overlay the
+ * change touches, per resource (folded), and the validation result. Cut, with a note, before GitHub's limit; only the
  * diff is ever cut, so the warnings (above it) always reach the reviewer.
  */
 export function pullRequestBody(input: PullRequestBodyInput, limit = GITHUB_BODY_LIMIT): string {
@@ -30,7 +31,7 @@ export function pullRequestBody(input: PullRequestBodyInput, limit = GITHUB_BODY
     ...input.changes.map((row) => `| ${row.env} | ${row.component} | ${row.field} | ${cell(row.from)} | ${cell(row.to)} |`),
     '',
     ...warningsSection(input.warnings ?? []),
-    `### What changes in the cluster: \`${input.renderer} ${input.overlay}\`, before → after`,
+    `### What changes in the cluster: ${input.overlays.map((overlay) => `\`${input.renderer} ${overlay}\``).join(', ')}, before → after`,
     '',
   ];
   const tail = ['', `### Validation`, '', `\`cp-gitops validate\`: ${input.validation}`, '', '<sub>Opened by cp-gitops. Argo CD syncs the environment once this is merged.</sub>', ''];
@@ -42,7 +43,7 @@ export function pullRequestBody(input: PullRequestBodyInput, limit = GITHUB_BODY
   const kept: string[] = [];
   let size = fixed;
   for (const [index, section] of sections.entries()) {
-    const note = cutNote(sections.length - index, input.overlay);
+    const note = cutNote(sections.length - index, input.overlays);
     if (size + section.length + note.length + 1 > limit) {
       kept.push(note);
       break;
@@ -59,8 +60,9 @@ function warningsSection(warnings: readonly string[]): string[] {
   return ['### Warnings', '', ...warnings.flatMap((warning) => [`> **Warning**: ${warning.replace(/\s*\n\s*/g, ' ')}`, ''])];
 }
 
-function cutNote(remaining: number, overlay: string): string {
-  return `> **${remaining} more resource${remaining === 1 ? '' : 's'} not shown**: the diff is longer than GitHub's 65,536-character limit. Run \`kubectl kustomize ${overlay}\` on this branch to see everything.\n`;
+function cutNote(remaining: number, overlays: readonly string[]): string {
+  const commands = overlays.map((overlay) => `\`kubectl kustomize ${overlay}\``).join(' and ');
+  return `> **${remaining} more resource${remaining === 1 ? '' : 's'} not shown**: the diff is longer than GitHub's 65,536-character limit. Run ${commands} on this branch to see everything.\n`;
 }
 
 function cell(value: string): string {

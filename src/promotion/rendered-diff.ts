@@ -38,3 +38,17 @@ function resourcesOf(text: string): Map<string, string> {
   }
   return resources;
 }
+
+/**
+ * The overlays a change renders differently: those whose files it writes or deletes (overlays/<env>,
+ * overlays/<env>/clusters/<name>), the target's first, so a promotion shows its Kafka clusters too.
+ */
+export function changedOverlays(paths: readonly string[], target: string): string[] {
+  const touched = new Set<string>();
+  for (const path of paths) {
+    const match = /^overlays\/[^/]+(\/clusters\/[^/]+)?(?=\/)/.exec(path);
+    if (match) touched.add(match[0]);
+  }
+  touched.delete(target);
+  return [target, ...[...touched].sort()];
+}

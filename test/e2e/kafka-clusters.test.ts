@@ -163,6 +163,17 @@ describe('several Kafka clusters per environment (add-cluster, --env <env>/<clus
       writeFileSync(path, original);
     }
   });
+
+  it("promote shows every overlay it changes: the cluster's topic reaches prod/analytics, rendered in the PR body", async () => {
+    await changeAndMerge(['add-component', '--topic', 'clicks', '--partitions', '3', '--env', 'dev/analytics'], 'cp-gitops/add-topic-clicks-dev-analytics');
+    const before = state();
+    const result = await cli(['promote', '--from', 'dev', '--to', 'prod', '--dry-run']);
+    expectExit(result, 0);
+    expect(result.stdout).to.include('| prod/analytics | topic clicks | partitions | — | 3 |');
+    expect(result.stdout).to.include('`kubectl kustomize overlays/prod/clusters/analytics`');
+    expect(result.stdout).to.match(/overlays\/prod\/clusters\/analytics: KafkaTopic\/clicks/);
+    expect(state()).to.deep.equal(before);
+  });
 });
 
 function label(resource: KubeResource): string {

@@ -9,7 +9,7 @@ import { unifiedDiff } from '../../src/promotion/diff.js';
 import { planAddComponent, planAddTopic, planPromote } from '../../src/promotion/plan.js';
 import { commitMessage } from '../../src/promotion/commit-message.js';
 import { GITHUB_BODY_LIMIT, pullRequestBody } from '../../src/promotion/pr-body.js';
-import { diffRenders } from '../../src/promotion/rendered-diff.js';
+import { changedOverlays, diffRenders } from '../../src/promotion/rendered-diff.js';
 import { planTreeChange } from '../../src/promotion/tree-change.js';
 import { planDocsRefresh } from '../../src/promotion/docs-refresh.js';
 import { CHECKSUMS_FILE, serializeChecksums, sha256 } from '../../src/generator/checksums.js';
@@ -143,7 +143,7 @@ describe('diffs and pull request bodies', () => {
 
   it('cuts the body before GitHub\'s limit, with a note', () => {
     const diffs = Array.from({ length: 200 }, (_, index) => ({ resource: `Kafka/k${index}`, change: 'changed' as const, diff: `+${'x'.repeat(1000)}` }));
-    const body = pullRequestBody({ title: 't', changes: [], overlay: 'overlays/dev', diffs, validation: 'no errors', renderer: 'kubectl kustomize' });
+    const body = pullRequestBody({ title: 't', changes: [], overlays: ['overlays/dev'], diffs, validation: 'no errors', renderer: 'kubectl kustomize' });
     expect(body.length).to.be.at.most(GITHUB_BODY_LIMIT);
     expect(body).to.match(/more resources not shown/);
     expect(body).to.match(/### Validation/);
@@ -155,7 +155,7 @@ describe('diffs and pull request bodies', () => {
     const input = {
       title: 'Scale kafka in dev: replicas 4',
       changes: [{ env: 'dev', component: 'kafka', field: 'replicas', from: '3', to: '4' }],
-      overlay: 'overlays/dev',
+      overlays: ['overlays/dev'],
       diffs: [{ resource: 'Kafka/kafka', change: 'changed' as const, diff: '-  replicas: 3\n+  replicas: 4' }],
       validation: 'no errors, no warnings',
       renderer: 'kubectl kustomize',
@@ -197,5 +197,13 @@ describe('diffs and pull request bodies', () => {
       );
       expect(commitMessage({ title: input.title, changes: input.changes })).to.equal('Scale kafka in dev: replicas 4\n\n- dev: kafka replicas 3 → 4\n\nMade by cp-gitops.');
     });
+  });
+});
+
+describe('changed overlays', () => {
+  it('the target first, then every other overlay or Kafka cluster overlay whose files change; bases and Argo CD files add none', () => {
+    const paths = ['cp-gitops.yaml', 'base/connect/connect.yaml', 'overlays/prod/clusters/analytics/topics/clicks.yaml', 'overlays/dev/kustomization.yaml', 'argocd/prod/platform.yaml', 'overlays/prod/patches/kafka.yaml'];
+    expect(changedOverlays(paths, 'overlays/prod')).to.deep.equal(['overlays/prod', 'overlays/dev', 'overlays/prod/clusters/analytics']);
+    expect(changedOverlays(['base/kafka/kafka.yaml'], 'overlays/dev')).to.deep.equal(['overlays/dev']);
   });
 });

@@ -17,7 +17,7 @@ import { MODEL_FILE, type PlatformModel } from '../../model/types.js';
 import type { ChangePlan } from '../../promotion/plan.js';
 import { commitMessage } from '../../promotion/commit-message.js';
 import { pullRequestBody } from '../../promotion/pr-body.js';
-import { diffRenders } from '../../promotion/rendered-diff.js';
+import { changedOverlays, diffRenders } from '../../promotion/rendered-diff.js';
 import { planTreeChange } from '../../promotion/tree-change.js';
 import { validateTree } from '../../validator/full-validation.js';
 import { summarize } from '../../validator/printers/text.js';
@@ -32,7 +32,7 @@ import type { ChangeFlowArgs } from './change-flow-options.js';
 
 /**
  * Every change to a cp-gitops repository goes the same way: read the model, plan the change (pure),
- * regenerate what it touches, render the target overlay before and after, validate, then a branch
+ * regenerate what it touches, render every overlay it changes (the target first) before and after, validate, then a branch
  * with a deterministic name, one commit, a push, and a pull request whose body shows the rendered
  * diff. Nothing reaches the default branch; a re-run updates the same branch and pull request.
  */
@@ -104,12 +104,16 @@ async function applyChange(
   const warnings = report.violations.length;
 
   const renderer = findKustomize(context.env);
-  const overlay = layout.overlayDir(change.targetEnv);
-  const diffs = diffRenders(renderTree(renderer, disk, overlay), renderTree(renderer, afterTree, overlay));
+  const overlays = changedOverlays([...treeChange.writes.keys(), ...treeChange.deletes], layout.overlayDir(change.targetEnv));
+  const renderedBefore = renderTree(renderer, disk, overlays);
+  const renderedAfter = renderTree(renderer, afterTree, overlays);
+  const diffs = overlays.flatMap((overlay) =>
+    diffRenders(renderedBefore.get(overlay)!, renderedAfter.get(overlay)!).map((diff) => (overlays.length > 1 ? { ...diff, resource: `${overlay}: ${diff.resource}` } : diff)),
+  );
   const body = pullRequestBody({
     title: change.title,
     changes: change.changes,
-    overlay,
+    overlays,
     diffs,
     validation: warnings === 0 ? 'no errors, no warnings' : summarize(report.violations),
     renderer: renderer.command,
@@ -237,13 +241,12 @@ async function openOrUpdatePullRequest(
   return pull;
 }
 
-/** Renders one overlay of a tree that is not on disk (before or after the change) in a scratch folder. */
-function renderTree(renderer: ReturnType<typeof findKustomize>, tree: ReadonlyMap<string, string>, overlay: string): string {
+/** Renders overlays of a tree that is not on disk (before or after the change) in one scratch folder; a missing overlay renders empty. */
+function renderTree(renderer: ReturnType<typeof findKustomize>, tree: ReadonlyMap<string, string>, overlays: readonly string[]): Map<string, string> {
   const scratch = mkdtempSync(join(tmpdir(), 'cp-gitops-render-'));
   try {
     writeTree(scratch, tree);
-    if (!tree.has(`${overlay}/kustomization.yaml`)) return '';
-    return renderer.render(join(scratch, ...overlay.split('/')));
+    return new Map(overlays.map((overlay) => [overlay, tree.has(`${overlay}/kustomization.yaml`) ? renderer.render(join(scratch, ...overlay.split('/'))) : '']));
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
