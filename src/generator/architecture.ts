@@ -4,7 +4,7 @@ import { optionsOf } from '../model/options.js';
 import { versionsOf } from '../model/versions.js';
 import { GENERATED_MARKER, names } from './layout.js';
 import { canonicalQuantity } from './quantity.js';
-import { CONFIG_KIND, effectiveSize } from './resources.js';
+import { CONFIG_KIND, effectiveSize, indexUnits, kafkaResource } from './resources.js';
 import type { Templates, UnitTemplate } from './templates.js';
 import { unitsInUse, unitsOfEnvironment } from './units.js';
 
@@ -72,7 +72,7 @@ function componentSection(unit: UnitTemplate): string[] {
 
 /** The endpoints clients outside the Kubernetes cluster use (external access), when the environment has them. */
 function outsideTheCluster(model: PlatformModel, templates: Templates, env: Environment): string[] {
-  const kafka = unitsOfEnvironment(model, templates, env).flatMap((unit) => unit.resources).find((resource) => resource.kind === 'Kafka');
+  const kafka = kafkaResource(indexUnits(unitsOfEnvironment(model, templates, env)));
   const endpoints = kafka ? externalEndpoints(optionsOf(model, env).externalAccess, kafka.name) : undefined;
   return endpoints ? [`Outside the cluster: Kafka bootstrap \`${endpoints.bootstrap}\`, brokers \`${endpoints.brokers}\` (README.md lists the DNS records to create).`] : [];
 }

@@ -13,6 +13,15 @@ export function indexUnits(units: readonly UnitTemplate[]): UnitIndex {
   return new Map(units.map((unit) => [unit.unit, unit]));
 }
 
+/** The Kafka resource of a build, which several options patch or name (external access, rack awareness, MDS). */
+export function kafkaResource(units: UnitIndex): ResourceTemplate | undefined {
+  for (const unit of units.values()) {
+    const kafka = unit.resources.find((resource) => resource.kind === 'Kafka');
+    if (kafka) return kafka;
+  }
+  return undefined;
+}
+
 /**
  * The base custom resource: static template fields, pinned images, the small profile's size (so the
  * base alone is deployable and requests.memory is always set) and the required dependencies by their

@@ -1,6 +1,6 @@
 import type { ExternalAccessOptions } from '../../model/options.js';
 import type { PlainObject } from '../object-path.js';
-import type { UnitIndex } from '../resources.js';
+import { kafkaResource } from '../resources.js';
 import type { ResourceTemplate } from '../templates.js';
 import type { ExtraManifest, OptionContext, OptionModule } from './option-module.js';
 import { layout } from '../layout.js';
@@ -202,10 +202,3 @@ function hostRoutingManifests(access: ExternalAccessOptions, kafka: ResourceTemp
   ];
 }
 
-function kafkaResource(units: UnitIndex): ResourceTemplate | undefined {
-  for (const unit of units.values()) {
-    const kafka = unit.resources.find((resource) => resource.kind === 'Kafka');
-    if (kafka) return kafka;
-  }
-  return undefined;
-}

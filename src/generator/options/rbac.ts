@@ -1,7 +1,6 @@
 import type { PlatformOptions, RoleBindingOption } from '../../model/options.js';
 import type { PlainObject } from '../object-path.js';
-import { CFK_API_VERSION, SYNC_WAVE_ANNOTATION, type UnitIndex } from '../resources.js';
-import type { ResourceTemplate } from '../templates.js';
+import { CFK_API_VERSION, kafkaResource, SYNC_WAVE_ANNOTATION } from '../resources.js';
 import { componentResources, HTTP_KINDS, kafkaClientAuthentication } from './authentication.js';
 import { superUsers } from './authorization.js';
 import type { ExtraManifest, OptionContext, OptionModule } from './option-module.js';
@@ -46,10 +45,6 @@ export function mdsClientSecret(component: string): string {
   const name = `${component}-mds-client`;
   if (name.length > MAX_SECRET_REF) throw new Error(`MDS client Secret "${name}" is longer than the ${MAX_SECRET_REF} characters CFK allows in a secretRef`);
   return name;
-}
-
-function kafkaResource(units: UnitIndex): ResourceTemplate | undefined {
-  return units.get('kafka')?.resources.find((resource) => resource.kind === 'Kafka');
 }
 
 /** The MDS endpoint every component calls: the brokers' Service on 8090, https with TLS (rbac requires it). */

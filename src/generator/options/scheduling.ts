@@ -1,7 +1,7 @@
 import type { Toleration } from '../../model/options.js';
 import type { Environment } from '../../model/types.js';
 import type { PlainObject } from '../object-path.js';
-import { SYNC_WAVE_ANNOTATION, type UnitIndex } from '../resources.js';
+import { kafkaResource, SYNC_WAVE_ANNOTATION } from '../resources.js';
 import type { ResourceTemplate } from '../templates.js';
 import type { ExtraManifest, OptionModule } from './option-module.js';
 
@@ -149,10 +149,3 @@ function rackAwarenessManifests(kafka: ResourceTemplate, env: Environment): Extr
   ];
 }
 
-function kafkaResource(units: UnitIndex): ResourceTemplate | undefined {
-  for (const unit of units.values()) {
-    const kafka = unit.resources.find((resource) => resource.kind === 'Kafka');
-    if (kafka) return kafka;
-  }
-  return undefined;
-}
