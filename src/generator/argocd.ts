@@ -53,7 +53,10 @@ export function generateArgoCd(model: PlatformModel, templates: Templates): [str
     const header = (what: string) => ({ header: [`${what} of ${describeEnvironment(env.name)}.`, GENERATED_MARKER] });
     // A Kafka cluster's project and apps sync with its environment's root Application: adding one needs no bootstrap step.
     const clusterFiles = model.environments
-      .filter((candidate) => splitKafkaClusterKey(candidate.name).kafkaCluster !== undefined && splitKafkaClusterKey(candidate.name).environment === env.name)
+      .filter((candidate) => {
+        const { environment, kafkaCluster } = splitKafkaClusterKey(candidate.name);
+        return kafkaCluster !== undefined && environment === env.name;
+      })
       .flatMap((candidate) => APP_FILES.map((file) => relativeTo(layout.argocdEnvDir(env.name), layout.argocdEnvFile(candidate.name, file))));
     files.push([
       layout.argocdEnvFile(env.name, 'kustomization.yaml'),

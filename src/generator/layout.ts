@@ -1,3 +1,5 @@
+import { flatKafkaClusterKey, KAFKA_CLUSTER_SEPARATOR } from '../model/kafka-clusters.js';
+
 /**
  * Every path, name and label the generated repository uses, in one place (commands that change the
  * repository later find things through here, never by re-spelling a path).
@@ -25,13 +27,9 @@ export const layout = {
 
 /** A Kafka cluster's folder sits in its environment's, under clusters/ (no clash with patches/, tls/, …). */
 function nested(env: string): string {
-  return env.replace('/', '/clusters/');
+  return env.replace(KAFKA_CLUSTER_SEPARATOR, '/clusters/');
 }
 
-/** Argo CD names of a Kafka cluster's environment: "dev/analytics" → "dev-analytics". */
-function flat(env: string): string {
-  return env.replace('/', '-');
-}
 
 /**
  * cp-gitops as the generated repository installs it (CI workflow, pre-push hook). The version is kept
@@ -49,11 +47,11 @@ export const CFK_HELM_CHART = 'confluent-for-kubernetes';
 export const OPERATOR_RELEASE_NAME = 'confluent-operator';
 
 export const names = {
-  project: (platform: string, env: string) => `${platform}-${flat(env)}`,
+  project: (platform: string, env: string) => `${platform}-${flatKafkaClusterKey(env)}`,
   bootstrapProject: (platform: string) => `${platform}-bootstrap`,
-  platformApp: (platform: string, env: string) => `${platform}-${flat(env)}`,
-  operatorApp: (platform: string, env: string) => `${platform}-${flat(env)}-operator`,
-  rootApp: (platform: string, env: string) => `${platform}-${flat(env)}-root`,
+  platformApp: (platform: string, env: string) => `${platform}-${flatKafkaClusterKey(env)}`,
+  operatorApp: (platform: string, env: string) => `${platform}-${flatKafkaClusterKey(env)}-operator`,
+  rootApp: (platform: string, env: string) => `${platform}-${flatKafkaClusterKey(env)}-root`,
 } as const;
 
 export const labels = {

@@ -15,6 +15,14 @@ export function kafkaClusterKey(environment: string, kafkaCluster: string): stri
   return `${environment}${KAFKA_CLUSTER_SEPARATOR}${kafkaCluster}`;
 }
 
+/**
+ * "dev/analytics" → "dev-analytics", where a name must be flat: Argo CD names, and branch names (a branch
+ * cp-gitops/add-x-dev/analytics could not exist beside cp-gitops/add-x-dev: a ref cannot also be a folder of refs).
+ */
+export function flatKafkaClusterKey(name: string): string {
+  return name.split(KAFKA_CLUSTER_SEPARATOR).join('-');
+}
+
 /** "dev/analytics" → {environment: dev, kafkaCluster: analytics}; "dev" → {environment: dev}. */
 export function splitKafkaClusterKey(name: string): { readonly environment: string; readonly kafkaCluster?: string } {
   const at = name.indexOf(KAFKA_CLUSTER_SEPARATOR);
@@ -91,11 +99,4 @@ export function originalPath(path: YamlPath, origins: readonly YamlPath[]): Yaml
   if (path[0] !== 'environments' || typeof path[1] !== 'number') return path;
   const origin = origins[path[1]];
   return origin ? [...origin, ...path.slice(2)] : path;
-}
-
-/** Options an expanded environment inherits without setting them: is `at` set by its environment rather than the platform? */
-export function inheritsOption(env: Environment, at: readonly string[]): boolean {
-  let node: unknown = env.inheritedOptions;
-  for (const key of at) node = typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined;
-  return node !== undefined;
 }

@@ -151,7 +151,7 @@ export function optionsOf(model: { readonly options?: PlatformOptions }, env: { 
 }
 
 /** `over` on top of `under`, with the merge rules of optionsOf. */
-export function layeredOptions(under: PlatformOptions | undefined, over: PlatformOptions | undefined): Record<string, unknown> {
+function layeredOptions(under: PlatformOptions | undefined, over: PlatformOptions | undefined): Record<string, unknown> {
   return mergeOptions((under ?? {}) as Record<string, unknown>, (over ?? {}) as Record<string, unknown>);
 }
 

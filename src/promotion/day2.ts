@@ -20,7 +20,8 @@ import {
   supportsZooKeeper,
   versionsOf,
 } from '../model/versions.js';
-import { branchPart, environmentOf, realEnvironmentOf, replaceEnvironment, type ChangePlan, type ChangeRow } from './plan.js';
+import { flatKafkaClusterKey } from '../model/kafka-clusters.js';
+import { environmentOf, realEnvironmentOf, replaceEnvironment, type ChangePlan, type ChangeRow } from './plan.js';
 
 /** What `scale` accepts: the components, and Kafka's controllers by their own names. */
 export const SCALE_TARGETS: Readonly<Record<string, string>> = {
@@ -138,7 +139,7 @@ export function planScale(model: PlatformModel, templates: Templates, request: S
   return {
     model: model2,
     changes: rows,
-    branch: `cp-gitops/scale-${request.component}-${branchPart(env.name)}`,
+    branch: `cp-gitops/scale-${request.component}-${flatKafkaClusterKey(env.name)}`,
     title: `Scale ${request.component} in ${env.name}${what ? `: ${what}` : ''}`,
     targetEnv: env.name,
     labels: [`env:${env.name}`, `component:${component}`, 'day2:scale'],
@@ -288,7 +289,7 @@ export function planConfig(model: PlatformModel, request: ConfigRequest): Change
   return {
     model: next,
     changes: rows,
-    branch: `cp-gitops/config-${component}-${branchPart(env.name)}-${slug(keys.join('-'))}`,
+    branch: `cp-gitops/config-${component}-${flatKafkaClusterKey(env.name)}-${slug(keys.join('-'))}`,
     title: `Configure ${component} in ${env.name}: ${keys.join(', ')}`,
     targetEnv: env.name,
     labels: [`env:${env.name}`, `component:${component}`, 'day2:config'],

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { COMPONENT_NAMES, type ComponentName, type Environment, type PlatformModel, type PlatformVersions, type TopicSpec } from '../model/types.js';
-import { kafkaClusterEnvironment, kafkaClusterKey, kafkaClusterSpecOf, splitKafkaClusterKey } from '../model/kafka-clusters.js';
+import { flatKafkaClusterKey, kafkaClusterEnvironment, kafkaClusterKey, kafkaClusterSpecOf, splitKafkaClusterKey } from '../model/kafka-clusters.js';
 import { versionsOf } from '../model/versions.js';
 import { firstSchemaProblem } from '../model/build.js';
 import { applyOptionSettings } from '../model/option-settings.js';
@@ -61,7 +61,7 @@ export function planAddComponent(model: PlatformModel, request: AddComponentRequ
   return {
     model: next,
     changes: added.map((name) => ({ env: env.name, component: name, field: 'enabled', from: 'no', to: 'yes' })),
-    branch: `cp-gitops/add-${component}-${branchPart(env.name)}`,
+    branch: `cp-gitops/add-${component}-${flatKafkaClusterKey(env.name)}`,
     title: `Add ${component} to ${env.name}`,
     targetEnv: env.name,
     labels: [`env:${env.name}`, ...added.map((name) => `component:${name}`)],
@@ -88,7 +88,7 @@ export function planAddTopic(model: PlatformModel, request: AddTopicRequest): Ch
   return {
     model: replaceEnvironment(model, { ...env, topics }),
     changes,
-    branch: `cp-gitops/add-topic-${slug(request.topic.name)}-${branchPart(env.name)}`,
+    branch: `cp-gitops/add-topic-${slug(request.topic.name)}-${flatKafkaClusterKey(env.name)}`,
     title: `Add topic ${request.topic.name} to ${env.name}`,
     targetEnv: env.name,
     labels: [`env:${env.name}`, 'component:topic'],
@@ -238,13 +238,6 @@ export function replaceEnvironment(model: PlatformModel, env: Environment): Plat
   };
 }
 
-/**
- * Branch names stay flat: "cp-gitops/add-connect-dev" and "cp-gitops/add-connect-dev/analytics" could
- * not both exist (a ref cannot also be a folder of refs). dev/analytics → dev-analytics.
- */
-export function branchPart(env: string): string {
-  return env.replace(/\//g, '-');
-}
 
 /** Versions and promotion belong to environments; a Kafka cluster follows its environment's. */
 export function realEnvironmentOf(model: PlatformModel, name: string, what: string): Environment {
@@ -285,7 +278,7 @@ export function planSetOptions(model: PlatformModel, request: SetOptionsRequest)
   return {
     model: next,
     changes,
-    branch: `cp-gitops/set-${touched.join('-') || 'options'}-${branchPart(scope)}`.slice(0, 100),
+    branch: `cp-gitops/set-${touched.join('-') || 'options'}-${flatKafkaClusterKey(scope)}`.slice(0, 100),
     title: `Set ${touched.join(', ') || 'options'} for ${env ? env.name : 'every environment'}`,
     targetEnv: env ? env.name : model.environments[0]!.name,
     labels: [...(env ? [`env:${env.name}`] : model.environments.map((candidate) => `env:${candidate.name}`)), ...touched.map((option) => `option:${option}`)],

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
-import { makeTempDir, removeTempDirs, runCli, type CliResult } from '../helpers/cli.js';
+import { type CliResult, expectExit, makeTempDir, removeTempDirs, runCli } from '../helpers/cli.js';
 import {
   branchSha,
   createBareRepository,
@@ -19,10 +19,6 @@ import {
 // repository as the remote (no GitHub): the branch, the commit, the push, and the PR body on stdout.
 
 const REPO_URL = 'https://git.example.org/p.git';
-
-function expectExit(result: CliResult, code: number): void {
-  expect(result.code, `exit code\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`).to.equal(code);
-}
 
 /** Everything a refused command must leave as it was: local branches, remote refs, HEAD, working tree. */
 interface RepoState {

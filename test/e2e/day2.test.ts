@@ -1,14 +1,10 @@
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { makeTempDir, removeTempDirs, runCli, type CliResult } from '../helpers/cli.js';
+import { expectExit, makeTempDir, removeTempDirs, runCli } from '../helpers/cli.js';
 import { branchSha, createBareRepository, gitRun, NEUTRAL_ENV, refsOf } from '../helpers/git-remotes.js';
 
 // scale, upgrade and config end to end through the built bin: the PR flow with a bare remote, and
 // every refusal leaving local branches, remote refs and the working tree as they were.
-
-function expectExit(result: CliResult, code: number): void {
-  expect(result.code, `exit code\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`).to.equal(code);
-}
 
 describe('day-2 commands through the PR flow (bare remote, through bin/)', function () {
   this.timeout(60_000);

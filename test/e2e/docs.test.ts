@@ -2,16 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { makeTempDir, removeTempDirs, runCli, snapshotFiles, type CliResult } from '../helpers/cli.js';
+import { expectExit, makeTempDir, removeTempDirs, runCli, snapshotFiles } from '../helpers/cli.js';
 import { gitRun, NEUTRAL_ENV } from '../helpers/git-remotes.js';
 
 // cp-gitops docs end to end through the built bin: a no-op on a fresh repository; after a hand edit
 // of cp-gitops.yaml, stale for --check (nothing written) and rewritten by a plain run, with the
 // checksum record following; bad input refused with nothing written.
-
-function expectExit(result: CliResult, code: number): void {
-  expect(result.code, `exit code\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`).to.equal(code);
-}
 
 const RECORD = '.cp-gitops/generated.sha256';
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect } from 'chai';
-import { git, makeTempDir, removeTempDirs, runCli, snapshotFiles, type CliResult } from '../helpers/cli.js';
+import { type CliResult, expectExit, git, makeTempDir, removeTempDirs, runCli, snapshotFiles } from '../helpers/cli.js';
 import { parseManifests, renderKustomization, type KubeResource } from '../helpers/kustomize.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { skipWithoutUpstreamSchemas, validateAgainstUpstream } from '../helpers/upstream-schemas.js';
@@ -28,10 +28,6 @@ function initOnce(prefix: string, dirName: string, args: (work: string) => strin
     scenario.result = await runCli(['init', scenario.dir, ...args(scenario.work)], { cwd: scenario.work });
   });
   return scenario;
-}
-
-function expectExit(result: CliResult, code: number): void {
-  expect(result.code, `exit code\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`).to.equal(code);
 }
 
 function label(resource: KubeResource): string {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { readTree } from '../../src/adapters/fs.js';
 import { GOLDEN_SCENARIOS } from '../golden/scenarios.js';
-import { makeTempDir, removeTempDirs, runCli, snapshotFiles, type CliResult } from '../helpers/cli.js';
+import { type CliResult, expectExit, makeTempDir, removeTempDirs, runCli, snapshotFiles } from '../helpers/cli.js';
 import { branchSha, createBareRepository, gitRun, mergeOnRemote, NEUTRAL_ENV, refsOf } from '../helpers/git-remotes.js';
 import { renderKustomization, type KubeResource } from '../helpers/kustomize.js';
 import { REPO_ROOT } from '../helpers/paths.js';
@@ -12,10 +12,6 @@ import { skipWithoutUpstreamSchemas, validateAgainstUpstream } from '../helpers/
 // Several Kafka clusters per environment, end to end through the built bin: init, then add-cluster and
 // set through pull requests merged on a bare remote, must give exactly the golden multi-cluster tree;
 // every overlay renders with the real Kustomize into its own namespace and passes the upstream schemas.
-
-function expectExit(result: CliResult, code: number): void {
-  expect(result.code, `exit code\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`).to.equal(code);
-}
 
 const CFK_API_VERSION = 'platform.confluent.io/v1beta1';
 const OTHER_KINDS: Readonly<Record<string, string>> = { PodMonitor: 'monitoring.coreos.com/v1' };

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import { readTree } from '../../src/adapters/fs.js';
 import type { NewModelOptions } from '../../src/model/build.js';
 import { GOLDEN_SCENARIOS } from '../golden/scenarios.js';
-import { makeTempDir, removeTempDirs, runCli, snapshotFiles, type CliResult } from '../helpers/cli.js';
+import { type CliResult, expectExit, makeTempDir, removeTempDirs, runCli, snapshotFiles } from '../helpers/cli.js';
 import { renderKustomization, type KubeResource } from '../helpers/kustomize.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { skipWithoutUpstreamSchemas, validateAgainstUpstream } from '../helpers/upstream-schemas.js';
@@ -87,10 +87,6 @@ function unitsOfResources(dir: string): Map<string, string> {
     }
   }
   return units;
-}
-
-function expectExit(result: CliResult, code: number): void {
-  expect(result.code, `exit code\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`).to.equal(code);
 }
 
 describe('production options, operations side (end to end, built bin)', function () {

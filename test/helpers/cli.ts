@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'chai';
 import { REPO_ROOT } from './paths.js';
 
 /** The built entry point, run as a user would: a separate node process, never imported in-process. */
@@ -85,4 +86,9 @@ export function snapshotFiles(root: string): Map<string, string> {
   };
   walk(root, '');
   return files;
+}
+
+/** The exit code a run must have; on a mismatch the message shows what the run printed. */
+export function expectExit(result: CliResult, code: number): void {
+  expect(result.code, `exit code\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`).to.equal(code);
 }

@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { expect } from 'chai';
-import type { CliResult } from './cli.js';
+export { expectExit } from './cli.js';
 import { NEUTRAL_ENV } from './git-remotes.js';
 import type { GitHubStandIn, RecordedRequest } from './github-stand-in.js';
 
@@ -13,9 +13,6 @@ export const WRONG_TOKEN = 'ghp_WRONGTOKEN456e2eCpGitops';
 const secretForms = (token: string) => [token, Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64')];
 export const SECRETS = [...secretForms(TOKEN), ...secretForms(WRONG_TOKEN)];
 
-export function expectExit(result: CliResult, code: number): void {
-  expect(result.code, `exit code\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`).to.equal(code);
-}
 
 export function expectNoSecret(text: string, where: string): void {
   for (const secret of SECRETS) expect(text.includes(secret), `${where} holds the token (or its base64 form)`).to.equal(false);

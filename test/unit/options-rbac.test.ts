@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { loadTemplates } from '../../src/adapters/templates.js';
-import { ModelError, UsageError } from '../../src/errors.js';
+import { ModelError } from '../../src/errors.js';
 import type { PlainObject } from '../../src/generator/object-path.js';
 import { optionContext, optionManifests, optionPatch } from '../../src/generator/options/index.js';
 import type { OptionContext } from '../../src/generator/options/option-module.js';
@@ -13,6 +13,7 @@ import { optionProblems } from '../../src/model/options-check.js';
 import { parsePlatformModel } from '../../src/model/parse.js';
 import { serializePlatformModel } from '../../src/model/serialize.js';
 import type { PlatformModel } from '../../src/model/types.js';
+import { at, refused } from '../helpers/values.js';
 
 const templates = loadTemplates();
 const LDAP = 'authorization.ldap.address=ldaps://ldap.example.com:636';
@@ -34,22 +35,6 @@ function patchSpec(ctx: OptionContext, kind: string): PlainObject {
     if (target) return (environmentPatch(target, ctx.env, templates, ctx.units, optionPatch(target, ctx))?.spec ?? {}) as PlainObject;
   }
   throw new Error(`no ${kind} in ${ctx.env.name}`);
-}
-
-function at(value: unknown, path: string): unknown {
-  let node = value;
-  for (const key of path.split('.')) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
-  return node;
-}
-
-function refused(build: () => unknown): UsageError {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof UsageError) return error;
-    throw error;
-  }
-  throw new Error('expected a UsageError');
 }
 
 describe('authorization rbac: generated resources', () => {

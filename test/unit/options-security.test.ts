@@ -19,6 +19,7 @@ import type { PlatformOptions } from '../../src/model/options.js';
 import { parsePlatformModel } from '../../src/model/parse.js';
 import { serializePlatformModel } from '../../src/model/serialize.js';
 import type { PlatformModel } from '../../src/model/types.js';
+import { at, refused } from '../helpers/values.js';
 
 const templates = loadTemplates();
 
@@ -44,22 +45,6 @@ function patchSpec(ctx: OptionContext, kind: string): PlainObject {
   const target = resource(ctx, kind);
   const patch = environmentPatch(target, ctx.env, templates, ctx.units, optionPatch(target, ctx));
   return (patch?.spec ?? {}) as PlainObject;
-}
-
-function at(value: unknown, path: string): unknown {
-  let node = value;
-  for (const key of path.split('.')) node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
-  return node;
-}
-
-function refused(build: () => unknown): UsageError {
-  try {
-    build();
-  } catch (error) {
-    if (error instanceof UsageError) return error;
-    throw error;
-  }
-  throw new Error('expected a UsageError');
 }
 
 describe('security options: TLS', () => {
