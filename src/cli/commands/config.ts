@@ -25,8 +25,9 @@ export function configCommand(context: CommandContext): CommandModule<object, Co
         .example('$0 config connect set offset.flush.interval.ms= --env dev', 'Remove a setting')
         .epilogue('Refused: listeners, TLS, SASL, node identity and storage keys; CFK writes them from the custom resource.') as unknown as Argv<ConfigArgs>,
     handler: async (args) => {
-      const [{ proposeChange }, { planConfig }] = await Promise.all([import('./change-flow.js'), import('../../promotion/day2.js')]);
-      await proposeChange(args, context, (model) => planConfig(model, { env: args.env, component: args.component, settings: args.settings }));
+      const [{ proposeChange }, { planConfig }, { loadTemplates }] = await Promise.all([import('./change-flow.js'), import('../../promotion/day2.js'), import('../../adapters/templates.js')]);
+      const templates = loadTemplates();
+      await proposeChange(args, context, (model) => planConfig(model, templates, { env: args.env, component: args.component, settings: args.settings }));
     },
   };
 }
