@@ -1,4 +1,5 @@
 import type { ComponentName, Environment, PlatformModel, SizeOverride } from '../model/types.js';
+import { annotationKeys } from './layout.js';
 import { clonePlain, isPlainObject, mergeFragments, mergePlain, setPath, type PlainObject } from './object-path.js';
 import { canonicalQuantity } from './quantity.js';
 import { INTERNAL_TOPIC_DEFAULT_FACTOR, KSQLDB_FACTOR_FIELD, replicationLines } from './replication.js';
@@ -86,10 +87,12 @@ export function environmentPatch(
     const value = dependencyValue(dependency, envUnits, env.namespace);
     if (value !== undefined) setPath(spec, stripSpec(dependency.path), value);
   }
-  const hasAnnotations = Object.keys(annotations).length > 0;
+  // A static KRaft quorum (controller.quorum.voters) keeps the size it was created with: recorded for validate.
+  const allAnnotations = resource.kind === 'KRaftController' && resource.sized ? { ...annotations, [annotationKeys.staticQuorumVoters]: String(effectiveSize(templates.sizes[env.size], resource.kind, env.overrides?.[resource.kind]).replicas) } : annotations;
+  const hasAnnotations = Object.keys(allAnnotations).length > 0;
   if (Object.keys(spec).length === 0 && !hasAnnotations) return undefined;
   // Annotations merge key by key into the base's (its sync wave stays).
-  const metadata: PlainObject = hasAnnotations ? { name: resource.name, annotations: { ...annotations } } : { name: resource.name };
+  const metadata: PlainObject = hasAnnotations ? { name: resource.name, annotations: { ...allAnnotations } } : { name: resource.name };
   const patch: PlainObject = { apiVersion: CFK_API_VERSION, kind: resource.kind, metadata };
   if (Object.keys(spec).length > 0) patch.spec = orderSpec(spec);
   return patch;

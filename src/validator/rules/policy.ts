@@ -1,6 +1,6 @@
 import { splitKafkaClusterKey } from '../../model/kafka-clusters.js';
 import { isPlainObject, type PlainObject } from '../../generator/object-path.js';
-import { layout } from '../../generator/layout.js';
+import { annotationKeys, layout } from '../../generator/layout.js';
 import { PLACEHOLDER_REPO_HOST } from '../../model/build.js';
 import { MODEL_FILE } from '../../model/types.js';
 import type { YamlPath } from '../../yaml/positions.js';
@@ -23,6 +23,7 @@ export const POLICY_RULES: Readonly<Record<string, string>> = {
   'policy/prod-controller-replicas': 'A production environment runs at least 3 KRaft controllers (or ZooKeeper servers)',
   'policy/min-insync-replicas': 'In production, 2 ≤ min.insync.replicas < default.replication.factor',
   'policy/replication-factor': 'No replication factor (broker, internal topics, KafkaTopic replicas) above the broker count, and min.insync.replicas below it',
+  'policy/static-quorum-size': 'A static KRaft quorum (controller.quorum.voters) keeps the size it was created with',
   'policy/duplicate-config-key': 'A key appears once in configOverrides.server (a second line silently wins)',
   'policy/prod-pdb': 'In production, brokers and controllers have a PodDisruptionBudget',
   'policy/image-tag': 'Images are pinned to a version tag or a digest, never latest or untagged',
@@ -73,7 +74,7 @@ function builtResourceRules(builds: ReadonlyMap<string, KustomizationBuild>, fac
     const prod = isProdLike(dir, facts);
     const kafka = brokersOf(build);
     for (const resource of build.resources) {
-      for (const finding of [...resourceFindings(resource, prod, build), ...(kafka ? replicationFactorFindings(resource, build, kafka) : []), ...duplicateKeyFindings(resource)]) {
+      for (const finding of [...resourceFindings(resource, prod, build), ...(kafka ? replicationFactorFindings(resource, build, kafka) : []), ...duplicateKeyFindings(resource), ...staticQuorumFindings(resource)]) {
         const where = locate(finding.document, finding.path);
         const key = [finding.rule, where.file, where.line, where.column, finding.message].join('\u0000');
         const entry = merged.get(key);
@@ -269,6 +270,33 @@ function replicationFactorFindings(resource: BuiltResource, build: Kustomization
     }
   }
   return findings;
+}
+
+/**
+ * A KRaftController without spec.dynamicQuorumConfig.enabled runs a static quorum: CFK writes every
+ * controller into controller.quorum.voters, and KRaft cannot change that set in place (KIP-853 needs
+ * kraft.version 1, a dynamic quorum). The generator records the size in an annotation; a spec.replicas
+ * that differs from it is a hand edit that would break the quorum.
+ */
+function staticQuorumFindings(resource: BuiltResource): Finding[] {
+  const object = resource.object;
+  if (object.kind !== 'KRaftController' || typeof object.apiVersion !== 'string' || !object.apiVersion.startsWith(CFK_GROUP)) return [];
+  const annotations = isPlainObject(object.metadata) && isPlainObject(object.metadata.annotations) ? object.metadata.annotations : {};
+  const recorded = annotations[annotationKeys.staticQuorumVoters];
+  const spec = isPlainObject(object.spec) ? object.spec : {};
+  const dynamic = isPlainObject(spec.dynamicQuorumConfig) && spec.dynamicQuorumConfig.enabled === true;
+  if (dynamic || typeof recorded !== 'string' || !/^\d+$/.test(recorded) || typeof spec.replicas !== 'number' || spec.replicas === Number(recorded)) return [];
+  const ref = blameOf(resource, '/spec/replicas');
+  return [
+    {
+      rule: 'policy/static-quorum-size',
+      severity: 'error',
+      document: ref.document,
+      path: ref.path,
+      message: `KRaftController "${resource.originalId.name}" runs ${spec.replicas} controllers, but its static quorum (controller.quorum.voters) was created with ${recorded} (${annotationKeys.staticQuorumVoters}): the voter set of a running static quorum cannot change in place`,
+      fix: `set spec.replicas back to ${recorded}; to resize the quorum, migrate it to a dynamic quorum first (kraft.version=1, then spec.dynamicQuorumConfig.enabled: true; see docs/decisions.md)`,
+    },
+  ];
 }
 
 /** A key on two lines of configOverrides.server: reported at the later line (the one that wins). */
