@@ -17,7 +17,7 @@ export function configCommand(context: CommandContext): CommandModule<object, Co
       yargs
         .positional('component', { type: 'string', describe: 'kafka, schemaregistry, connect, ksqldb, controlcenter or restproxy' })
         .positional('action', { type: 'string', choices: ['set'], describe: 'set' })
-        .positional('settings', { type: 'string', array: true, describe: 'key=value (key= removes it); keys the operator manages are refused' })
+        .positional('settings', { type: 'string', array: true, describe: 'key=value, replacing the key where the size profile or an earlier config sets it (key= removes it); keys the operator manages are refused' })
         .option('env', { type: 'string', demandOption: true, describe: 'The environment' })
         .options(CHANGE_FLOW_OPTIONS)
         .example('$0 config kafka set log.retention.hours=72 --env dev', 'A broker setting in dev')
