@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { expectExit, makeTempDir, removeTempDirs, runCli } from '../helpers/cli.js';
@@ -60,6 +61,24 @@ describe('day-2 commands through the PR flow (bare remote, through bin/)', funct
     const branch = gitRun(['branch', '--list', 'cp-gitops/config-kafka-dev-*', '--format=%(refname:short)'], repo).split('\n').find((name) => name.includes('min-insync'))!;
     const patch = gitRun(['show', `${branch}:overlays/dev/patches/kafka.yaml`], repo);
     expect(patch.match(/min\.insync\.replicas=/g)).to.have.length(1);
+  });
+
+  it('validate catches the same by hand: brokers edited below the replication factor, exit 1 with file:line:col and a fix', async () => {
+    const patch = join(repo, 'overlays', 'dev', 'patches', 'kafka.yaml');
+    const original = readFileSync(patch, 'utf8');
+    try {
+      const edited = original.replace(/^ {2}replicas: 3$/m, '  replicas: 2');
+      expect(edited).to.not.equal(original);
+      writeFileSync(patch, edited);
+      const line = edited.split('\n').findIndex((text) => text.includes('default.replication.factor=3')) + 1;
+      const result = await cli(['validate']);
+      expectExit(result, 1);
+      expect(result.stdout).to.include(`overlays/dev/patches/kafka.yaml:${line}:9: error: policy/replication-factor: Kafka "kafka" sets default.replication.factor=3 with 2 brokers`);
+      expect(result.stdout).to.match(/set default\.replication\.factor=2 or less/);
+    } finally {
+      writeFileSync(patch, original);
+    }
+    expect(gitRun(['status', '--porcelain'], repo)).to.equal('');
   });
 
   const refusals: [string, string[], number, RegExp][] = [
