@@ -60,3 +60,8 @@ export const labels = {
   environment: 'cp-gitops.io/environment',
   kafkaCluster: 'cp-gitops.io/kafka-cluster',
 } as const;
+
+export const annotationKeys = {
+  /** On a KRaftController patch: the size of its static quorum, which cannot change in place (validate compares spec.replicas). */
+  staticQuorumVoters: 'cp-gitops.io/static-quorum-voters',
+} as const;

@@ -2,7 +2,7 @@ import type { Environment, PlatformModel, TopicSpec } from '../model/types.js';
 import { describeEnvironment, splitKafkaClusterKey } from '../model/kafka-clusters.js';
 import { versionsOf } from '../model/versions.js';
 import { stringifyYaml } from '../yaml/stringify.js';
-import { GENERATED_MARKER, labels, layout } from './layout.js';
+import { annotationKeys, GENERATED_MARKER, labels, layout } from './layout.js';
 import { CFK_API_VERSION, environmentPatch, indexUnits, SYNC_WAVE_ANNOTATION } from './resources.js';
 import { optionAnnotations, optionContext, optionManifests, optionPatch } from './options/index.js';
 import { USE_LOG4J1_ANNOTATION, USE_OLD_JETTY9_ANNOTATION } from './options/cp7-compatibility.js';
@@ -93,6 +93,9 @@ function annotationNotes(patch: Record<string, unknown>): string[] {
   const annotations = ((patch.metadata as Record<string, unknown> | undefined)?.annotations ?? {}) as Record<string, string>;
   const notes: string[] = [];
   if (annotations[USE_LOG4J1_ANNOTATION]) notes.push(`${USE_LOG4J1_ANNOTATION}: CFK 3 runs a CP 7.x image with Log4j 1 only with it (Confluent's CFK upgrade guide); an upgrade to CP 8 drops it.`);
+  if (annotations[annotationKeys.staticQuorumVoters]) {
+    notes.push(`${annotationKeys.staticQuorumVoters}: the quorum was created with controller.quorum.voters for this many controllers, which cannot change in place; cp-gitops validate checks spec.replicas against it.`);
+  }
   if (annotations[USE_OLD_JETTY9_ANNOTATION]) notes.push(`${USE_OLD_JETTY9_ANNOTATION}: CP 7.x basic authentication needs the Jetty 9 JAAS class path under CFK 3.`);
   return notes;
 }

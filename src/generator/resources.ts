@@ -1,6 +1,9 @@
 import type { ComponentName, Environment, PlatformModel, SizeOverride } from '../model/types.js';
+import { annotationKeys } from './layout.js';
 import { clonePlain, isPlainObject, mergeFragments, mergePlain, setPath, type PlainObject } from './object-path.js';
 import { canonicalQuantity } from './quantity.js';
+import { INTERNAL_TOPIC_DEFAULT_FACTOR, KSQLDB_FACTOR_FIELD, replicationLines } from './replication.js';
+import { mergeServerLines } from './server-config.js';
 import type { DependencyField, ResourceSize, ResourceTemplate, SizeTemplate, Templates, UnitTemplate } from './templates.js';
 
 export const CFK_API_VERSION = 'platform.confluent.io/v1beta1';
@@ -63,14 +66,20 @@ export function environmentPatch(
   annotations: Readonly<Record<string, string>> = {},
 ): PlainObject | undefined {
   let spec: PlainObject = resource.sized ? sizeFields(resource, templates.sizes[env.size], templates.sizes[env.size], env.overrides?.[resource.kind]) : {};
-  if (resource.kind === 'Kafka') {
-    spec.configOverrides = { server: [...templates.sizes[env.size].kafkaServerConfig] };
-  }
+  const legacyControlCenter = resource.kind === 'ControlCenter' && !resource.images.some((image) => image.path === 'spec.services.prometheus.image');
+  const server = generatedServerLines(resource.kind, env, templates, legacyControlCenter);
+  if (server.length > 0) spec.configOverrides = { server };
+  const brokers = brokerCount(env, templates);
+  if (resource.kind === 'KsqlDB' && brokers < INTERNAL_TOPIC_DEFAULT_FACTOR) spec[KSQLDB_FACTOR_FIELD] = brokers;
   spec = mergeFragments(spec, optionFragment);
-  // The environment's own lines come last: a later line of the same key wins in the component.
+  // The environment's own lines replace the same key where it stands: one line per key, never a duplicate.
   const component = COMPONENT_OF_KIND.get(resource.kind);
   const lines = component ? env.config?.[component] : undefined;
-  if (lines && lines.length > 0) spec = mergeFragments(spec, { configOverrides: { server: [...lines] } });
+  if (lines && lines.length > 0) {
+    const configOverrides = isPlainObject(spec.configOverrides) ? spec.configOverrides : {};
+    const current = Array.isArray(configOverrides.server) ? (configOverrides.server as string[]) : [];
+    spec = { ...spec, configOverrides: { ...configOverrides, server: mergeServerLines(current, lines) } };
+  }
   for (const dependency of resource.dependencies) {
     if (dependency.value === 'name') continue; // names do not depend on the namespace
     // An option that writes a dependency whole (TLS: https://, port 2182, credentials) decides its value.
@@ -78,13 +87,29 @@ export function environmentPatch(
     const value = dependencyValue(dependency, envUnits, env.namespace);
     if (value !== undefined) setPath(spec, stripSpec(dependency.path), value);
   }
-  const hasAnnotations = Object.keys(annotations).length > 0;
+  // A static KRaft quorum (controller.quorum.voters) keeps the size it was created with: recorded for validate.
+  const allAnnotations = resource.kind === 'KRaftController' && resource.sized ? { ...annotations, [annotationKeys.staticQuorumVoters]: String(effectiveSize(templates.sizes[env.size], resource.kind, env.overrides?.[resource.kind]).replicas) } : annotations;
+  const hasAnnotations = Object.keys(allAnnotations).length > 0;
   if (Object.keys(spec).length === 0 && !hasAnnotations) return undefined;
   // Annotations merge key by key into the base's (its sync wave stays).
-  const metadata: PlainObject = hasAnnotations ? { name: resource.name, annotations: { ...annotations } } : { name: resource.name };
+  const metadata: PlainObject = hasAnnotations ? { name: resource.name, annotations: { ...allAnnotations } } : { name: resource.name };
   const patch: PlainObject = { apiVersion: CFK_API_VERSION, kind: resource.kind, metadata };
   if (Object.keys(spec).length > 0) patch.spec = orderSpec(spec);
   return patch;
+}
+
+/**
+ * The configOverrides.server lines cp-gitops writes for a kind before the environment's own `config`
+ * lines: the size profile's broker settings, with replication following the brokers of this
+ * environment (a scaled-down dev cluster must still create its topics).
+ */
+export function generatedServerLines(kind: string, env: Environment, templates: Templates, legacyControlCenter: boolean): string[] {
+  return replicationLines(kind, brokerCount(env, templates), kind === 'Kafka' ? templates.sizes[env.size].kafkaServerConfig : [], legacyControlCenter);
+}
+
+/** The brokers an environment runs: its size profile's, or what `cp-gitops scale` set. */
+export function brokerCount(env: Environment, templates: Templates): number {
+  return effectiveSize(templates.sizes[env.size], 'Kafka', env.overrides?.Kafka).replicas;
 }
 
 /** The CFK kind whose configOverrides.server a component's `config` lines go to. */

@@ -4,7 +4,9 @@
  */
 import { UsageError } from '../errors.js';
 import { canonicalQuantity, quantityValue } from '../generator/quantity.js';
-import { effectiveSize } from '../generator/resources.js';
+import { INTERNAL_TOPIC_DEFAULT_FACTOR, isMinInsyncKey, isReplicationFactorKey, KSQLDB_FACTOR_FIELD, maxMinInsync, maxReplicationFactor } from '../generator/replication.js';
+import { brokerCount, CONFIG_KIND, effectiveSize, generatedServerLines } from '../generator/resources.js';
+import { mergeServerLines, parseServerLine, serverValue } from '../generator/server-config.js';
 import type { Templates } from '../generator/templates.js';
 import { firstSchemaProblem } from '../model/build.js';
 import { QUANTITY_PATTERN } from '../model/schema.js';
@@ -93,6 +95,12 @@ export function planScale(model: PlatformModel, templates: Templates, request: S
       warnings.push(`growing ${kind} volumes needs a StorageClass with allowVolumeExpansion: true; CFK expands the PersistentVolumeClaims in place`);
     }
   }
+  if (kind === 'KRaftController' && wanted.replicas !== undefined && wanted.replicas !== current.replicas) {
+    throw new UsageError(
+      `KRaftController in ${env.name} runs a static quorum of ${current.replicas} (controller.quorum.voters): its membership cannot change in place, so scaling it to ${wanted.replicas} is refused`,
+      `keep --replicas ${current.replicas}. To resize it, first migrate it to a dynamic quorum (CP 8.0 or later, CFK 3.2 or later): kafka-features upgrade --feature kraft.version=1, then spec.dynamicQuorumConfig.enabled: true on the KRaftController, then roll Kafka; CFK 3.3 then adds controllers when spec.replicas grows (docs/decisions.md, "Static KRaft quorums")`,
+    );
+  }
   if (wanted.replicas !== undefined && wanted.replicas < current.replicas && QUORUM_KINDS.has(kind)) {
     throw new UsageError(
       `${kind} in ${env.name} runs ${current.replicas} replicas; scaling a ${kind === 'Zookeeper' ? 'ZooKeeper ensemble' : 'KRaft controller quorum'} down is refused (CFK cannot remove voters safely)`,
@@ -133,7 +141,13 @@ export function planScale(model: PlatformModel, templates: Templates, request: S
   if (Object.keys(next).length > 0) overrides[kind] = next;
   else delete overrides[kind];
   const { overrides: _overrides, ...rest } = env;
-  const updated: Environment = { ...rest, ...(Object.keys(overrides).length > 0 ? { overrides } : {}) };
+  let updated: Environment = { ...rest, ...(Object.keys(overrides).length > 0 ? { overrides } : {}) };
+  if (kind === 'Kafka' && wanted.replicas !== undefined && wanted.replicas !== current.replicas) {
+    const replication = replicationChanges(model, templates, env, updated, current.replicas, wanted.replicas);
+    updated = replication.env;
+    rows.push(...replication.rows);
+    warnings.push(...replication.warnings);
+  }
   const model2 = checked(replaceEnvironment(model, updated));
   const what = rows.map((row) => `${row.field} ${row.to}`).join(', ');
   return {
@@ -145,6 +159,59 @@ export function planScale(model: PlatformModel, templates: Templates, request: S
     labels: [`env:${env.name}`, `component:${component}`, 'day2:scale'],
     warnings: rows.length > 0 ? warnings : [],
   };
+}
+
+/**
+ * Replication follows the brokers: the generator clamps the profile's factors and writes the internal
+ * topics' for fewer than 3 brokers; the environment's own config lines above the new count are
+ * rewritten here. Every value that changes is a row of the pull request, and why is a warning. Topics
+ * of the model asking for more replicas than the new count refuse the scale (Kafka keeps a topic's
+ * replicas until its partitions are reassigned).
+ */
+function replicationChanges(model: PlatformModel, templates: Templates, env: Environment, updated: Environment, from: number, to: number): { env: Environment; rows: ChangeRow[]; warnings: string[] } {
+  const tooMany = (updated.topics ?? []).filter((topic) => topic.replicas !== undefined && topic.replicas > maxReplicationFactor(to));
+  if (tooMany.length > 0) {
+    throw new UsageError(
+      `${tooMany.map((topic) => `topic "${topic.name}" has ${topic.replicas} replicas`).join(', ')} in ${env.name}, more than ${to} brokers can hold`,
+      `first reassign those topics to ${to} replicas or fewer (kafka-reassign-partitions) and lower their replicas in cp-gitops.yaml, then scale`,
+    );
+  }
+  const legacyControlCenter = parseSemVer(versionsOf(model, env).confluentPlatform)!.major < 8;
+  const rows: ChangeRow[] = [];
+  const config: Partial<Record<ComponentName, readonly string[]>> = { ...(updated.config ?? {}) };
+  for (const component of updated.components) {
+    const kind = CONFIG_KIND[component];
+    const own = config[component] ?? [];
+    const rewritten = own.map((line) => {
+      const setting = parseServerLine(line);
+      if (!setting || !/^\d+$/.test(setting.value)) return line;
+      const limit = isMinInsyncKey(setting.key) ? maxMinInsync(to) : isReplicationFactorKey(setting.key) ? maxReplicationFactor(to) : undefined;
+      return limit !== undefined && Number(setting.value) > limit ? `${setting.key}=${limit}` : line;
+    });
+    if (rewritten.some((line, index) => line !== own[index])) config[component] = rewritten;
+    const before = mergeServerLines(generatedServerLines(kind, env, templates, legacyControlCenter), own);
+    const after = mergeServerLines(generatedServerLines(kind, updated, templates, legacyControlCenter), rewritten);
+    const keys = new Set([...before, ...after].flatMap((line) => parseServerLine(line)?.key ?? []));
+    for (const key of keys) {
+      if (!isReplicationFactorKey(key) && !isMinInsyncKey(key)) continue;
+      const was = serverValue(before, key);
+      const now = serverValue(after, key);
+      if (was !== now) rows.push({ env: env.name, component, field: `config.${key}`, from: was ?? '—', to: now ?? '—' });
+    }
+    if (component === 'ksqldb' && Math.min(from, INTERNAL_TOPIC_DEFAULT_FACTOR) !== Math.min(to, INTERNAL_TOPIC_DEFAULT_FACTOR)) {
+      rows.push({ env: env.name, component, field: KSQLDB_FACTOR_FIELD, from: from < INTERNAL_TOPIC_DEFAULT_FACTOR ? String(from) : '—', to: to < INTERNAL_TOPIC_DEFAULT_FACTOR ? String(to) : '—' });
+    }
+  }
+  const warnings: string[] = [];
+  if (rows.length > 0) {
+    warnings.push(
+      to < from
+        ? `replication follows the brokers: with ${to} broker${to === 1 ? '' : 's'}, new topics (internal ones included) get at most ${maxReplicationFactor(to)} replicas and min.insync.replicas at most ${maxMinInsync(to)}, or creating them fails. Topics that exist keep their replicas: reassign every topic with more than ${to} replicas (kafka-reassign-partitions, internal topics such as __consumer_offsets, _schemas and connect-* included) before merging`
+        : `replication follows the brokers: with ${to} brokers, new topics get the profile's replication again. Topics created with fewer replicas keep them until you raise them with kafka-reassign-partitions`,
+    );
+  }
+  const { config: _config, ...rest } = updated;
+  return { env: { ...rest, ...(Object.keys(config).length > 0 ? { config } : {}) }, rows, warnings };
 }
 
 export interface UpgradeRequest {
@@ -253,8 +320,12 @@ export interface ConfigRequest {
 
 const CONFIG_KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
-/** `cp-gitops config`: configOverrides.server lines of one component, refusing keys CFK manages. */
-export function planConfig(model: PlatformModel, request: ConfigRequest): ChangePlan {
+/**
+ * `cp-gitops config`: configOverrides.server lines of one component, refusing keys CFK manages. A key
+ * the size profile already sets (min.insync.replicas, …) is replaced, never written twice, and the
+ * pull request shows the value it had.
+ */
+export function planConfig(model: PlatformModel, templates: Templates, request: ConfigRequest): ChangePlan {
   const env = environmentOf(model, request.env);
   if (!(COMPONENT_NAMES as readonly string[]).includes(request.component)) {
     throw new UsageError(`unknown component "${request.component}"`, `choose from: ${COMPONENT_NAMES.join(', ')}`);
@@ -262,7 +333,13 @@ export function planConfig(model: PlatformModel, request: ConfigRequest): Change
   const component = request.component as ComponentName;
   if (!env.components.includes(component)) throw new UsageError(`${component} does not run in ${env.name}`, `cp-gitops add-component ${component} --env ${env.name}`);
   if (request.settings.length === 0) throw new UsageError('no setting given', 'pass key=value, for example log.retention.hours=72');
-  const lines = new Map<string, string>((env.config?.[component] ?? []).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  const legacyControlCenter = parseSemVer(versionsOf(model, env).confluentPlatform)!.major < 8;
+  const generated = generatedServerLines(CONFIG_KIND[component], env, templates, legacyControlCenter);
+  const brokers = brokerCount(env, templates);
+  const lines = new Map<string, string>((env.config?.[component] ?? []).flatMap((line) => {
+    const setting = parseServerLine(line);
+    return setting ? [[setting.key, setting.value] as [string, string]] : [];
+  }));
   const rows: ChangeRow[] = [];
   for (const setting of request.settings) {
     const at = setting.indexOf('=');
@@ -275,10 +352,21 @@ export function planConfig(model: PlatformModel, request: ConfigRequest): Change
       );
     }
     const value = setting.slice(at + 1);
-    const before = lines.get(key);
-    if (value === '') lines.delete(key);
-    else lines.set(key, value);
-    if (before !== (value === '' ? undefined : value)) rows.push({ env: env.name, component, field: `config.${key}`, from: before ?? '—', to: value === '' ? '—' : value });
+    refuseReplicationAboveBrokers(key, value, brokers, env.name);
+    const profileValue = serverValue(generated, key);
+    const before = lines.get(key) ?? profileValue;
+    if (value === '') {
+      if (!lines.has(key) && profileValue !== undefined) {
+        throw new UsageError(`${key}=${profileValue} comes from the ${env.size} size profile of ${env.name}, so it cannot be removed`, `set another value instead: cp-gitops config ${component} set ${key}=<value> --env ${env.name}`);
+      }
+      lines.delete(key);
+    } else if (value === profileValue) {
+      lines.delete(key); // the profile's value already: no line of the environment's own
+    } else {
+      lines.set(key, value);
+    }
+    const after = lines.get(key) ?? profileValue;
+    if (before !== after) rows.push({ env: env.name, component, field: `config.${key}`, from: before ?? '—', to: after ?? '—' });
   }
   const config = { ...(env.config ?? {}) };
   if (lines.size > 0) config[component] = [...lines].map(([key, value]) => `${key}=${value}`);
@@ -295,6 +383,24 @@ export function planConfig(model: PlatformModel, request: ConfigRequest): Change
     labels: [`env:${env.name}`, `component:${component}`, 'day2:config'],
     warnings: rows.length > 0 ? [`CFK rolls the ${component} pods one at a time to apply configOverrides`] : [],
   };
+}
+
+/** A replication factor above the brokers fails topic creation; a min.insync.replicas at the brokers stops writes when one is down. */
+function refuseReplicationAboveBrokers(key: string, value: string, brokers: number, envName: string): void {
+  if (!/^\d+$/.test(value)) return;
+  const number = Number(value);
+  if (isMinInsyncKey(key) && number > maxMinInsync(brokers)) {
+    throw new UsageError(
+      `${key}=${number} with ${brokers} broker${brokers === 1 ? '' : 's'} in ${envName}: with one broker down, writes with acks=all would fail`,
+      `use ${key}=${maxMinInsync(brokers)} or less, or add brokers first: cp-gitops scale kafka --env ${envName} --replicas ${number + 1}`,
+    );
+  }
+  if (isReplicationFactorKey(key) && number > maxReplicationFactor(brokers)) {
+    throw new UsageError(
+      `${key}=${number} with ${brokers} broker${brokers === 1 ? '' : 's'} in ${envName}: Kafka cannot place ${number} replicas, so creating the topics fails`,
+      `use ${key}=${maxReplicationFactor(brokers)} or less, or add brokers first: cp-gitops scale kafka --env ${envName} --replicas ${number}`,
+    );
+  }
 }
 
 function checked(model: PlatformModel): PlatformModel {

@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { expectExit, makeTempDir, removeTempDirs, runCli } from '../helpers/cli.js';
@@ -41,8 +42,49 @@ describe('day-2 commands through the PR flow (bare remote, through bin/)', funct
     expect(result.stdout).to.include('log.retention.hours=72');
   });
 
+  it('scale kafka --replicas 2 in dev: every replication factor follows, each a row of the PR with the reason', async () => {
+    const result = await cli(['scale', 'kafka', '--env', 'dev', '--replicas', '2']);
+    expectExit(result, 0);
+    expect(result.stdout).to.include('| dev | kafka | config.default.replication.factor | 3 | 2 |');
+    expect(result.stdout).to.include('| dev | kafka | config.min.insync.replicas | 2 | 1 |');
+    expect(result.stdout).to.include('-      - default.replication.factor=3').and.include('+      - default.replication.factor=2');
+    expect(result.stdout).to.include('+      - offsets.topic.replication.factor=2');
+    expect(result.stdout).to.match(/> \*\*Warning\*\*: replication follows the brokers: with 2 brokers/);
+    expect(gitRun(['log', '-1', '--format=%B', 'cp-gitops/scale-kafka-dev'], repo)).to.match(/replication follows the brokers/);
+  });
+
+  it('config kafka set min.insync.replicas=1 in dev: one line replaced, and the PR shows the value it had', async () => {
+    const result = await cli(['config', 'kafka', 'set', 'min.insync.replicas=1', '--env', 'dev']);
+    expectExit(result, 0);
+    expect(result.stdout).to.include('| dev | kafka | config.min.insync.replicas | 2 | 1 |');
+    expect(result.stdout).to.include('-      - min.insync.replicas=2').and.include('+      - min.insync.replicas=1');
+    const branch = gitRun(['branch', '--list', 'cp-gitops/config-kafka-dev-*', '--format=%(refname:short)'], repo).split('\n').find((name) => name.includes('min-insync'))!;
+    const patch = gitRun(['show', `${branch}:overlays/dev/patches/kafka.yaml`], repo);
+    expect(patch.match(/min\.insync\.replicas=/g)).to.have.length(1);
+  });
+
+  it('validate catches the same by hand: brokers edited below the replication factor, exit 1 with file:line:col and a fix', async () => {
+    const patch = join(repo, 'overlays', 'dev', 'patches', 'kafka.yaml');
+    const original = readFileSync(patch, 'utf8');
+    try {
+      const edited = original.replace(/^ {2}replicas: 3$/m, '  replicas: 2');
+      expect(edited).to.not.equal(original);
+      writeFileSync(patch, edited);
+      const line = edited.split('\n').findIndex((text) => text.includes('default.replication.factor=3')) + 1;
+      const result = await cli(['validate']);
+      expectExit(result, 1);
+      expect(result.stdout).to.include(`overlays/dev/patches/kafka.yaml:${line}:9: error: policy/replication-factor: Kafka "kafka" sets default.replication.factor=3 with 2 brokers`);
+      expect(result.stdout).to.match(/set default\.replication\.factor=2 or less/);
+    } finally {
+      writeFileSync(patch, original);
+    }
+    expect(gitRun(['status', '--porcelain'], repo)).to.equal('');
+  });
+
   const refusals: [string, string[], number, RegExp][] = [
-    ['scaling KRaft controllers down', ['scale', 'kraftcontroller', '--env', 'prod', '--replicas', '1'], 2, /down/i],
+    ['scaling KRaft controllers down', ['scale', 'kraftcontroller', '--env', 'prod', '--replicas', '1'], 2, /static quorum of 3/i],
+    ['growing a static KRaft quorum', ['scale', 'kraftcontroller', '--env', 'prod', '--replicas', '5'], 2, /static quorum of 3 \(controller\.quorum\.voters\).*refused/],
+    ['a replication factor above the brokers', ['config', 'kafka', 'set', 'default.replication.factor=4', '--env', 'dev'], 2, /cannot place 4 replicas/],
     ['shrinking a volume', ['scale', 'kafka', '--env', 'prod', '--storage', '10Gi'], 2, /shrink|smaller/i],
     ['an unsupported version jump', ['upgrade', '--env', 'dev', '--cp-version', '9.0.0'], 2, /9\.0\.0/],
     ['a key the operator manages', ['config', 'kafka', 'set', 'advertised.listeners=PLAINTEXT://x:9092', '--env', 'dev'], 2, /advertised\.listeners/],

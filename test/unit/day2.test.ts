@@ -6,6 +6,7 @@ import { buildNewModel } from '../../src/model/build.js';
 import { parsePlatformModel } from '../../src/model/parse.js';
 import { serializePlatformModel } from '../../src/model/serialize.js';
 import { isOperatorManagedKey, planConfig, planScale, planUpgrade } from '../../src/promotion/day2.js';
+import { planAddTopic } from '../../src/promotion/plan.js';
 
 describe('day-2 plans', () => {
   const templates = loadTemplates();
@@ -34,11 +35,59 @@ describe('day-2 plans', () => {
       expect(back.model.environments[0]!.overrides).to.equal(undefined);
     });
 
-    it('refuses scaling KRaft controllers down', () => {
-      const staging = planScale(base, templates, { component: 'kraftcontroller', env: 'staging', replicas: 5 });
-      expect(staging.model.environments[1]!.overrides).to.deep.equal({ KRaftController: { replicas: 5 } });
-      expect(() => planScale(base, templates, { component: 'kraftcontroller', env: 'staging', replicas: 1 })).to.throw(UsageError, /scaling a KRaft controller quorum down is refused/);
+    it('refuses resizing a static KRaft quorum, up or down, with the migration path', () => {
+      for (const replicas of [5, 1]) {
+        const attempt = () => planScale(base, templates, { component: 'kraftcontroller', env: 'staging', replicas });
+        expect(attempt).to.throw(UsageError, /static quorum of 3 \(controller\.quorum\.voters\)/);
+        try {
+          attempt();
+        } catch (error) {
+          expect((error as UsageError).hint).to.match(/keep --replicas 3/).and.match(/kraft\.version=1/).and.match(/dynamicQuorumConfig/);
+        }
+      }
+      // Sizing the controllers is still allowed; the same count is no change at all.
+      expect(planScale(base, templates, { component: 'kraftcontroller', env: 'staging', memory: '4Gi' }).changes).to.have.length(1);
+      expect(planScale(base, templates, { component: 'kraftcontroller', env: 'staging', replicas: 3 }).changes).to.deep.equal([]);
       expect(() => planScale(base, templates, { component: 'zookeeper', env: 'dev', replicas: 3 })).to.throw(UsageError, /runs KRaft controllers, not zookeeper/);
+    });
+
+    it('rewrites every replication factor and min.insync.replicas when the brokers go below them, and back', () => {
+      const full = buildNewModel({ name: 'p', components: ['kafka', 'schemaregistry', 'connect', 'ksqldb', 'controlcenter'], repoURL: 'https://github.com/acme/p.git' });
+      const withConfig = planConfig(full, templates, { env: 'dev', component: 'kafka', settings: ['offsets.topic.replication.factor=3', 'log.retention.hours=72'] }).model;
+      const plan = planScale(withConfig, templates, { component: 'kafka', env: 'dev', replicas: 2 });
+      const rows = plan.changes.map((row) => `${row.component} ${row.field}:${row.from}→${row.to}`);
+      expect(rows).to.include.members([
+        'kafka replicas:3→2',
+        'kafka config.default.replication.factor:3→2',
+        'kafka config.min.insync.replicas:2→1',
+        'kafka config.offsets.topic.replication.factor:3→2',
+        'kafka config.transaction.state.log.min.isr:—→1',
+        'schemaregistry config.kafkastore.topic.replication.factor:—→2',
+        'connect config.offset.storage.replication.factor:—→2',
+        'ksqldb internalTopicReplicationFactor:—→2',
+      ]);
+      // The environment's own line is rewritten in the model, not duplicated; the reason is in the PR.
+      expect(plan.model.environments[0]!.config).to.deep.equal({ kafka: ['offsets.topic.replication.factor=2', 'log.retention.hours=72'] });
+      expect(plan.warnings!.join('\n')).to.match(/replication follows the brokers/).and.match(/__consumer_offsets/);
+      const tree = generateRepository(plan.model, templates);
+      const kafka = tree.get('overlays/dev/patches/kafka.yaml')!;
+      expect(kafka).to.match(/- default\.replication\.factor=2\n/).and.match(/- min\.insync\.replicas=1\n/).and.match(/- confluent\.license\.topic\.replication\.factor=2\n/);
+      expect(kafka.match(/offsets\.topic\.replication\.factor=/g)).to.have.length(1);
+      expect(tree.get('overlays/dev/patches/schemaregistry.yaml')).to.match(/kafkastore\.topic\.replication\.factor=2/);
+      expect(tree.get('overlays/dev/patches/connect.yaml')).to.match(/config\.storage\.replication\.factor=2/).and.match(/status\.storage\.replication\.factor=2/);
+      expect(tree.get('overlays/dev/patches/ksqldb.yaml')).to.match(/internalTopicReplicationFactor: 2/);
+      const single = planScale(plan.model, templates, { component: 'kafka', env: 'dev', replicas: 1 });
+      expect(generateRepository(single.model, templates).get('overlays/dev/patches/kafka.yaml')).to.match(/- default\.replication\.factor=1\n/).and.match(/- min\.insync\.replicas=1\n/);
+      // Back to three brokers: the profile's values again, and the generated tree is the original one.
+      const back = planScale(plan.model, templates, { component: 'kafka', env: 'dev', replicas: 3 });
+      expect(back.changes.map((row) => `${row.field}:${row.to}`)).to.include.members(['replicas:3', 'config.default.replication.factor:3', 'config.min.insync.replicas:2']);
+      expect(back.warnings!.join('\n')).to.match(/kafka-reassign-partitions/);
+      expect(generateRepository(back.model, templates).get('overlays/dev/patches/schemaregistry.yaml')).to.not.match(/replication\.factor/);
+    });
+
+    it('refuses brokers below the replicas of a topic of the model', () => {
+      const model = planAddTopic(base, { env: 'dev', topic: { name: 'orders', partitions: 6, replicas: 3 } }).model;
+      expect(() => planScale(model, templates, { component: 'kafka', env: 'dev', replicas: 2 })).to.throw(UsageError, /topic "orders" has 3 replicas in dev, more than 2 brokers can hold/);
     });
 
     it('refuses shrinking volumes and storage on stateless kinds', () => {
@@ -78,19 +127,35 @@ describe('day-2 plans', () => {
   });
 
   describe('config', () => {
-    it('adds configOverrides.server lines after the profile\'s', () => {
-      const plan = planConfig(base, { env: 'dev', component: 'kafka', settings: ['log.retention.hours=72', 'min.insync.replicas=1'] });
+    it('adds configOverrides.server lines after the profile\'s, and replaces a key the profile sets in place', () => {
+      const plan = planConfig(base, templates, { env: 'dev', component: 'kafka', settings: ['log.retention.hours=72', 'min.insync.replicas=1'] });
       expect(plan.model.environments[0]!.config).to.deep.equal({ kafka: ['log.retention.hours=72', 'min.insync.replicas=1'] });
+      // The pull request shows the profile's value, not "—".
+      expect(plan.changes.map((row) => `${row.field}:${row.from}→${row.to}`)).to.deep.equal(['config.log.retention.hours:—→72', 'config.min.insync.replicas:2→1']);
       roundTrips(plan.model);
       const patch = generateRepository(plan.model, templates).get('overlays/dev/patches/kafka.yaml')!;
-      expect(patch.indexOf('min.insync.replicas=2')).to.be.lessThan(patch.indexOf('min.insync.replicas=1'));
-      const removed = planConfig(plan.model, { env: 'dev', component: 'kafka', settings: ['log.retention.hours=', 'min.insync.replicas='] });
+      expect(patch.match(/min\.insync\.replicas=/g)).to.have.length(1);
+      expect(patch).to.match(/- min\.insync\.replicas=1\n/).and.not.match(/min\.insync\.replicas=2/);
+      expect(patch.indexOf('default.replication.factor=3')).to.be.lessThan(patch.indexOf('min.insync.replicas=1'));
+      expect(patch.indexOf('min.insync.replicas=1')).to.be.lessThan(patch.indexOf('log.retention.hours=72'));
+      const removed = planConfig(plan.model, templates, { env: 'dev', component: 'kafka', settings: ['log.retention.hours=', 'min.insync.replicas='] });
       expect(removed.model.environments[0]!.config).to.equal(undefined);
-      expect(planConfig(plan.model, { env: 'dev', component: 'kafka', settings: ['log.retention.hours=72'] }).changes).to.deep.equal([]);
+      expect(removed.changes.map((row) => `${row.field}:${row.from}→${row.to}`)).to.deep.equal(['config.log.retention.hours:72→—', 'config.min.insync.replicas:1→2']);
+      expect(planConfig(plan.model, templates, { env: 'dev', component: 'kafka', settings: ['log.retention.hours=72'] }).changes).to.deep.equal([]);
+      // The profile's own value is no change, and the profile's key cannot be removed (only changed).
+      expect(planConfig(base, templates, { env: 'dev', component: 'kafka', settings: ['min.insync.replicas=2'] }).changes).to.deep.equal([]);
+      expect(() => planConfig(base, templates, { env: 'dev', component: 'kafka', settings: ['min.insync.replicas='] })).to.throw(UsageError, /comes from the small size profile/);
+    });
+
+    it('refuses replication factors above the brokers and min.insync.replicas at the brokers', () => {
+      expect(() => planConfig(base, templates, { env: 'dev', component: 'kafka', settings: ['default.replication.factor=4'] })).to.throw(UsageError, /cannot place 4 replicas/);
+      expect(() => planConfig(base, templates, { env: 'dev', component: 'kafka', settings: ['min.insync.replicas=3'] })).to.throw(UsageError, /writes with acks=all would fail/);
+      expect(() => planConfig(base, templates, { env: 'dev', component: 'connect', settings: ['offset.storage.replication.factor=5'] })).to.throw(UsageError, /offset\.storage\.replication\.factor=5 with 3 brokers in dev/);
+      expect(planConfig(base, templates, { env: 'dev', component: 'kafka', settings: ['offsets.topic.replication.factor=3'] }).changes).to.have.length(1);
     });
 
     it('goes to the component\'s own resource', () => {
-      const plan = planConfig(base, { env: 'dev', component: 'connect', settings: ['offset.flush.interval.ms=5000'] });
+      const plan = planConfig(base, templates, { env: 'dev', component: 'connect', settings: ['offset.flush.interval.ms=5000'] });
       const patch = generateRepository(plan.model, templates).get('overlays/dev/patches/connect.yaml')!;
       expect(patch).to.match(/offset\.flush\.interval\.ms=5000/);
     });
@@ -100,9 +165,9 @@ describe('day-2 plans', () => {
         expect(isOperatorManagedKey(key), key).to.equal(true);
       }
       expect(isOperatorManagedKey('log.retention.hours')).to.equal(false);
-      expect(() => planConfig(base, { env: 'dev', component: 'kafka', settings: ['advertised.listeners=x'] })).to.throw(UsageError, /managed by Confluent for Kubernetes/);
-      expect(() => planConfig(base, { env: 'dev', component: 'kafka', settings: ['novalue'] })).to.throw(UsageError, /not key=value/);
-      expect(() => planConfig(base, { env: 'dev', component: 'ksqldb', settings: ['a=b'] })).to.throw(UsageError, /does not run in dev/);
+      expect(() => planConfig(base, templates, { env: 'dev', component: 'kafka', settings: ['advertised.listeners=x'] })).to.throw(UsageError, /managed by Confluent for Kubernetes/);
+      expect(() => planConfig(base, templates, { env: 'dev', component: 'kafka', settings: ['novalue'] })).to.throw(UsageError, /not key=value/);
+      expect(() => planConfig(base, templates, { env: 'dev', component: 'ksqldb', settings: ['a=b'] })).to.throw(UsageError, /does not run in dev/);
     });
   });
 

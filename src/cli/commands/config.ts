@@ -17,7 +17,7 @@ export function configCommand(context: CommandContext): CommandModule<object, Co
       yargs
         .positional('component', { type: 'string', describe: 'kafka, schemaregistry, connect, ksqldb, controlcenter or restproxy' })
         .positional('action', { type: 'string', choices: ['set'], describe: 'set' })
-        .positional('settings', { type: 'string', array: true, describe: 'key=value (key= removes it); keys the operator manages are refused' })
+        .positional('settings', { type: 'string', array: true, describe: 'key=value, replacing the key where the size profile or an earlier config sets it (key= removes it); keys the operator manages are refused' })
         .option('env', { type: 'string', demandOption: true, describe: 'The environment' })
         .options(CHANGE_FLOW_OPTIONS)
         .example('$0 config kafka set log.retention.hours=72 --env dev', 'A broker setting in dev')
@@ -25,8 +25,9 @@ export function configCommand(context: CommandContext): CommandModule<object, Co
         .example('$0 config connect set offset.flush.interval.ms= --env dev', 'Remove a setting')
         .epilogue('Refused: listeners, TLS, SASL, node identity and storage keys; CFK writes them from the custom resource.') as unknown as Argv<ConfigArgs>,
     handler: async (args) => {
-      const [{ proposeChange }, { planConfig }] = await Promise.all([import('./change-flow.js'), import('../../promotion/day2.js')]);
-      await proposeChange(args, context, (model) => planConfig(model, { env: args.env, component: args.component, settings: args.settings }));
+      const [{ proposeChange }, { planConfig }, { loadTemplates }] = await Promise.all([import('./change-flow.js'), import('../../promotion/day2.js'), import('../../adapters/templates.js')]);
+      const templates = loadTemplates();
+      await proposeChange(args, context, (model) => planConfig(model, templates, { env: args.env, component: args.component, settings: args.settings }));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { splitKafkaClusterKey } from '../../model/kafka-clusters.js';
 import { isPlainObject, type PlainObject } from '../../generator/object-path.js';
-import { layout } from '../../generator/layout.js';
+import { annotationKeys, layout } from '../../generator/layout.js';
 import { PLACEHOLDER_REPO_HOST } from '../../model/build.js';
 import { MODEL_FILE } from '../../model/types.js';
 import type { YamlPath } from '../../yaml/positions.js';
@@ -9,6 +9,8 @@ import { locate, type SourceDocument, type SourceSet } from '../sources.js';
 import type { RuleContext, RuleFamily } from '../validate.js';
 import type { Severity, Violation } from '../violation.js';
 import { modelFacts, type ModelFacts } from './model.js';
+import { INTERNAL_TOPIC_DEFAULT_FACTOR, internalTopicKeys, isMinInsyncKey, isReplicationFactorKey, KSQLDB_FACTOR_FIELD, maxMinInsync, maxReplicationFactor } from '../../generator/replication.js';
+import { duplicateServerKeys, parseServerLine, serverValue } from '../../generator/server-config.js';
 
 /**
  * Rule family `policy/`: what a production Confluent Platform needs beyond a valid schema. Rules on
@@ -20,6 +22,9 @@ export const POLICY_RULES: Readonly<Record<string, string>> = {
   'policy/prod-broker-replicas': 'A production environment runs at least 3 Kafka brokers',
   'policy/prod-controller-replicas': 'A production environment runs at least 3 KRaft controllers (or ZooKeeper servers)',
   'policy/min-insync-replicas': 'In production, 2 ≤ min.insync.replicas < default.replication.factor',
+  'policy/replication-factor': 'No replication factor (broker, internal topics, KafkaTopic replicas) above the broker count, and min.insync.replicas below it',
+  'policy/static-quorum-size': 'A static KRaft quorum (controller.quorum.voters) keeps the size it was created with',
+  'policy/duplicate-config-key': 'A key appears once in configOverrides.server (a second line silently wins)',
   'policy/prod-pdb': 'In production, brokers and controllers have a PodDisruptionBudget',
   'policy/image-tag': 'Images are pinned to a version tag or a digest, never latest or untagged',
   'policy/memory-request': 'Every Confluent Platform component sets podTemplate.resources.requests.memory (CFK sizes the heap from it)',
@@ -67,8 +72,9 @@ function builtResourceRules(builds: ReadonlyMap<string, KustomizationBuild>, fac
   const merged = new Map<string, { violation: Omit<Violation, 'message'>; message: string; overlays: string[] }>();
   for (const [dir, build] of [...builds].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const prod = isProdLike(dir, facts);
+    const kafka = brokersOf(build);
     for (const resource of build.resources) {
-      for (const finding of resourceFindings(resource, prod, build)) {
+      for (const finding of [...resourceFindings(resource, prod, build), ...(kafka ? replicationFactorFindings(resource, build, kafka) : []), ...duplicateKeyFindings(resource), ...staticQuorumFindings(resource)]) {
         const where = locate(finding.document, finding.path);
         const key = [finding.rule, where.file, where.line, where.column, finding.message].join('\u0000');
         const entry = merged.get(key);
@@ -196,6 +202,121 @@ function replicationFindings(resource: BuiltResource, build: KustomizationBuild,
     return [finding(`${subject} sets ${MIN_INSYNC}=${minValue} with ${REPLICATION_FACTOR}=${factor.value}: with one replica down, writes with acks=all fail`, fix)];
   }
   return [];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Replication against the broker count, and one line per configOverrides key (every environment)
+
+interface Brokers {
+  readonly count: number;
+  readonly name: string;
+}
+
+/** The Kafka cluster of an overlay: its name and spec.replicas (undefined without a Kafka, or replicas not a number). */
+function brokersOf(build: KustomizationBuild): Brokers | undefined {
+  const kafka = build.resources.find((resource) => resource.object.kind === 'Kafka' && typeof resource.object.apiVersion === 'string' && resource.object.apiVersion.startsWith(CFK_GROUP));
+  const replicas = kafka && isPlainObject(kafka.object.spec) ? kafka.object.spec.replicas : undefined;
+  return kafka && typeof replicas === 'number' ? { count: replicas, name: kafka.originalId.name } : undefined;
+}
+
+/**
+ * Every replication factor of the overlay's CFK resources against its brokers: configOverrides.server
+ * lines of every component, KafkaTopic spec.replicas, KsqlDB spec.internalTopicReplicationFactor, and
+ * the internal topics a component needs whose default (3) is above the brokers.
+ */
+function replicationFactorFindings(resource: BuiltResource, build: KustomizationBuild, brokers: Brokers): Finding[] {
+  const object = resource.object;
+  if (typeof object.apiVersion !== 'string' || !object.apiVersion.startsWith(CFK_GROUP) || typeof object.kind !== 'string') return [];
+  const kind = object.kind;
+  const spec = isPlainObject(object.spec) ? object.spec : {};
+  const subject = `${kind} "${resource.originalId.name}"`;
+  const have = `${brokers.count} broker${brokers.count === 1 ? '' : 's'} (spec.replicas of Kafka "${brokers.name}")`;
+  const more = (wanted: number) => `or run ${wanted} brokers or more (cp-gitops scale kafka --replicas ${wanted})`;
+  const findings: Finding[] = [];
+  const report = (ref: SourceRef, message: string, fix: string) => findings.push({ rule: 'policy/replication-factor', severity: 'error', document: ref.document, path: ref.path, message, fix });
+  const server = pathValue(spec, ['configOverrides', 'server']);
+  const lines = Array.isArray(server) ? server : [];
+  lines.forEach((line, index) => {
+    const setting = typeof line === 'string' ? parseServerLine(line) : undefined;
+    if (!setting || !/^\d+$/.test(setting.value)) return;
+    const value = Number(setting.value);
+    const at = blameOf(resource, `/spec/configOverrides/server/${index}`);
+    if (isMinInsyncKey(setting.key) && value > maxMinInsync(brokers.count)) {
+      report(at, `${subject} sets ${setting.key}=${value} with ${have}: with one broker down, writes with acks=all fail`, `set ${setting.key}=${maxMinInsync(brokers.count)} or less, ${more(value + 1)}`);
+    } else if (isReplicationFactorKey(setting.key) && value > maxReplicationFactor(brokers.count)) {
+      report(at, `${subject} sets ${setting.key}=${value} with ${have}: Kafka cannot place ${value} replicas, so creating these topics fails`, `set ${setting.key}=${maxReplicationFactor(brokers.count)} or less, ${more(value)}`);
+    }
+  });
+  const legacyControlCenter = kind === 'ControlCenter' && !isPlainObject(spec.services);
+  if (brokers.count < INTERNAL_TOPIC_DEFAULT_FACTOR) {
+    for (const key of internalTopicKeys(kind, legacyControlCenter)) {
+      if (kind === 'Kafka' || serverValue(lines, key) !== undefined) continue; // CFK sets the broker's own below 3 brokers
+      report(
+        absentAt(resource, build, '/spec/configOverrides/server'),
+        `${subject} does not set ${key}, whose default ${INTERNAL_TOPIC_DEFAULT_FACTOR} is above ${have}: creating its internal topic fails`,
+        `add ${key}=${maxReplicationFactor(brokers.count)} to spec.configOverrides.server, ${more(INTERNAL_TOPIC_DEFAULT_FACTOR)}`,
+      );
+    }
+  }
+  if (kind === 'KafkaTopic' && typeof spec.replicas === 'number' && spec.replicas > maxReplicationFactor(brokers.count)) {
+    report(blameOf(resource, '/spec/replicas'), `${subject} asks for ${spec.replicas} replicas with ${have}: CFK cannot create the topic`, `set spec.replicas to ${maxReplicationFactor(brokers.count)} or less (the topic's replicas in cp-gitops.yaml), ${more(spec.replicas)}`);
+  }
+  if (kind === 'KsqlDB') {
+    const factor = spec[KSQLDB_FACTOR_FIELD];
+    if (typeof factor === 'number' ? factor > maxReplicationFactor(brokers.count) : brokers.count < INTERNAL_TOPIC_DEFAULT_FACTOR) {
+      const ref = typeof factor === 'number' ? blameOf(resource, `/spec/${KSQLDB_FACTOR_FIELD}`) : absentAt(resource, build, `/spec/${KSQLDB_FACTOR_FIELD}`);
+      const what = typeof factor === 'number' ? `sets ${KSQLDB_FACTOR_FIELD}: ${factor}` : `does not set ${KSQLDB_FACTOR_FIELD} (CFK's default is ${INTERNAL_TOPIC_DEFAULT_FACTOR})`;
+      report(ref, `${subject} ${what} with ${have}: ksqlDB cannot create its internal topics`, `set spec.${KSQLDB_FACTOR_FIELD}: ${maxReplicationFactor(brokers.count)}, ${more(typeof factor === 'number' ? factor : INTERNAL_TOPIC_DEFAULT_FACTOR)}`);
+    }
+  }
+  return findings;
+}
+
+/**
+ * A KRaftController without spec.dynamicQuorumConfig.enabled runs a static quorum: CFK writes every
+ * controller into controller.quorum.voters, and KRaft cannot change that set in place (KIP-853 needs
+ * kraft.version 1, a dynamic quorum). The generator records the size in an annotation; a spec.replicas
+ * that differs from it is a hand edit that would break the quorum.
+ */
+function staticQuorumFindings(resource: BuiltResource): Finding[] {
+  const object = resource.object;
+  if (object.kind !== 'KRaftController' || typeof object.apiVersion !== 'string' || !object.apiVersion.startsWith(CFK_GROUP)) return [];
+  const annotations = isPlainObject(object.metadata) && isPlainObject(object.metadata.annotations) ? object.metadata.annotations : {};
+  const recorded = annotations[annotationKeys.staticQuorumVoters];
+  const spec = isPlainObject(object.spec) ? object.spec : {};
+  const dynamic = isPlainObject(spec.dynamicQuorumConfig) && spec.dynamicQuorumConfig.enabled === true;
+  if (dynamic || typeof recorded !== 'string' || !/^\d+$/.test(recorded) || typeof spec.replicas !== 'number' || spec.replicas === Number(recorded)) return [];
+  const ref = blameOf(resource, '/spec/replicas');
+  return [
+    {
+      rule: 'policy/static-quorum-size',
+      severity: 'error',
+      document: ref.document,
+      path: ref.path,
+      message: `KRaftController "${resource.originalId.name}" runs ${spec.replicas} controllers, but its static quorum (controller.quorum.voters) was created with ${recorded} (${annotationKeys.staticQuorumVoters}): the voter set of a running static quorum cannot change in place`,
+      fix: `set spec.replicas back to ${recorded}; to resize the quorum, migrate it to a dynamic quorum first (kraft.version=1, then spec.dynamicQuorumConfig.enabled: true; see docs/decisions.md)`,
+    },
+  ];
+}
+
+/** A key on two lines of configOverrides.server: reported at the later line (the one that wins). */
+function duplicateKeyFindings(resource: BuiltResource): Finding[] {
+  const object = resource.object;
+  if (typeof object.apiVersion !== 'string' || !object.apiVersion.startsWith(CFK_GROUP)) return [];
+  const server = isPlainObject(object.spec) ? pathValue(object.spec, ['configOverrides', 'server']) : undefined;
+  if (!Array.isArray(server)) return [];
+  const subject = `${String(object.kind)} "${resource.originalId.name}"`;
+  return duplicateServerKeys(server).map(({ key, index, first }) => {
+    const ref = blameOf(resource, `/spec/configOverrides/server/${index}`);
+    return {
+      rule: 'policy/duplicate-config-key',
+      severity: 'error' as const,
+      document: ref.document,
+      path: ref.path,
+      message: `${subject} sets ${key} twice in configOverrides.server (entries ${first + 1} and ${index + 1}): the component silently takes "${parseServerLine(String(server[index]))!.value}", and a reviewer may read the other`,
+      fix: `keep one ${key}= line (cp-gitops config … set ${key}=<value> replaces a key in place)`,
+    };
+  });
 }
 
 /** spec.image.application / init and spec.services.<name>.image (Control Center next-gen). */
