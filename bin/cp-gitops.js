@@ -1,3 +1,11 @@
 #!/usr/bin/env node
-import { main } from '../dist/src/cli/main.js';
-process.exitCode = await main(process.argv.slice(2));
+// `--version` answers from package.json alone: scripts and shell prompts call it often, and loading the
+// CLI (yargs, the command tree) would cost several Node start-ups for one line.
+const args = process.argv.slice(2);
+if (args.length === 1 && args[0] === '--version') {
+  const { readFileSync } = await import('node:fs');
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
+} else {
+  const { main } = await import('../dist/src/cli/main.js');
+  process.exitCode = await main(args);
+}

@@ -1,5 +1,6 @@
 import { LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
 import type { FileTree } from '../generator/file-tree.js';
+import { fastLoadAll } from '../yaml/fast-load.js';
 import { positionOf, type LocatedDocument, type YamlPath } from '../yaml/positions.js';
 import type { Violation } from './violation.js';
 
@@ -56,53 +57,83 @@ export function parseSources(tree: FileTree): { sources: SourceSet; violations: 
   const violations: Violation[] = [];
   for (const [path, text] of tree) {
     if (!isYamlPath(path)) continue;
-    const lineCounter = new LineCounter();
-    const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-    const documents: SourceDocument[] = [];
-    const list = Array.isArray(parsed) ? parsed : [];
-    if (!Array.isArray(parsed)) {
-      violations.push({ rule: 'yaml/syntax', severity: 'error', file: path, line: 1, column: 1, message: 'not a YAML stream', fix: 'fix the YAML syntax' });
-    }
-    list.forEach((document: Document.Parsed, index) => {
-      const located: LocatedDocument = { document, lineCounter };
-      let value: unknown;
-      let broken = false;
-      for (const error of document.errors) {
-        broken = true;
-        const { line, col } = lineCounter.linePos(error.pos[0]);
-        const duplicate = error.code === 'DUPLICATE_KEY';
-        violations.push({
-          rule: duplicate ? 'yaml/duplicate-key' : 'yaml/syntax',
-          severity: 'error',
-          file: path,
-          line,
-          column: col,
-          message: error.message.split('\n')[0]!,
-          fix: duplicate ? 'keep one of the keys: YAML tools disagree on which one wins' : 'fix the YAML syntax',
-        });
-      }
-      if (!broken) {
-        try {
-          value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-        } catch (error) {
-          broken = true;
-          violations.push({
-            rule: 'yaml/alias-bomb',
-            severity: 'error',
-            file: path,
-            line: lineCounter.linePos(document.range[0]).line,
-            column: 1,
-            message: `aliases expand too much (${error instanceof Error ? error.message : String(error)})`,
-            fix: 'write the values out instead of nesting aliases',
-          });
-        }
-      }
-      if (!broken) violations.push(...ambiguousScalars(path, located));
-      documents.push({ file: path, index, located, value: broken ? undefined : value });
-    });
-    yaml.set(path, { path, text, documents: documents.filter((document) => document.value !== null || list.length === 1) });
+    const values = fastLoadAll(text);
+    const documents = values ? fastDocuments(path, text, values) : parsePrecisely(path, text, violations);
+    yaml.set(path, { path, text, documents: documents.filter((document) => document.value !== null || documents.length === 1) });
   }
   return { sources: { tree, yaml }, violations };
+}
+
+/**
+ * Documents whose values came from the fast parser: a clean file, so no violations. Positions are
+ * needed only for findings, so the positioned parse runs on first use, once per file.
+ */
+function fastDocuments(file: string, text: string, values: readonly unknown[]): SourceDocument[] {
+  let located: LocatedDocument[] | undefined;
+  const locatedAt = (index: number): LocatedDocument => {
+    if (!located) {
+      const lineCounter = new LineCounter();
+      located = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false }).map((document) => ({ document, lineCounter }));
+    }
+    return located[index]!;
+  };
+  return values.map((value, index) => ({
+    file,
+    index,
+    value,
+    get located() {
+      return locatedAt(index);
+    },
+  }));
+}
+
+/** The precise parse: positions for every node, and the `yaml/` findings with theirs. */
+function parsePrecisely(path: string, text: string, violations: Violation[]): SourceDocument[] {
+  const lineCounter = new LineCounter();
+  const parsed = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const documents: SourceDocument[] = [];
+  const list = Array.isArray(parsed) ? parsed : [];
+  if (!Array.isArray(parsed)) {
+    violations.push({ rule: 'yaml/syntax', severity: 'error', file: path, line: 1, column: 1, message: 'not a YAML stream', fix: 'fix the YAML syntax' });
+  }
+  list.forEach((document: Document.Parsed, index) => {
+    const located: LocatedDocument = { document, lineCounter };
+    let value: unknown;
+    let broken = false;
+    for (const error of document.errors) {
+      broken = true;
+      const { line, col } = lineCounter.linePos(error.pos[0]);
+      const duplicate = error.code === 'DUPLICATE_KEY';
+      violations.push({
+        rule: duplicate ? 'yaml/duplicate-key' : 'yaml/syntax',
+        severity: 'error',
+        file: path,
+        line,
+        column: col,
+        message: error.message.split('\n')[0]!,
+        fix: duplicate ? 'keep one of the keys: YAML tools disagree on which one wins' : 'fix the YAML syntax',
+      });
+    }
+    if (!broken) {
+      try {
+        value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+      } catch (error) {
+        broken = true;
+        violations.push({
+          rule: 'yaml/alias-bomb',
+          severity: 'error',
+          file: path,
+          line: lineCounter.linePos(document.range[0]).line,
+          column: 1,
+          message: `aliases expand too much (${error instanceof Error ? error.message : String(error)})`,
+          fix: 'write the values out instead of nesting aliases',
+        });
+      }
+    }
+    if (!broken) violations.push(...ambiguousScalars(path, located));
+    documents.push({ file: path, index, located, value: broken ? undefined : value });
+  });
+  return documents;
 }
 
 function ambiguousScalars(file: string, located: LocatedDocument): Violation[] {

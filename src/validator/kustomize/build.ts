@@ -300,7 +300,8 @@ function applyPatches(sources: SourceSet, dir: string, kustomization: SourceDocu
     for (const document of entry.documents) {
       const isJson6902 = Array.isArray(document.value);
       const targets = selectTargets(result.resources, entry.target, document.value);
-      const where = entry.target !== undefined ? locate(kustomization, [...entry.path, 'target']) : locate(document, []);
+      // A function: positions cost a positioned parse, paid only when there is something to report.
+      const where = () => (entry.target !== undefined ? locate(kustomization, [...entry.path, 'target']) : locate(document, []));
       if (isJson6902 && entry.target === undefined) {
         violations.push({ rule: 'kustomize/patch-target-missing', severity: 'error', ...locate(kustomization, entry.path), message: 'a JSON6902 patch needs a target', fix: 'add target: {kind, name}' });
         continue;
@@ -309,14 +310,14 @@ function applyPatches(sources: SourceSet, dir: string, kustomization: SourceDocu
         violations.push({
           rule: 'kustomize/patch-target-missing',
           severity: 'error',
-          ...where,
+          ...where(),
           message: `the patch matches no resource in ${dir} (Kustomize applies nothing and says nothing)`,
           fix: 'patches match IDs before this overlay\'s namespace and prefix: use the base\'s kind and name',
         });
         continue;
       }
       if (!isJson6902 && entry.target === undefined && targets.length > 1) {
-        violations.push({ rule: 'kustomize/patch-target-ambiguous', severity: 'error', ...where, message: `the patch matches ${targets.length} resources`, fix: 'add metadata.namespace or a target to pick one' });
+        violations.push({ rule: 'kustomize/patch-target-ambiguous', severity: 'error', ...where(), message: `the patch matches ${targets.length} resources`, fix: 'add metadata.namespace or a target to pick one' });
       }
       result.patches.push({ kustomization, entryPath: entry.path, kind: isJson6902 ? 'json6902' : 'strategic-merge', document, targets: targets.map((target) => idOf(target.object)) });
       for (const target of targets) {

@@ -100,7 +100,8 @@ function applicationSources(spec: PlainObject): { source: PlainObject; path: Yam
 
 function pathProblems(sources: SourceSet, application: ArgoDocument, subject: string, rawPath: string, at: YamlPath): Violation[] {
   const folder = normalizeRepoPath(rawPath);
-  const where = locate(application.document, at);
+  // A function: a position costs a positioned parse of the file, paid only for a finding.
+  const where = () => locate(application.document, at);
   const shown = folder === '' ? 'the repository root' : folder;
   const exists = folder !== undefined && (folder === '' || [...sources.tree.keys()].some((file) => file.startsWith(`${folder}/`)));
   if (!exists) {
@@ -108,7 +109,7 @@ function pathProblems(sources: SourceSet, application: ArgoDocument, subject: st
       {
         rule: 'argocd/source-path-missing',
         severity: 'error',
-        ...where,
+        ...where(),
         message: `${subject} syncs path "${rawPath}", which is not a folder of this repository: Argo CD reports ComparisonError and syncs nothing`,
         fix: 'correct spec.source.path (paths are relative to the repository root, for example overlays/prod)',
       },
@@ -120,7 +121,7 @@ function pathProblems(sources: SourceSet, application: ArgoDocument, subject: st
       {
         rule: 'argocd/source-path-not-kustomization',
         severity: 'error',
-        ...where,
+        ...where(),
         message: `${subject} syncs ${shown}, which has no kustomization.yaml: Argo CD would apply its files as plain manifests, without the overlay`,
         fix: `point spec.source.path at a Kustomize folder (overlays/<env>), or add a kustomization.yaml to ${shown}`,
       },
