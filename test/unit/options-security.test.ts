@@ -57,7 +57,7 @@ describe('security options: TLS', () => {
       }
       const kafka = patchSpec(ctx, 'Kafka');
       for (const listener of ['internal', 'external', 'replication']) expect(at(kafka, `listeners.${listener}.tls`), listener).to.deep.equal({ enabled: true });
-      // CP 8 with Control Center next-gen: no metrics reporter at all (decisions.md §21).
+      // CP 8 with Control Center next-gen: no metrics reporter at all (decisions.md, "The metrics reporter only for the legacy Control Center").
       expect(at(kafka, 'metricReporter')).to.equal(undefined);
       expect(at(kafka, 'dependencies.kRaftController.controllerListener.tls')).to.deep.equal({ enabled: true });
       expect(at(patchSpec(ctx, 'KRaftController'), 'listeners.controller.tls')).to.deep.equal({ enabled: true });
