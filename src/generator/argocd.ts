@@ -121,8 +121,9 @@ function environmentProject(model: PlatformModel, env: Environment, extraCluster
 }
 
 function operatorApplication(model: PlatformModel, env: Environment, installsCrds: boolean): Record<string, unknown> {
+  // No kRaftEnabled: KRaft runs without it (CFK ≥ 2.8); it turns on KRaft data recovery, which needs a
+  // ClusterRole and so "does not support namespace-scoped deployment" (CFK docs, Configure KRaft).
   const values: Record<string, unknown> = { namespaced: true };
-  if (model.controller === 'kraft') values.kRaftEnabled = true; // lets CFK create the ClusterRole KRaft needs
   return {
     apiVersion: ARGO_API_VERSION,
     kind: 'Application',

@@ -270,6 +270,12 @@ export function planUpgrade(model: PlatformModel, request: UpgradeRequest): Chan
   }));
   if (rows.some((row) => row.component === 'operator')) warnings.push('the operator Application syncs first; CFK then rolls every component to the new operator, one pod at a time');
   if (rows.some((row) => row.component === 'platform')) warnings.push('CFK rolls the brokers one at a time and waits for under-replicated partitions to reach zero; raise metadata.version only once every broker runs the new version');
+  if (rows.some((row) => row.component === 'platform' || row.component === 'controlcenter')) {
+    // The order comes from the sync waves, which wait only with the generated checks in argocd-cm (decisions.md, "Upgrades in CFK's order").
+    warnings.push(
+      `Argo CD rolls ${env.name} in Confluent's upgrade order (controllers, brokers, the other components, Control Center), each sync wave waiting until CFK has finished rolling the previous one, provided argocd-cm has the health checks of argocd/bootstrap/argocd-cm-patch.yaml (re-apply it after updating cp-gitops)`,
+    );
+  }
   const override = Object.fromEntries(VERSION_FIELDS.filter((field) => wanted[field] !== model.versions[field]).map((field) => [field, wanted[field]]));
   const { versions: _versions, ...rest } = env;
   const next = checked(replaceEnvironment(model, { ...rest, ...(Object.keys(override).length > 0 ? { versions: override } : {}) }));

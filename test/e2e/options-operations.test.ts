@@ -289,9 +289,11 @@ describe('production options, operations side (end to end, built bin)', function
         type: 'loadBalancer',
         loadBalancer: { domain: 'kafka.acme.example', bootstrapPrefix: 'kafka', brokerPrefix: 'b' },
       });
-      // The patch merges into the base: its security context and metric reporter stay.
+      // The patch merges into the base: its security context stays.
       expect(getPath(kafka, ['spec', 'podTemplate', 'podSecurityContext', 'runAsNonRoot'])).to.equal(true);
-      expect(getPath(kafka, ['spec', 'metricReporter', 'enabled'])).to.equal(true);
+      // CP 8 with Control Center next-gen (metrics through metricsClient): no metrics reporter; CP 7.9's legacy one reads it.
+      expect(getPath(kafka, ['spec', 'metricReporter'])).to.equal(undefined);
+      for (const env of ['dev', 'prod']) expect(getPath(one(observed[env]!, 'Kafka'), ['spec', 'metricReporter', 'enabled']), env).to.equal(true);
     });
 
     it('monitoring: metrics.prometheus on the exporting components, Control Center next-gen and its Prometheus untouched', () => {

@@ -146,6 +146,8 @@ describe('security options (end to end: real Kustomize, upstream CFK schemas)', 
       for (const client of clients) {
         expect(client.spec?.authorization, label(client)).to.deep.equal({ type: 'rbac' });
         expect(client.spec?.authentication, label(client)).to.equal(undefined);
+        // Under RBAC the components reach Kafka with MDS tokens: CFK ignores a JAAS login there.
+        expect(((client.spec?.dependencies as Record<string, Record<string, unknown>>).kafka ?? {}).authentication, label(client)).to.equal(undefined);
         expect((client.spec?.dependencies as Record<string, unknown>).mds, label(client)).to.deep.equal({
           endpoint: mdsEndpoint,
           tokenKeyPair: { secretRef: tokenKeyPair },
@@ -166,6 +168,7 @@ describe('security options (end to end: real Kustomize, upstream CFK schemas)', 
       expect(bindings.map((binding) => binding.spec)).to.deep.equal([{ principal: { type: 'group', name: 'kafka-admins' }, role: 'SystemAdmin' }]);
       const secrets = resources.filter((resource) => resource.kind === 'ExternalSecret').map((resource) => resource.metadata?.name);
       expect(secrets).to.include.members(['mds-token', 'mds-ldap-bind', 'restclass-bearer', 'kafka-mds-client', 'controlcenter-mds-client']);
+      expect(secrets.filter((name) => name?.endsWith('-jaas')).sort()).to.deep.equal(['kafka-jaas', 'kraftcontroller-jaas']);
     });
 
     it('tls-sasl: ExternalSecrets read <platform>/<env>/<secret> from the ClusterSecretStore', () => {

@@ -112,6 +112,9 @@ describe('day-2 plans', () => {
       expect(plan.model.environments[0]!.versions).to.deep.equal({ confluentPlatform: '8.3.0', controlCenter: '2.6.0' });
       expect(plan.model.environments[1]!.versions).to.equal(undefined);
       expect(plan.branch).to.equal('cp-gitops/upgrade-dev-cp-8.3.0');
+      // Versions only: a configuration change never rides with the image change (CFK's upgrade guide).
+      expect(plan.changes.map((row) => row.field)).to.deep.equal(['version.confluentPlatform', 'version.controlCenter']);
+      expect(plan.warnings!.join('\n')).to.match(/in Confluent's upgrade order \(controllers, brokers, the other components, Control Center\)/).and.match(/argocd-cm-patch\.yaml/);
       roundTrips(plan.model);
     });
 

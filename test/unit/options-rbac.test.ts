@@ -82,6 +82,19 @@ describe('authorization rbac: generated resources', () => {
     }
   });
 
+  it('the components reach Kafka with MDS tokens: no dependencies.kafka.authentication and no <component>-jaas Secret (CFK ignores them under rbac)', () => {
+    for (const kind of ['SchemaRegistry', 'Connect', 'KsqlDB', 'KafkaRestProxy', 'ControlCenter']) {
+      expect(at(patchSpec(ctx, kind), 'dependencies.kafka'), kind).to.deep.equal({ bootstrapEndpoint: 'kafka.acme-dev.svc.cluster.local:9071', tls: { enabled: true } });
+    }
+    const jaas = secretsNeeded(ctx).filter((need) => need.name.endsWith('-jaas'));
+    // Kafka and the KRaft controllers keep theirs: their listeners, replication and the controllers' mdsKafkaCluster log in with them.
+    expect(jaas.map((need) => need.name)).to.deep.equal(['kraftcontroller-jaas', 'kafka-jaas']);
+    const external = context(model([...RBAC, 'secrets.provider=external-secrets', 'secrets.store={kind: SecretStore, name: vault}']));
+    const files = secretsOption.manifests!(external).map((manifest) => manifest.file);
+    expect(files.filter((file) => file.includes('-jaas'))).to.deep.equal(['secrets/kraftcontroller-jaas-externalsecret.yaml', 'secrets/kafka-jaas-externalsecret.yaml']);
+    expect(at(patchSpec(ctx, 'KRaftController'), 'dependencies.mdsKafkaCluster.authentication')).to.deep.equal({ type: 'plain', jaasConfig: { secretRef: 'kraftcontroller-jaas' } });
+  });
+
   it('the KafkaRestClass calls the brokers with bearer credentials', () => {
     expect(patchSpec(ctx, 'KafkaRestClass')).to.deep.equal({ kafkaRest: { authentication: { type: 'bearer', bearer: { secretRef: 'restclass-bearer' } } } });
   });

@@ -57,7 +57,8 @@ describe('security options: TLS', () => {
       }
       const kafka = patchSpec(ctx, 'Kafka');
       for (const listener of ['internal', 'external', 'replication']) expect(at(kafka, `listeners.${listener}.tls`), listener).to.deep.equal({ enabled: true });
-      expect(at(kafka, 'metricReporter.tls')).to.deep.equal({ enabled: true });
+      // CP 8 with Control Center next-gen: no metrics reporter at all (decisions.md, "The metrics reporter only for the legacy Control Center").
+      expect(at(kafka, 'metricReporter')).to.equal(undefined);
       expect(at(kafka, 'dependencies.kRaftController.controllerListener.tls')).to.deep.equal({ enabled: true });
       expect(at(patchSpec(ctx, 'KRaftController'), 'listeners.controller.tls')).to.deep.equal({ enabled: true });
     });
@@ -157,8 +158,13 @@ describe('security options: authentication', () => {
         expect(at(kafka, `listeners.${listener}`), listener).to.deep.equal({ tls: { enabled: true }, authentication: { type: 'plain', jaasConfig: { secretRef: 'kafka-jaas' } } });
       }
       expect(at(kafka, 'dependencies.kRaftController.controllerListener.authentication')).to.deep.equal({ type: 'plain', jaasConfig: { secretRef: 'kafka-jaas' } });
-      expect(at(kafka, 'metricReporter.authentication')).to.deep.equal({ type: 'plain', jaasConfig: { secretRef: 'kafka-jaas' } });
+      expect(at(kafka, 'metricReporter')).to.equal(undefined);
       expect(at(patchSpec(ctx, 'KRaftController'), 'listeners.controller.authentication')).to.deep.equal({ type: 'plain', jaasConfig: { secretRef: 'kraftcontroller-jaas' } });
+    });
+
+    it('CP 7.9 with the legacy Control Center: the metrics reporter it reads is enabled, over TLS and with the broker\'s login', () => {
+      const legacy = context(model(['tls.mode=auto', 'authentication.kafka=plain'], { cpVersion: '7.9.0', controller: 'zookeeper' }));
+      expect(at(patchSpec(legacy, 'Kafka'), 'metricReporter')).to.deep.equal({ enabled: true, tls: { enabled: true }, authentication: { type: 'plain', jaasConfig: { secretRef: 'kafka-jaas' } } });
     });
 
     it('gives every component the matching client authentication in dependencies.kafka, with its own Secret', () => {

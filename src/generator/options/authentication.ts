@@ -3,6 +3,8 @@ import type { PlainObject } from '../object-path.js';
 import type { UnitIndex } from '../resources.js';
 import type { DependencyField, ResourceTemplate } from '../templates.js';
 import type { OptionContext, OptionModule } from './option-module.js';
+import { metricReporterOn } from './metric-reporter.js';
+import { rbacOn } from './rbac.js';
 import type { SecretNeed } from './secrets.js';
 
 /** The components that serve a REST API (HTTP basic or mTLS authentication on it). */
@@ -45,6 +47,15 @@ export function kafkaClientAuthentication(client: string, options: PlatformOptio
     default:
       return undefined;
   }
+}
+
+/**
+ * Under RBAC (with LDAP) the components reach Kafka on the token listener CFK adds to the brokers, with
+ * tokens MDS issues for their `<component>-mds-client` login, and CFK ignores their
+ * dependencies.kafka.authentication: no JAAS login, and no `<component>-jaas` Secret that a sync would wait for.
+ */
+export function logsInWithToken(resource: ResourceTemplate, options: PlatformOptions): boolean {
+  return rbacOn(options) && KAFKA_CLIENT_KINDS.has(resource.kind);
 }
 
 /** How a component authenticates to another component's REST API, or undefined. */
@@ -90,7 +101,7 @@ export const authenticationOption: OptionModule = {
     if (listener && resource.kind === 'Kafka') {
       patch.listeners = { internal: { authentication: listener }, external: { authentication: listener }, replication: { authentication: listener } };
       // The broker's own metrics reporter is a client of the internal listener.
-      patch.metricReporter = { authentication: kafkaClientAuthentication(resource.name, options) };
+      if (metricReporterOn(units)) patch.metricReporter = { authentication: kafkaClientAuthentication(resource.name, options) };
       const controller = controllerResource(units);
       if (controller && resource.dependencies.some((dependency) => dependency.unit === 'kraftcontroller')) {
         patch.dependencies = { kRaftController: { controllerListener: { authentication: kafkaClientAuthentication(resource.name, options) } } };
@@ -116,9 +127,12 @@ export const authenticationOption: OptionModule = {
     const tls = (options.tls?.mode ?? 'none') !== 'none';
     const principals = componentResources(units).filter((resource) => resource.kind !== 'Zookeeper').map((resource) => `User:${resource.name}`);
     if (kafka === 'plain') {
+      const tokens = rbacOn(options) ? componentResources(units).filter((resource) => logsInWithToken(resource, options)) : [];
+      const jaas = principals.filter((principal) => !tokens.some((resource) => principal === `User:${resource.name}`));
       lines.push(
         `- ${env.name}: Kafka listeners (internal, external, replication${units.has('kraftcontroller') ? ', KRaft controller' : ''}) authenticate with SASL/PLAIN. ` +
-          `Each component logs in as its own user, named like the component (${principals.join(', ')}), from plain.txt of its \`<component>-jaas\` Secret; ` +
+          `Each component logs in as its own user, named like the component (${jaas.join(', ')}), from plain.txt of its \`<component>-jaas\` Secret; ` +
+          (tokens.length > 0 ? `under RBAC, ${tokens.map((resource) => resource.name).join(', ')} reach Kafka with MDS tokens (their \`<component>-mds-client\` login) instead, so they have no \`-jaas\` Secret; ` : '') +
           'Kafka and the KRaft controllers also list every allowed user in plain-users.json.' +
           (tls ? '' : ' Without TLS the passwords cross the network in clear text: set tls.mode.'),
       );
@@ -150,7 +164,7 @@ export function authenticationSecrets({ options, units }: OptionContext): Secret
     for (const resource of components) {
       if (resource.kind === 'Zookeeper') continue;
       const server = resource.kind === 'Kafka' || resource.kind === 'KRaftController';
-      if (!server && !KAFKA_CLIENT_KINDS.has(resource.kind)) continue;
+      if (!server && (!KAFKA_CLIENT_KINDS.has(resource.kind) || logsInWithToken(resource, options))) continue;
       needs.push({
         name: secretNames.jaas(resource.name),
         type: 'Opaque',

@@ -60,7 +60,7 @@ function exportsMetrics(resource: ResourceTemplate, units: UnitIndex): boolean {
   return exporters(units).some((candidate) => candidate.kind === resource.kind && candidate.name === resource.name);
 }
 
-function isNextGenControlCenter(resource: ResourceTemplate): boolean {
+export function isNextGenControlCenter(resource: ResourceTemplate): boolean {
   return resource.kind === 'ControlCenter' && resource.images.some((image) => image.path === 'spec.services.prometheus.image');
 }
 

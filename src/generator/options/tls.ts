@@ -2,7 +2,8 @@ import type { PlatformOptions } from '../../model/options.js';
 import { isPlainObject, mergePlain, type PlainObject } from '../object-path.js';
 import { dependencyValue, SYNC_WAVE_ANNOTATION } from '../resources.js';
 import type { DependencyField, ResourceTemplate } from '../templates.js';
-import { componentResources, httpClientAuthentication, kafkaClientAuthentication, restTarget } from './authentication.js';
+import { componentResources, httpClientAuthentication, kafkaClientAuthentication, logsInWithToken, restTarget } from './authentication.js';
+import { metricReporterOn } from './metric-reporter.js';
 import type { ExtraManifest, OptionContext, OptionModule } from './option-module.js';
 import type { SecretNeed } from './secrets.js';
 import { layout } from '../layout.js';
@@ -112,7 +113,7 @@ function serverTls(resource: ResourceTemplate, { units }: OptionContext, mode: E
     case 'Kafka':
       patch.listeners = { internal: enabled(), external: enabled(), replication: enabled() };
       // The broker's own metrics reporter is a client of the internal listener.
-      patch.metricReporter = enabled();
+      if (metricReporterOn(units)) patch.metricReporter = enabled();
       if (units.has('kraftcontroller') && resource.dependencies.some((dependency) => dependency.unit === 'kraftcontroller')) {
         patch.dependencies = { kRaftController: { controllerListener: enabled() } };
       }
@@ -142,7 +143,7 @@ export function dependencyClients(resource: ResourceTemplate, { options, units, 
     if (!target) continue;
     const trust = tls ? enabled() : {};
     if (target.kind === 'Kafka') {
-      const authentication = kafkaClientAuthentication(resource.name, options);
+      const authentication = logsInWithToken(resource, options) ? undefined : kafkaClientAuthentication(resource.name, options);
       if (!tls && !authentication) continue;
       setAt(result, path.slice(2, -1), { [path.at(-1)!]: dependencyValue(dependency, units, env.namespace), ...(authentication ? { authentication } : {}), ...trust });
     } else if (target.kind === 'Zookeeper') {
