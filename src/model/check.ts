@@ -1,3 +1,4 @@
+import { clusterKey } from '../generator/cluster-shared.js';
 import { names } from '../generator/layout.js';
 import { operationsOptionProblems } from './options-check-access.js';
 import type { YamlPath } from '../yaml/positions.js';
@@ -174,6 +175,13 @@ function argoNameClashes(model: PlatformModel): ModelProblem[] {
     } else owners.set(name, what);
   };
   owners.set(`AppProject/${names.bootstrapProject(model.name)}`, 'the bootstrap AppProject');
+  // What each Kubernetes cluster shares has Argo CD names too (argocd/clusters/<cluster>/).
+  for (const server of new Set(model.environments.map((env) => env.cluster))) {
+    const key = clusterKey(server);
+    for (const name of [`AppProject/${names.clusterProject(model.name, key)}`, `Application/${names.clusterCrdsApp(model.name, key)}`, `Application/${names.clusterSharedApp(model.name, key)}`, `Application/${names.clusterRootApp(model.name, key)}`]) {
+      owners.set(name, `an Argo CD object of Kubernetes cluster ${server}`);
+    }
+  }
   model.environments.forEach((env, index) => {
     claim(`Application/${names.platformApp(model.name, env.name)}`, `the platform Application of ${env.name}`, index);
     claim(`Application/${names.operatorApp(model.name, env.name)}`, `the operator Application of ${env.name}`, index);

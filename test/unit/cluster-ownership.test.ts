@@ -80,6 +80,11 @@ describe('one owner per Kubernetes cluster', () => {
     });
   });
 
+  it("refuses an environment whose Argo CD names would be a cluster's (cluster-in-cluster)", () => {
+    const error = refused(() => buildNewModel({ name: 'p', environments: ['dev', 'cluster-in-cluster'] }));
+    expect(error.message).to.match(/environment "cluster-in-cluster" would name .*"Application\/p-cluster-in-cluster-root", already the name of an Argo CD object of Kubernetes cluster https:\/\/kubernetes\.default\.svc/);
+  });
+
   describe('a managed StorageClass', () => {
     const tree = generateRepository(goldenModel('monitoring'), templates);
 
