@@ -33,8 +33,10 @@ export function generateArchitecture(model: PlatformModel, templates: Templates)
   lines.push(
     '## Argo CD sync order',
     '',
-    'Per environment, the root Application syncs its AppProject (wave -2), the operator Application (wave -1: the CFK',
-    'Helm chart and CRDs), then the platform Application (wave 0). Inside the platform, each wave waits for the previous',
+    'Per Kubernetes cluster, a root Application syncs the CFK CRDs (the newest chart any operator there runs) and managed',
+    'StorageClasses, which never prune nor delete. Per environment, the root Application syncs its AppProject (wave -2),',
+    'the operator Application (wave -1: the CFK Helm chart without CRDs), then the platform Application (wave 0). Inside',
+    'the platform, each wave waits for the previous',
     `one to be healthy: ${syncOrder(units)}.`,
     '',
     '## Deletion order',

@@ -3,10 +3,12 @@ import { describeEnvironment, splitKafkaClusterKey } from '../model/kafka-cluste
 import { versionsOf } from '../model/versions.js';
 import { stringifyYaml } from '../yaml/stringify.js';
 import { healthCheckEntries } from './argocd-health.js';
+import { kubernetesClusters, type KubernetesCluster } from './cluster-shared.js';
 import {
   ARGOCD_NAMESPACE,
   CFK_HELM_CHART,
   CFK_HELM_REPO,
+  CRD_RELEASE_NAME,
   GENERATED_MARKER,
   IN_CLUSTER_SERVER,
   layout,
@@ -25,28 +27,40 @@ const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
 const RETRY = { limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } };
 
 /**
- * Cluster-scoped kinds the CFK chart installs: its CRDs, the ClusterRole(Binding) for KRaft, the
- * Namespace, and (CFK ≥ 3.2.3 on Kubernetes ≥ 1.30) its ValidatingAdmissionPolicy and binding.
- * Nothing else cluster-wide, and no wildcards.
+ * Cluster-scoped kinds an environment's operator release renders besides CRDs: the ClusterRole(Binding)
+ * for KRaft, the Namespace, and (CFK ≥ 3.2.3 on Kubernetes ≥ 1.30) its ValidatingAdmissionPolicy and
+ * binding. No CustomResourceDefinition: the cluster's CRD Application owns the CRDs, so an environment
+ * whose operator Application ever installed them again (a revert of skipCrds) fails to sync instead of
+ * taking them over. Nothing else cluster-wide, and no wildcards.
  */
 const CLUSTER_RESOURCE_WHITELIST = [
   { group: '', kind: 'Namespace' },
   { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicy' },
   { group: 'admissionregistration.k8s.io', kind: 'ValidatingAdmissionPolicyBinding' },
-  { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' },
   { group: 'rbac.authorization.k8s.io', kind: 'ClusterRole' },
   { group: 'rbac.authorization.k8s.io', kind: 'ClusterRoleBinding' },
 ];
 
+/** The cluster's own project also installs the CRDs and managed StorageClasses. */
+const CRD_KIND = { group: 'apiextensions.k8s.io', kind: 'CustomResourceDefinition' };
+const STORAGE_CLASS_KIND = { group: 'storage.k8s.io', kind: 'StorageClass' };
+
+/**
+ * Argo CD never prunes nor deletes what these Applications sync, whatever path deletes them (UI,
+ * `argocd app delete`, a finalizer, a root's prune): app-level sync options, read for every resource,
+ * including the CRDs that Helm renders from the chart's crds/ folder (which no annotation can reach).
+ */
+const NEVER_REMOVE = ['Prune=false', 'Delete=false'];
+
 /** argocd/<env>/ (project and apps of one environment) and argocd/bootstrap/ (what a person applies once). */
 export function generateArgoCd(model: PlatformModel, templates: Templates): [string, string][] {
   const files: [string, string][] = [];
-  const crdOwners = crdOwnerPerCluster(model.environments);
+  const clusters = kubernetesClusters(model);
   const rootEnvironments = model.environments.filter((env) => splitKafkaClusterKey(env.name).kafkaCluster === undefined);
   for (const env of model.environments) {
     const header = (what: string) => ({ header: [`${what} of ${describeEnvironment(env.name)}.`, GENERATED_MARKER] });
     files.push([layout.argocdEnvFile(env.name, 'project.yaml'), stringifyYaml(environmentProject(model, env, optionClusterKinds(model, templates, env)), header('Argo CD AppProject'))]);
-    files.push([layout.argocdEnvFile(env.name, 'operator.yaml'), stringifyYaml(operatorApplication(model, env, crdOwners.get(env.cluster) === env.name), header('The Confluent for Kubernetes operator (Helm chart)'))]);
+    files.push([layout.argocdEnvFile(env.name, 'operator.yaml'), stringifyYaml(operatorApplication(model, env), header('The Confluent for Kubernetes operator (Helm chart, without CRDs)'))]);
     files.push([layout.argocdEnvFile(env.name, 'platform.yaml'), stringifyYaml(platformApplication(model, env), header(`The Confluent Platform (${layout.overlayDir(env.name)})`))]);
   }
   for (const env of rootEnvironments) {
@@ -64,6 +78,7 @@ export function generateArgoCd(model: PlatformModel, templates: Templates): [str
     ]);
     files.push([layout.argocdBootstrapFile(`root-${env.name}.yaml`), stringifyYaml(rootApplication(model, env), header('Root Application (app of apps)'))]);
   }
+  for (const cluster of clusters) files.push(...clusterFiles(model, cluster));
   files.push([layout.argocdBootstrapFile('project.yaml'), stringifyYaml(bootstrapProject(model), { header: ['The project of the root Applications: they may only create Applications and AppProjects in the argocd namespace.', GENERATED_MARKER] })]);
   files.push([
     layout.argocdBootstrapFile('kustomization.yaml'),
@@ -71,7 +86,8 @@ export function generateArgoCd(model: PlatformModel, templates: Templates): [str
       {
         apiVersion: 'kustomize.config.k8s.io/v1beta1',
         kind: 'Kustomization',
-        resources: ['project.yaml', ...rootEnvironments.map((env) => `root-${env.name}.yaml`)],
+        // The clusters' roots first: the CRDs the environments' Applications need come from them.
+        resources: ['project.yaml', ...clusters.map((cluster) => `root-cluster-${cluster.key}.yaml`), ...rootEnvironments.map((env) => `root-${env.name}.yaml`)],
       },
       { header: ['Apply once: kubectl apply -k argocd/bootstrap (after patching argocd-cm, see README.md).', GENERATED_MARKER] },
     ),
@@ -86,11 +102,111 @@ function relativeTo(dir: string, path: string): string {
   return path.slice(dir.length + 1);
 }
 
-/** Environments sharing a cluster share the CFK CRDs: only the first of them (in promotion order) installs them. */
-function crdOwnerPerCluster(environments: readonly Environment[]): Map<string, string> {
-  const owners = new Map<string, string>();
-  for (const env of environments) if (!owners.has(env.cluster)) owners.set(env.cluster, env.name);
-  return owners;
+/**
+ * argocd/clusters/<key>/: what a Kubernetes cluster shares, with one owner each. The CRD Application
+ * installs the CFK CRDs from the newest chart any operator on the cluster runs; the shared Application
+ * holds the managed StorageClasses. Both never prune nor delete, and have no resources finalizer.
+ */
+function clusterFiles(model: PlatformModel, cluster: KubernetesCluster): [string, string][] {
+  const where = `Kubernetes cluster ${cluster.server}`;
+  const header = (what: string) => ({ header: [`${what} of ${where}, shared by every environment on it.`, GENERATED_MARKER] });
+  const shared = cluster.storageClasses.length > 0;
+  const files: [string, string][] = [
+    [layout.argocdClusterFile(cluster.key, 'project.yaml'), stringifyYaml(clusterProject(model, cluster), header('Argo CD AppProject'))],
+    [layout.argocdClusterFile(cluster.key, 'crds.yaml'), stringifyYaml(crdApplication(model, cluster), header(`The CFK CRDs (chart ${cluster.crdChart}, the newest any operator here runs)`))],
+  ];
+  if (shared) {
+    files.push([layout.argocdClusterFile(cluster.key, 'shared.yaml'), stringifyYaml(sharedApplication(model, cluster), header('Cluster-wide objects (managed StorageClasses)'))]);
+    const storageFiles = cluster.storageClasses.map((storageClass) => `storageclass-${String((storageClass.metadata as { name: string }).name)}.yaml`);
+    cluster.storageClasses.forEach((storageClass, index) => {
+      files.push([layout.argocdClusterFile(cluster.key, `shared/${storageFiles[index]}`), stringifyYaml(storageClass, header(`StorageClass ${String((storageClass.metadata as { name: string }).name)}: Retain, expandable, WaitForFirstConsumer`))]);
+    });
+    files.push([layout.argocdClusterFile(cluster.key, 'shared/kustomization.yaml'), stringifyYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: storageFiles }, header('What the shared Application syncs'))]);
+  }
+  files.push([
+    layout.argocdClusterFile(cluster.key, 'kustomization.yaml'),
+    stringifyYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: ['project.yaml', 'crds.yaml', ...(shared ? ['shared.yaml'] : [])] }, header("What the cluster's root Application syncs")),
+  ]);
+  files.push([layout.argocdBootstrapFile(`root-cluster-${cluster.key}.yaml`), stringifyYaml(clusterRootApplication(model, cluster), header('Root Application (app of apps)'))]);
+  return files;
+}
+
+function clusterProject(model: PlatformModel, cluster: KubernetesCluster): Record<string, unknown> {
+  const whitelist = [...CLUSTER_RESOURCE_WHITELIST, CRD_KIND, ...(cluster.storageClasses.length > 0 ? [STORAGE_CLASS_KIND] : [])];
+  whitelist.sort((a, b) => (a.group === b.group ? (a.kind < b.kind ? -1 : 1) : a.group < b.group ? -1 : 1));
+  return {
+    apiVersion: ARGO_API_VERSION,
+    kind: 'AppProject',
+    metadata: metadata(names.clusterProject(model.name, cluster.key), -2),
+    spec: {
+      description: `Confluent Platform ${model.name}: what Kubernetes cluster ${cluster.server} shares (CFK CRDs, StorageClasses)`,
+      sourceRepos: [model.repoURL, CFK_HELM_REPO],
+      destinations: [{ server: cluster.server, namespace: names.crdNamespace(model.name) }],
+      clusterResourceWhitelist: whitelist,
+    },
+  };
+}
+
+function crdApplication(model: PlatformModel, cluster: KubernetesCluster): Record<string, unknown> {
+  return {
+    apiVersion: ARGO_API_VERSION,
+    kind: 'Application',
+    // No resources finalizer, and Prune=false/Delete=false: the CRDs outlive every Application (deleting a CRD deletes every custom resource of its kind).
+    metadata: metadata(names.clusterCrdsApp(model.name, cluster.key), -1),
+    spec: {
+      project: names.clusterProject(model.name, cluster.key),
+      source: {
+        repoURL: CFK_HELM_REPO,
+        chart: CFK_HELM_CHART,
+        targetRevision: cluster.crdChart,
+        // The chart's release here only carries the CRDs; its operator watches this otherwise empty namespace.
+        helm: { releaseName: CRD_RELEASE_NAME, skipCrds: false, valuesObject: { namespaced: true } },
+      },
+      destination: { server: cluster.server, namespace: names.crdNamespace(model.name) },
+      syncPolicy: {
+        automated: { prune: false, selfHeal: true, allowEmpty: false },
+        // The CFK CRDs are larger than the 262,144-byte annotation that client-side apply writes.
+        syncOptions: ['CreateNamespace=true', 'ServerSideApply=true', ...NEVER_REMOVE],
+        retry: RETRY,
+      },
+    },
+  };
+}
+
+function sharedApplication(model: PlatformModel, cluster: KubernetesCluster): Record<string, unknown> {
+  return {
+    apiVersion: ARGO_API_VERSION,
+    kind: 'Application',
+    metadata: metadata(names.clusterSharedApp(model.name, cluster.key), -1),
+    spec: {
+      project: names.clusterProject(model.name, cluster.key),
+      source: { repoURL: model.repoURL, targetRevision: model.targetRevision, path: layout.argocdClusterFile(cluster.key, 'shared') },
+      destination: { server: cluster.server, namespace: names.crdNamespace(model.name) },
+      syncPolicy: {
+        automated: { prune: false, selfHeal: true, allowEmpty: false },
+        syncOptions: ['ServerSideApply=true', ...NEVER_REMOVE],
+        retry: RETRY,
+      },
+    },
+  };
+}
+
+function clusterRootApplication(model: PlatformModel, cluster: KubernetesCluster): Record<string, unknown> {
+  return {
+    apiVersion: ARGO_API_VERSION,
+    kind: 'Application',
+    metadata: { name: names.clusterRootApp(model.name, cluster.key), namespace: ARGOCD_NAMESPACE },
+    spec: {
+      project: names.bootstrapProject(model.name),
+      source: { repoURL: model.repoURL, targetRevision: model.targetRevision, path: layout.argocdClusterDir(cluster.key) },
+      destination: { server: IN_CLUSTER_SERVER, namespace: ARGOCD_NAMESPACE },
+      syncPolicy: {
+        // As the environments' roots: no prune. Deleting this root leaves its Applications (no finalizer), and they never delete what they hold.
+        automated: { prune: false, selfHeal: true, allowEmpty: false },
+        retry: RETRY,
+      },
+    },
+  };
 }
 
 function metadata(name: string, wave: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -120,7 +236,7 @@ function environmentProject(model: PlatformModel, env: Environment, extraCluster
   };
 }
 
-function operatorApplication(model: PlatformModel, env: Environment, installsCrds: boolean): Record<string, unknown> {
+function operatorApplication(model: PlatformModel, env: Environment): Record<string, unknown> {
   // No kRaftEnabled: KRaft runs without it (CFK ≥ 2.8); it turns on KRaft data recovery, which needs a
   // ClusterRole and so "does not support namespace-scoped deployment" (CFK docs, Configure KRaft).
   const values: Record<string, unknown> = { namespaced: true };
@@ -135,7 +251,8 @@ function operatorApplication(model: PlatformModel, env: Environment, installsCrd
         repoURL: CFK_HELM_REPO,
         chart: CFK_HELM_CHART,
         targetRevision: versionsOf(model, env).operatorChart,
-        helm: { releaseName: OPERATOR_RELEASE_NAME, skipCrds: !installsCrds, valuesObject: values },
+        // skipCrds: the CRDs come from the cluster's CRD Application (argocd/clusters/<cluster>/crds.yaml), never from an environment.
+        helm: { releaseName: OPERATOR_RELEASE_NAME, skipCrds: true, valuesObject: values },
       },
       destination: { server: env.cluster, namespace: env.namespace },
       syncPolicy: {

@@ -23,6 +23,9 @@ export const layout = {
   argocdEnvDir: (env: string) => `argocd/${nested(env)}`,
   argocdEnvFile: (env: string, file: string) => `argocd/${nested(env)}/${file}`,
   argocdBootstrapFile: (file: string) => `argocd/bootstrap/${file}`,
+  /** What one Kubernetes cluster shares (CFK CRDs, managed StorageClasses), by the cluster's key. */
+  argocdClusterDir: (cluster: string) => `argocd/clusters/${cluster}`,
+  argocdClusterFile: (cluster: string, file: string) => `argocd/clusters/${cluster}/${file}`,
 } as const;
 
 /** A Kafka cluster's folder sits in its environment's, under clusters/ (no clash with patches/, tls/, …). */
@@ -52,7 +55,17 @@ export const names = {
   platformApp: (platform: string, env: string) => `${platform}-${flatKafkaClusterKey(env)}`,
   operatorApp: (platform: string, env: string) => `${platform}-${flatKafkaClusterKey(env)}-operator`,
   rootApp: (platform: string, env: string) => `${platform}-${flatKafkaClusterKey(env)}-root`,
+  /** Per Kubernetes cluster (its key, see cluster-shared.ts): the project, CRD and shared Applications, and their root. */
+  clusterProject: (platform: string, cluster: string) => `${platform}-cluster-${cluster}`,
+  clusterCrdsApp: (platform: string, cluster: string) => `${platform}-cluster-${cluster}-crds`,
+  clusterSharedApp: (platform: string, cluster: string) => `${platform}-cluster-${cluster}-shared`,
+  clusterRootApp: (platform: string, cluster: string) => `${platform}-cluster-${cluster}-root`,
+  /** The namespace the CRD Application's chart release lives in (the CRDs themselves are cluster-scoped). */
+  crdNamespace: (platform: string) => `${platform}-cfk-crds`,
 } as const;
+
+/** The Helm release of the cluster's CRD Application: not the environments' release name, so nothing it names collides with theirs. */
+export const CRD_RELEASE_NAME = 'confluent-crds';
 
 export const labels = {
   partOf: 'app.kubernetes.io/part-of',

@@ -13,7 +13,7 @@ import {
   type PlatformModel,
   type SizeProfile,
 } from './types.js';
-import { DEFAULT_CP_VERSION, DEFAULT_OPERATOR_VERSION, defaultControlCenterVersion, findOperatorRelease, parseSemVer } from './versions.js';
+import { DEFAULT_CP_VERSION, DEFAULT_OPERATOR_VERSION, defaultControlCenterVersion, findOperatorRelease, OPERATOR_RELEASES, parseSemVer } from './versions.js';
 
 export const DEFAULT_ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 export const IN_CLUSTER = 'https://kubernetes.default.svc';
@@ -66,13 +66,15 @@ export function buildNewModel(options: NewModelOptions): PlatformModel {
 
   const operatorVersion = options.operatorVersion ?? DEFAULT_OPERATOR_VERSION;
   if (!parseSemVer(operatorVersion)) throw new UsageError(`invalid --operator-version "${operatorVersion}": expected MAJOR.MINOR.PATCH such as ${DEFAULT_OPERATOR_VERSION}`);
-  const chartVersion = options.chartVersion ?? findOperatorRelease(operatorVersion)?.chartVersion;
-  if (!chartVersion) {
+  // Only pairs with a published source (docs/versions.md): a chart cp-gitops cannot cite is refused, not guessed.
+  const release = findOperatorRelease(operatorVersion);
+  if (!release) {
     throw new UsageError(
-      `cp-gitops does not know the Helm chart version of Confluent for Kubernetes ${operatorVersion}`,
-      'pass --chart-version with the confluent-for-kubernetes chart version of that release',
+      `Confluent for Kubernetes ${operatorVersion} is not in the version table (docs/versions.md), which lists only releases with a published source`,
+      `choose --operator-version ${OPERATOR_RELEASES.map((candidate) => candidate.version).join(', ')}`,
     );
   }
+  const chartVersion = options.chartVersion ?? release.chartVersion;
   if (!parseSemVer(chartVersion)) throw new UsageError(`invalid --chart-version "${chartVersion}": expected MAJOR.MINOR.PATCH such as 0.1718.10`);
   // Unknown here is reported after the compatibility checks below, which explain more.
   const controlCenter = options.controlCenterVersion ?? defaultControlCenterVersion(cp) ?? '';

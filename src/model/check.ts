@@ -1,10 +1,11 @@
+import { clusterKey } from '../generator/cluster-shared.js';
 import { names } from '../generator/layout.js';
 import { operationsOptionProblems } from './options-check-access.js';
 import type { YamlPath } from '../yaml/positions.js';
 import { optionProblems } from './options-check.js';
 import { expandKafkaClusters, originalPath } from './kafka-clusters.js';
 import type { Environment, PlatformModel, PlatformVersions } from './types.js';
-import { findOperatorRelease, operatorSupportsCp, parseSemVer, supportedCpRange, supportsZooKeeper, versionsOf } from './versions.js';
+import { controlCenterFitsCp, defaultControlCenterVersion, findOperatorRelease, OPERATOR_RELEASES, operatorSupportsCp, parseSemVer, supportedCpRange, supportsZooKeeper, versionsOf } from './versions.js';
 
 export interface ModelProblem {
   readonly path: YamlPath;
@@ -80,7 +81,7 @@ function semanticProblems(model: PlatformModel, origins: readonly YamlPath[]): M
     }
     seenNames.set(env.name, index);
     if (RESERVED_ENV_NAMES.has(env.name)) {
-      problems.push({ path: ['environments', index, 'name'], message: `"${env.name}" cannot name an environment: argocd/${env.name}/ holds the bootstrap manifests`, fix: 'choose another name' });
+      problems.push({ path: ['environments', index, 'name'], message: `"${env.name}" cannot name an environment: argocd/${env.name}/ holds ${env.name === 'bootstrap' ? 'the bootstrap manifests' : 'the Applications shared by a Kubernetes cluster'}`, fix: 'choose another name' });
     }
     const placement = `${env.cluster} ${env.namespace}`;
     const clash = seenNamespaces.get(placement);
@@ -114,6 +115,13 @@ function versionProblems(controller: PlatformModel['controller'], versions: Plat
     });
   }
   const release = findOperatorRelease(versions.operator);
+  if (!release) {
+    problems.push({
+      path: path('operator'),
+      message: `Confluent for Kubernetes ${versions.operator} is not in the version table (docs/versions.md), which lists only releases with a published source`,
+      fix: `use one of ${OPERATOR_RELEASES.map((candidate) => candidate.version).join(', ')} (with its operatorChart)`,
+    });
+  }
   if (release && cp && !operatorSupportsCp(release, cp)) {
     problems.push({
       path: path('confluentPlatform'),
@@ -128,6 +136,14 @@ function versionProblems(controller: PlatformModel['controller'], versions: Plat
       fix: `set operatorChart: ${release.chartVersion}`,
     });
   }
+  if (cp && cp.major >= 8 && !controlCenterFitsCp(versions.controlCenter, cp)) {
+    const expected = defaultControlCenterVersion(cp);
+    problems.push({
+      path: path('controlCenter'),
+      message: `Control Center ${versions.controlCenter} is not the release docs/versions.md pairs with Confluent Platform ${versions.confluentPlatform}${expected ? ` (${expected.replace(/\.\d+$/, '.x')})` : ''}`,
+      fix: expected ? `set controlCenter: ${expected}` : 'use a Confluent Platform line that docs/versions.md lists',
+    });
+  }
   if (cp && cp.major < 8 && versions.controlCenter !== versions.confluentPlatform) {
     problems.push({
       path: path('controlCenter'),
@@ -138,8 +154,8 @@ function versionProblems(controller: PlatformModel['controller'], versions: Plat
   return problems;
 }
 
-/** argocd/bootstrap/ is the folder of the root Applications. */
-const RESERVED_ENV_NAMES = new Set(['bootstrap']);
+/** argocd/bootstrap/ is the folder of the root Applications, argocd/clusters/ that of what a Kubernetes cluster shares. */
+const RESERVED_ENV_NAMES = new Set(['bootstrap', 'clusters']);
 
 /**
  * Argo CD object names share one namespace: `dev` + `dev-operator` would both give an Application
@@ -159,6 +175,13 @@ function argoNameClashes(model: PlatformModel): ModelProblem[] {
     } else owners.set(name, what);
   };
   owners.set(`AppProject/${names.bootstrapProject(model.name)}`, 'the bootstrap AppProject');
+  // What each Kubernetes cluster shares has Argo CD names too (argocd/clusters/<cluster>/).
+  for (const server of new Set(model.environments.map((env) => env.cluster))) {
+    const key = clusterKey(server);
+    for (const name of [`AppProject/${names.clusterProject(model.name, key)}`, `Application/${names.clusterCrdsApp(model.name, key)}`, `Application/${names.clusterSharedApp(model.name, key)}`, `Application/${names.clusterRootApp(model.name, key)}`]) {
+      owners.set(name, `an Argo CD object of Kubernetes cluster ${server}`);
+    }
+  }
   model.environments.forEach((env, index) => {
     claim(`Application/${names.platformApp(model.name, env.name)}`, `the platform Application of ${env.name}`, index);
     claim(`Application/${names.operatorApp(model.name, env.name)}`, `the operator Application of ${env.name}`, index);

@@ -14,13 +14,18 @@ export interface OperatorRelease {
   /** Inclusive range of supported CP minor lines, as [major, minor]. */
   readonly cpFrom: readonly [number, number];
   readonly cpTo: readonly [number, number];
+  /** Where Confluent says so (release notes): docs/versions.md lists the same rows. */
+  readonly source: string;
 }
 
 export const OPERATOR_RELEASES: readonly OperatorRelease[] = [
-  { version: '3.1.0', chartVersion: '0.1351.24', cpFrom: [7, 4], cpTo: [8, 0] },
-  { version: '3.2.3', chartVersion: '0.1514.76', cpFrom: [7, 4], cpTo: [8, 1] },
-  { version: '3.3.0', chartVersion: '0.1718.10', cpFrom: [7, 5], cpTo: [8, 3] },
+  { version: '3.1.0', chartVersion: '0.1351.24', cpFrom: [7, 4], cpTo: [8, 0], source: 'https://docs.confluent.io/operator/3.1/release-notes.html' },
+  { version: '3.2.3', chartVersion: '0.1514.76', cpFrom: [7, 4], cpTo: [8, 1], source: 'https://docs.confluent.io/operator/3.2/release-notes.html' },
+  { version: '3.3.0', chartVersion: '0.1718.10', cpFrom: [7, 5], cpTo: [8, 3], source: 'https://docs.confluent.io/operator/3.3/release-notes.html' },
 ];
+
+/** Control Center next-gen ↔ CP compatibility (2.5.x through 8.2.x, 2.6.x through 8.3.x). */
+export const CONTROL_CENTER_SOURCE = 'https://docs.confluent.io/control-center/current/installation/system-requirements.html';
 
 /** Control Center next-gen release to pair with a CP 8 minor line (2.5.0 runs up to 8.2.x, 2.6.x up to 8.3.x). */
 const CONTROL_CENTER_FOR_CP8_MINOR: ReadonlyMap<number, string> = new Map([
@@ -49,6 +54,31 @@ export function parseSemVer(text: string): SemVer | undefined {
 
 export function findOperatorRelease(version: string): OperatorRelease | undefined {
   return OPERATOR_RELEASES.find((release) => release.version === version);
+}
+
+/** The release whose chart this is, if the table knows it. */
+export function findOperatorReleaseByChart(chartVersion: string): OperatorRelease | undefined {
+  return OPERATOR_RELEASES.find((release) => release.chartVersion === chartVersion);
+}
+
+/**
+ * Orders confluent-for-kubernetes chart versions (0.1514.76 < 0.1718.10): numerically per part, so the
+ * CRDs a cluster gets are those of the newest chart any operator on it runs. Not a version: sorts first.
+ */
+export function compareChartVersions(a: string, b: string): number {
+  const pa = parseSemVer(a);
+  const pb = parseSemVer(b);
+  if (!pa || !pb) return pa ? 1 : pb ? -1 : 0;
+  return pa.major - pb.major || pa.minor - pb.minor || pa.patch - pb.patch;
+}
+
+/** Does the table pair this Control Center release with this CP line (the same major.minor line as the table's)? */
+export function controlCenterFitsCp(controlCenter: string, cp: SemVer): boolean {
+  const expected = defaultControlCenterVersion(cp);
+  const given = parseSemVer(controlCenter);
+  const wanted = expected === undefined ? undefined : parseSemVer(expected);
+  if (!given || !wanted) return false;
+  return cp.major < 8 ? controlCenter === expected : given.major === wanted.major && given.minor === wanted.minor;
 }
 
 export function operatorSupportsCp(release: OperatorRelease, cp: SemVer): boolean {

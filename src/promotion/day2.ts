@@ -22,7 +22,9 @@ import {
   supportsZooKeeper,
   versionsOf,
 } from '../model/versions.js';
-import { flatKafkaClusterKey } from '../model/kafka-clusters.js';
+import { deployedModel, flatKafkaClusterKey } from '../model/kafka-clusters.js';
+import { kubernetesClusters } from '../generator/cluster-shared.js';
+import { layout } from '../generator/layout.js';
 import { environmentOf, realEnvironmentOf, replaceEnvironment, type ChangePlan, type ChangeRow } from './plan.js';
 
 /** What `scale` accepts: the components, and Kafka's controllers by their own names. */
@@ -279,6 +281,13 @@ export function planUpgrade(model: PlatformModel, request: UpgradeRequest): Chan
   const override = Object.fromEntries(VERSION_FIELDS.filter((field) => wanted[field] !== model.versions[field]).map((field) => [field, wanted[field]]));
   const { versions: _versions, ...rest } = env;
   const next = checked(replaceEnvironment(model, { ...rest, ...(Object.keys(override).length > 0 ? { versions: override } : {}) }));
+  const crds = crdMove(model, next, env.cluster);
+  if (crds) {
+    rows.push({ env: env.name, component: 'operator', field: 'crds.operatorChart', from: crds.from, to: crds.to });
+    warnings.unshift(
+      `the CFK CRDs of Kubernetes cluster ${env.cluster} move from chart ${crds.from} to ${crds.to} in this change (${crds.file}), for every environment on it: the CRDs are never older than an operator; sync the cluster's root Application (${crds.root}) before ${env.name}'s operator, as Confluent upgrades the CRDs first`,
+    );
+  }
   return {
     model: next,
     changes: rows,
@@ -288,6 +297,15 @@ export function planUpgrade(model: PlatformModel, request: UpgradeRequest): Chan
     labels: [`env:${env.name}`, 'day2:upgrade'],
     warnings: rows.length > 0 ? warnings : [],
   };
+}
+
+/** The cluster's CRD chart before and after a change, when the change moves it (the newest operator chart on the cluster rules). */
+function crdMove(before: PlatformModel, after: PlatformModel, server: string): { from: string; to: string; file: string; root: string } | undefined {
+  const of = (model: PlatformModel) => kubernetesClusters(deployedModel(model)).find((cluster) => cluster.server === server);
+  const from = of(before);
+  const to = of(after);
+  if (!from || !to || from.crdChart === to.crdChart) return undefined;
+  return { from: from.crdChart, to: to.crdChart, file: layout.argocdClusterFile(to.key, 'crds.yaml'), root: `root-cluster-${to.key}` };
 }
 
 /**

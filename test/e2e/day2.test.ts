@@ -99,3 +99,26 @@ describe('day-2 commands through the PR flow (bare remote, through bin/)', funct
     });
   }
 });
+
+// Issue 10, point 2, as reported: init on CFK 3.2.3, then prod's operator to 3.3.0. The cluster's CRDs
+// move to 3.3.0's chart in the same commit, and the pull request and the commit say so.
+describe('upgrade of one operator moves its Kubernetes cluster\'s CRDs in the same change (through bin/)', function () {
+  this.timeout(120_000);
+  after(() => removeTempDirs());
+
+  it('upgrade --env prod --operator-version 3.3.0 on a 3.2.3 platform: crds.yaml at 0.1718.10 in the same commit, with the warning', async () => {
+    const work = makeTempDir('cp-gitops-crds-');
+    const bare = createBareRepository(join(work, 'remote.git'));
+    expectExit(await runCli(['init', 'p', '--components', 'kafka', '--cp-version', '8.1.0', '--operator-version', '3.2.3', '--remote', bare, '--repo-url', 'https://git.example.org/p.git'], { cwd: work, env: NEUTRAL_ENV }), 0);
+    const repo = join(work, 'p');
+    const result = await runCli(['upgrade', '--env', 'prod', '--cp-version', '8.1.0', '--operator-version', '3.3.0'], { cwd: repo, env: NEUTRAL_ENV });
+    expectExit(result, 0);
+    const branch = 'cp-gitops/upgrade-prod-cp-8.1.0';
+    expect(gitRun(['show', `${branch}:argocd/clusters/in-cluster/crds.yaml`], repo)).to.match(/targetRevision: 0\.1718\.10/);
+    expect(gitRun(['show', `${branch}:argocd/prod/operator.yaml`], repo)).to.match(/targetRevision: 0\.1718\.10/);
+    expect(gitRun(['show', `${branch}:argocd/dev/operator.yaml`], repo)).to.match(/targetRevision: 0\.1514\.76/);
+    expect(gitRun(['show', 'main:argocd/clusters/in-cluster/crds.yaml'], repo)).to.match(/targetRevision: 0\.1514\.76/);
+    expect(result.stdout).to.match(/\*\*Warning\*\*: the CFK CRDs of Kubernetes cluster https:\/\/kubernetes\.default\.svc move from chart 0\.1514\.76 to 0\.1718\.10 in this change \(argocd\/clusters\/in-cluster\/crds\.yaml\)/);
+    expect(gitRun(['log', '-1', '--format=%B', branch], repo)).to.match(/the CFK CRDs of Kubernetes cluster .* move from chart 0\.1514\.76 to 0\.1718\.10/);
+  });
+});

@@ -129,10 +129,14 @@ function itRendersAndValidates(scenario: InitScenario, envs: readonly string[]):
     });
   }
 
-  it('renders argocd/bootstrap: one root Application per environment', () => {
+  it('renders argocd/bootstrap: one root Application per environment, and one per Kubernetes cluster (its CRDs)', () => {
     const roots = byKind(render('argocd/bootstrap'), 'Application');
-    expect(roots).to.have.lengthOf(envs.length);
-    expect(roots.map((app) => getPath(app, ['spec', 'source', 'path'])).sort()).to.deep.equal(envs.map((env) => `argocd/${env}`).sort());
+    const paths = roots.map((app) => String(getPath(app, ['spec', 'source', 'path'])));
+    expect(paths.filter((path) => !path.startsWith('argocd/clusters/')).sort()).to.deep.equal(envs.map((env) => `argocd/${env}`).sort());
+    const clusterRoots = paths.filter((path) => path.startsWith('argocd/clusters/'));
+    expect(clusterRoots).to.have.lengthOf(1);
+    const crds = byKind(render(clusterRoots[0]!), 'Application');
+    expect(crds.map((app) => getPath(app, ['spec', 'source', 'helm', 'skipCrds']))).to.deep.equal([false]);
   });
 
   it('validates every Application and AppProject file under argocd/ against the upstream Argo CD 3.5 schema', function () {

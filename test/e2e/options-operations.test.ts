@@ -159,6 +159,8 @@ describe('production options, operations side (end to end, built bin)', function
     let observedDir = '';
     const observed: Record<string, KubeResource[]> = {};
     let observedDevProject: KubeResource[] = [];
+    let observedCluster: KubeResource[] = [];
+    let observedShared: KubeResource[] = [];
     let sni: KubeResource[] = [];
     before(async function () {
       const work = makeTempDir('cp-gitops-e2e-operations-');
@@ -172,6 +174,8 @@ describe('production options, operations side (end to end, built bin)', function
       observedDir = join(work, 'observed');
       for (const env of ['dev', 'prod']) observed[env] = renderKustomization(join(observedDir, 'overlays', env));
       observedDevProject = renderKustomization(join(observedDir, 'argocd', 'dev'));
+      observedCluster = renderKustomization(join(observedDir, 'argocd', 'clusters', 'in-cluster'));
+      observedShared = renderKustomization(join(observedDir, 'argocd', 'clusters', 'in-cluster', 'shared'));
       sni = renderKustomization(join(work, 'sni', 'overlays', 'prod'));
     });
 
@@ -235,17 +239,19 @@ describe('production options, operations side (end to end, built bin)', function
       }
     });
 
-    it('storage: one StorageClass for the two environments of one cluster, managed by the first, allowed by its AppProject', () => {
-      const storageClass = one(observed.dev!, 'StorageClass', 'fast-ssd');
+    it("storage: one StorageClass for the two environments of one cluster, owned by the cluster's shared Application, allowed by the cluster's AppProject", () => {
+      const storageClass = one(observedShared, 'StorageClass', 'fast-ssd');
       expect(getPath(storageClass, ['provisioner'])).to.equal('ebs.csi.aws.com');
       expect(getPath(storageClass, ['parameters'])).to.deep.equal({ type: 'gp3' });
       expect(getPath(storageClass, ['reclaimPolicy'])).to.equal('Retain');
-      expect(observed.prod!.filter((resource) => resource.kind === 'StorageClass')).to.deep.equal([]);
+      for (const env of ['dev', 'prod']) expect(observed[env]!.filter((resource) => resource.kind === 'StorageClass'), env).to.deep.equal([]);
       for (const env of ['dev', 'prod']) {
         for (const kind of ['Zookeeper', 'Kafka', 'KsqlDB', 'ControlCenter']) expect(getPath(one(observed[env]!, kind), ['spec', 'storageClass', 'name']), `${env} ${kind}`).to.equal('fast-ssd');
       }
-      const whitelist = getPath(one(observedDevProject, 'AppProject'), ['spec', 'clusterResourceWhitelist']) as { group: string; kind: string }[];
+      const whitelist = getPath(one(observedCluster, 'AppProject'), ['spec', 'clusterResourceWhitelist']) as { group: string; kind: string }[];
       expect(whitelist).to.deep.include({ group: 'storage.k8s.io', kind: 'StorageClass' });
+      const devWhitelist = getPath(one(observedDevProject, 'AppProject'), ['spec', 'clusterResourceWhitelist']) as { group: string; kind: string }[];
+      expect(devWhitelist).to.not.deep.include({ group: 'storage.k8s.io', kind: 'StorageClass' });
     });
 
     it('host-based routing: Kafka advertises <b><i>.<domain>:443 over TLS; the certificate names the external hosts', () => {

@@ -24,13 +24,14 @@ const CFK = 'platform.confluent.io/v1beta1';
 const CFK_REFERENCE = join(UPSTREAM_REFERENCE_DIR, 'cfk-3.3.0');
 const ARGOCD_REFERENCE = join(UPSTREAM_REFERENCE_DIR, 'argocd-3.5');
 
-/** Every kustomization folder of every golden scenario that deploys something: overlays/<env>, argocd/<env>. */
+/** Every kustomization folder of every golden scenario that deploys something: overlays/<env>, argocd/<env>, argocd/clusters/<cluster> (and its shared/). */
 function goldenRenders(): { label: string; resources: KubeResource[] }[] {
   const renders: { label: string; resources: KubeResource[] }[] = [];
   for (const scenario of readdirSync(GOLDEN_DIR).filter((name) => existsSync(join(GOLDEN_DIR, name, 'cp-gitops.yaml'))).sort()) {
     for (const top of ['overlays', 'argocd']) {
       for (const env of readdirSync(join(GOLDEN_DIR, scenario, top)).sort()) {
-        renders.push({ label: `${scenario}/${top}/${env}`, resources: renderKustomization(join(GOLDEN_DIR, scenario, top, env)) });
+        const dirs = env === 'clusters' ? readdirSync(join(GOLDEN_DIR, scenario, top, env)).sort().flatMap((cluster) => [`${env}/${cluster}`, ...(existsSync(join(GOLDEN_DIR, scenario, top, env, cluster, 'shared')) ? [`${env}/${cluster}/shared`] : [])]) : [env];
+        for (const dir of dirs) renders.push({ label: `${scenario}/${top}/${dir}`, resources: renderKustomization(join(GOLDEN_DIR, scenario, top, dir)) });
       }
     }
   }

@@ -37,7 +37,7 @@ export function initCommand(context: CommandContext): CommandModule<object, Init
         .option('cp-version', { type: 'string', describe: 'Confluent Platform version', defaultDescription: '8.2.0' })
         .option('controller', { type: 'string', choices: ['kraft', 'zookeeper'], describe: 'Metadata quorum; zookeeper only with CP 7.x', defaultDescription: 'kraft' })
         .option('operator-version', { type: 'string', describe: 'Confluent for Kubernetes version', defaultDescription: '3.3.0' })
-        .option('chart-version', { type: 'string', describe: 'confluent-for-kubernetes Helm chart version (known for 3.1.0, 3.2.3, 3.3.0)' })
+        .option('chart-version', { type: 'string', describe: 'confluent-for-kubernetes Helm chart version; must be the one docs/versions.md lists for --operator-version' })
         .option('control-center-version', { type: 'string', describe: 'Control Center next-gen version (CP 8)' })
         .option('repo-url', { type: 'string', describe: 'Git URL Argo CD pulls from; default: the --remote URL' })
         .option('cluster', { type: 'string', describe: 'Argo CD destination API server of every environment', defaultDescription: 'https://kubernetes.default.svc' })

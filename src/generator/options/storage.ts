@@ -1,12 +1,13 @@
-import { optionsOf } from '../../model/options.js';
+import type { StorageOptions } from '../../model/options.js';
 import type { PlainObject } from '../object-path.js';
 import type { OptionModule } from './option-module.js';
 
 const STORAGE_KINDS = new Set(['KRaftController', 'Zookeeper', 'Kafka', 'KsqlDB', 'ControlCenter']);
 
 /**
- * storage: the StorageClass of every persistent volume, and optionally the StorageClass itself
- * (Retain, so deleting a resource never deletes data; expansion allowed; bound where the pod runs).
+ * storage: the StorageClass of every persistent volume. A managed StorageClass (createStorageClass) is
+ * cluster-wide, so it is not in the environment's overlay: the Kubernetes cluster's shared Application
+ * owns it (src/generator/cluster-shared.ts), and deleting one environment never removes it.
  */
 export const storageOption: OptionModule = {
   name: 'storage',
@@ -19,33 +20,24 @@ export const storageOption: OptionModule = {
     }
     return patch;
   },
-  manifests({ model, env, options }) {
-    const storage = options.storage;
-    if (!storage?.storageClass || !storage.createStorageClass) return [];
-    // A StorageClass is cluster-wide: the first environment on a cluster manages it, as with the CRDs.
-    const owner = model.environments.find((candidate) => candidate.cluster === env.cluster && optionsOf(model, candidate).storage?.storageClass === storage.storageClass && optionsOf(model, candidate).storage?.createStorageClass);
-    if (owner && owner.name !== env.name) return [];
-    return [
-      {
-        file: 'storage/storageclass.yaml',
-        description: `StorageClass ${storage.storageClass}: Retain, expandable, WaitForFirstConsumer`,
-        clusterScoped: { group: 'storage.k8s.io', kind: 'StorageClass' },
-        object: {
-          apiVersion: 'storage.k8s.io/v1',
-          kind: 'StorageClass',
-          metadata: { name: storage.storageClass, annotations: { 'argocd.argoproj.io/sync-wave': '-1' } },
-          provisioner: storage.createStorageClass.provisioner,
-          ...(storage.createStorageClass.parameters ? { parameters: storage.createStorageClass.parameters } : {}),
-          reclaimPolicy: 'Retain',
-          allowVolumeExpansion: true,
-          volumeBindingMode: 'WaitForFirstConsumer',
-        },
-      },
-    ];
-  },
   readme({ options, env }) {
     const name = options.storage?.storageClass;
     if (!name) return [];
-    return [`- ${env.name}: persistent volumes use the StorageClass \`${name}\`${options.storage?.createStorageClass ? ' (managed here: Retain, expandable, WaitForFirstConsumer)' : ' (it must exist in the cluster)'}.`];
+    return [`- ${env.name}: persistent volumes use the StorageClass \`${name}\`${options.storage?.createStorageClass ? ' (managed by the Kubernetes cluster\'s shared Application under argocd/clusters/: Retain, expandable, WaitForFirstConsumer)' : ' (it must exist in the cluster)'}.`];
   },
 };
+
+/** The StorageClass createStorageClass asks for: Retain (deleting a volume's claim never deletes data), expandable, bound where the pod runs. */
+export function managedStorageClass(storage: StorageOptions): PlainObject | undefined {
+  if (!storage.storageClass || !storage.createStorageClass) return undefined;
+  return {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: storage.storageClass },
+    provisioner: storage.createStorageClass.provisioner,
+    ...(storage.createStorageClass.parameters ? { parameters: storage.createStorageClass.parameters } : {}),
+    reclaimPolicy: 'Retain',
+    allowVolumeExpansion: true,
+    volumeBindingMode: 'WaitForFirstConsumer',
+  };
+}

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import { isPlainObject, type PlainObject } from '../../generator/object-path.js';
-import { IN_CLUSTER_SERVER } from '../../generator/layout.js';
+import { CFK_HELM_CHART, IN_CLUSTER_SERVER } from '../../generator/layout.js';
+import { compareChartVersions } from '../../model/versions.js';
 import type { YamlPath } from '../../yaml/positions.js';
 import { KUSTOMIZATION_FILES } from '../kustomize/kustomization-keys.js';
 import { locate, type SourceDocument, type SourceSet } from '../sources.js';
@@ -18,6 +19,8 @@ export const ARGOCD_RULES: Readonly<Record<string, string>> = {
   'argocd/source-path-not-kustomization': "An Application's source.path holds a kustomization.yaml",
   'argocd/destination-not-allowed': "An Application's destination (server and namespace) is allowed by its AppProject",
   'argocd/source-repo-not-allowed': "An Application's repoURL is in its AppProject's sourceRepos",
+  'argocd/operator-newer-than-crds': 'No CFK operator runs a chart newer than the CRDs installed on its Kubernetes cluster',
+  'argocd/crds-owner': 'Exactly one Application per Kubernetes cluster installs the CFK CRDs',
 };
 
 const ARGOCD_DIR = 'argocd/';
@@ -75,8 +78,75 @@ export const argocdRules: RuleFamily = ({ sources }: RuleContext): Violation[] =
       }
     }
   }
+  violations.push(...crdOwnershipProblems(applications));
   return violations;
 };
+
+interface ChartApplication {
+  readonly application: ArgoDocument;
+  readonly source: PlainObject;
+  readonly path: YamlPath;
+  readonly chart: string;
+  readonly installsCrds: boolean;
+}
+
+/**
+ * The CFK CRDs per Kubernetes cluster: one Application installs them (two would fight over them, and
+ * deleting either deletes every custom resource of every kind), at a chart no older than any operator
+ * on the cluster (an operator past its CRDs writes fields the API server drops; Confluent upgrades the
+ * CRDs first).
+ */
+function crdOwnershipProblems(applications: readonly ArgoDocument[]): Violation[] {
+  const byCluster = new Map<string, ChartApplication[]>();
+  for (const application of applications) {
+    for (const { source, path } of applicationSources(application.spec)) {
+      if (source.chart !== CFK_HELM_CHART || typeof source.targetRevision !== 'string') continue;
+      const helm = isPlainObject(source.helm) ? source.helm : {};
+      const destination = isPlainObject(application.spec.destination) ? application.spec.destination : {};
+      const cluster = typeof destination.server === 'string' && destination.server !== '' ? destination.server : destination.name === IN_CLUSTER_NAME ? IN_CLUSTER_SERVER : String(destination.name ?? '');
+      const entry = { application, source, path, chart: source.targetRevision, installsCrds: helm.skipCrds !== true };
+      byCluster.set(cluster, [...(byCluster.get(cluster) ?? []), entry]);
+    }
+  }
+  const violations: Violation[] = [];
+  for (const [cluster, charts] of byCluster) {
+    const owners = charts.filter((chart) => chart.installsCrds);
+    const newest = charts.reduce((best, chart) => (compareChartVersions(chart.chart, best.chart) > 0 ? chart : best));
+    if (owners.length === 0) {
+      for (const chart of charts) {
+        violations.push({
+          rule: 'argocd/crds-owner',
+          severity: 'error',
+          ...locate(chart.application.document, [...chart.path, 'helm', 'skipCrds']),
+          message: `Application "${chart.application.name}" runs the CFK operator on ${cluster} with skipCrds, and no Application installs the CFK CRDs on that cluster: the operator and the platform cannot start`,
+          fix: `restore the cluster's CRD Application (argocd/clusters/<cluster>/crds.yaml, chart ${newest.chart}, skipCrds: false) and its root in argocd/bootstrap/`,
+        });
+      }
+      continue;
+    }
+    const owner = owners.reduce((best, chart) => (compareChartVersions(chart.chart, best.chart) > 0 ? chart : best));
+    for (const extra of owners.filter((chart) => chart !== owners[0])) {
+      violations.push({
+        rule: 'argocd/crds-owner',
+        severity: 'error',
+        ...locate(extra.application.document, [...extra.path, 'helm']),
+        message: `Application "${extra.application.name}" installs the CFK CRDs on ${cluster}, and so does "${owners[0]!.application.name}" (${owners[0]!.application.document.file}): two owners overwrite each other's version, and deleting either deletes every CFK custom resource on the cluster`,
+        fix: `set spec.source.helm.skipCrds: true in ${extra.application.document.file}; the cluster's CRD Application is the one owner`,
+      });
+    }
+    for (const chart of charts) {
+      if (compareChartVersions(chart.chart, owner.chart) <= 0) continue;
+      violations.push({
+        rule: 'argocd/operator-newer-than-crds',
+        severity: 'error',
+        ...locate(chart.application.document, [...chart.path, 'targetRevision']),
+        message: `Application "${chart.application.name}" runs CFK chart ${chart.chart} on ${cluster}, newer than the CRDs installed there (chart ${owner.chart}, ${owner.application.document.file}): the operator writes fields the older CRDs drop`,
+        fix: `set spec.source.targetRevision: ${newest.chart} in ${owner.application.document.file} (CRDs first, as Confluent's upgrade procedure does), or run cp-gitops upgrade, which moves both`,
+      });
+    }
+  }
+  return violations;
+}
 
 function argoDocuments(sources: SourceSet, kind: string): ArgoDocument[] {
   const found: ArgoDocument[] = [];
