@@ -9,7 +9,7 @@ export interface Regeneration {
   readonly deletes: readonly string[];
   /** Hand-edited files that would be written or deleted: never touched without `force`. */
   readonly conflicts: readonly string[];
-  /** Generated files that are not what the model gives but are left alone (hand edits a change does not concern). */
+  /** Generated files that are not what the model gives but are left alone: hand edits a change does not concern, or that carry a drift/stale suppression. */
   readonly kept: readonly string[];
   /** The files (record entries aside) written or deleted, in path order: what changed. */
   readonly changed: readonly { readonly file: string; readonly action: 'create' | 'update' | 'delete' }[];
@@ -56,7 +56,7 @@ export function planRegeneration(target: FileTree, disk: ReadonlyMap<string, str
     if (sameText(current, content)) continue;
     if (current !== undefined && editedByHand(path, current)) {
       const concerned = before === undefined || before.get(path) !== content;
-      if (!concerned) {
+      if (!concerned || (!force && keepsHandEdit(current))) {
         kept.push(path);
         continue;
       }
@@ -99,4 +99,9 @@ function followRecord(
   const wanted = recordFiles(next);
   for (const [path, content] of wanted) if (disk.get(path) !== content) plan.writes.set(path, content);
   for (const path of disk.keys()) if (isRecordPath(path) && !wanted.has(path)) plan.deletes.push(path);
+}
+
+/** `# cp-gitops:ignore drift/stale <reason>`: the file is a deliberate hand edit that validate accepts, so it is kept too. */
+function keepsHandEdit(content: string): boolean {
+  return /(^|\s)#\s*cp-gitops:ignore\s+drift\/stale\s+\S/m.test(content);
 }

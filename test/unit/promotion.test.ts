@@ -151,6 +151,17 @@ describe('regeneration (cp-gitops generate, docs and every change command)', () 
     expect(forced.writes.has('argocd/dev/platform.yaml')).to.equal(true);
   });
 
+  it('a hand edit that carries a drift/stale suppression is kept, not a conflict (force still overwrites it)', () => {
+    const moved = { ...model, repoURL: 'https://git.example.org/acme/p.git' };
+    const disk = withModel(moved);
+    disk.set('argocd/dev/platform.yaml', `# cp-gitops:ignore drift/stale the platform app is patched by the platform team\n${repository.get('argocd/dev/platform.yaml')}`);
+    const plan = planRegeneration(targetOf(moved), disk);
+    expect(plan.conflicts).to.deep.equal([]);
+    expect(plan.kept).to.deep.equal(['argocd/dev/platform.yaml']);
+    expect(plan.writes.has('argocd/dev/platform.yaml')).to.equal(false);
+    expect(planRegeneration(targetOf(moved), disk, { force: true }).writes.has('argocd/dev/platform.yaml')).to.equal(true);
+  });
+
   it('line endings do not count: a CRLF checkout is current, and its stale files are no hand edits', () => {
     const crlf = new Map([...repository].map(([path, content]) => [path, content.replace(/\n/g, '\r\n')]));
     expect(planRegeneration(targetOf(model), crlf).changed).to.deep.equal([]);

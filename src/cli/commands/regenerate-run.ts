@@ -86,12 +86,14 @@ function reportFiles(out: Output, plan: Plan, recordChanges: boolean, write: boo
     const handEdited = plan.conflicts.includes(entry.file);
     out.line(`${VERB[entry.action][write ? 0 : 1]} ${entry.file}${handEdited && !write ? ' (edited by hand: cp-gitops generate will not overwrite it without --force)' : handEdited ? ' (edited by hand, overwritten: --force)' : ''}`);
   }
-  if (plan.changed.length === 0) out.line(`Every generated file matches ${MODEL_FILE}: nothing to ${write ? 'write' : 'change'}.`);
+  for (const file of plan.kept) out.line(`Kept ${file} (edited by hand; it carries # cp-gitops:ignore drift/stale: --force overwrites it)`);
+  if (plan.changed.length === 0) out.line(`Every generated file${plan.kept.length > 0 ? ' but those kept' : ''} matches ${MODEL_FILE}: nothing to ${write ? 'write' : 'change'}.`);
   else out.line(`${write ? 'Wrote' : 'Would write'} ${plan.changed.length} ${plan.changed.length === 1 ? 'file' : 'files'}${recordChanges ? ` and the record in ${RECORD_DIR}/` : ''}${write ? '; review and commit them (git add -A && git commit), then open a pull request' : '; nothing was written'}.`);
   out.result({
     ok: true,
     written: write && plan.changed.length > 0,
     files: plan.changed.map((entry) => ({ ...entry, ...(plan.conflicts.includes(entry.file) ? { editedByHand: true } : {}) })),
+    kept: plan.kept,
   });
 }
 
