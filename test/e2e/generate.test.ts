@@ -125,37 +125,37 @@ describe('cp-gitops generate: the repository follows cp-gitops.yaml (through bin
   }
 
   describe('afterwards', () => {
-  it('the new environment is wired as generated: its root app, its project and the overlay namespace', () => {
-    expect(read('argocd/bootstrap/kustomization.yaml')).to.include('root-qa.yaml');
-    expect(read('argocd/qa/platform.yaml')).to.include('path: overlays/qa');
-    expect(read('overlays/qa/kustomization.yaml')).to.include('namespace: p-qa');
-    expect(read('argocd/dev/platform.yaml')).to.include('repoURL: https://git.example.org/acme/platform.git');
-  });
+    it('the new environment is wired as generated: its root app, its project and the overlay namespace', () => {
+      expect(read('argocd/bootstrap/kustomization.yaml')).to.include('root-qa.yaml');
+      expect(read('argocd/qa/platform.yaml')).to.include('path: overlays/qa');
+      expect(read('overlays/qa/kustomization.yaml')).to.include('namespace: p-qa');
+      expect(read('argocd/dev/platform.yaml')).to.include('repoURL: https://git.example.org/acme/platform.git');
+    });
 
-  it('removing the environment from cp-gitops.yaml deletes its files', async () => {
-    editModel(/ {2}- name: qa\n(?: {4}.*\n)+/, '');
-    const result = await cli(['generate']);
-    expectExit(result, 0);
-    expect(result.stdout).to.match(/^Deleted overlays\/qa\/kustomization\.yaml$/m).and.match(/^Deleted argocd\/bootstrap\/root-qa\.yaml$/m);
-    expect([...snapshotFiles(repo).keys()].filter((file) => /(^|\/)(qa|root-qa\.yaml)(\/|$)/.test(file))).to.deep.equal([]);
-    expectExit(await cli(['validate']), 0);
-  });
+    it('removing the environment from cp-gitops.yaml deletes its files', async () => {
+      editModel(/ {2}- name: qa\n(?: {4}.*\n)+/, '');
+      const result = await cli(['generate']);
+      expectExit(result, 0);
+      expect(result.stdout).to.match(/^Deleted overlays\/qa\/kustomization\.yaml$/m).and.match(/^Deleted argocd\/bootstrap\/root-qa\.yaml$/m);
+      expect([...snapshotFiles(repo).keys()].filter((file) => /(^|\/)(qa|root-qa\.yaml)(\/|$)/.test(file))).to.deep.equal([]);
+      expectExit(await cli(['validate']), 0);
+    });
 
-  it('a generated file edited by hand is reported and nothing is written; --force overwrites it', async () => {
-    const file = 'argocd/dev/platform.yaml';
-    writeFileSync(join(repo, file), `${read(file)}# tuned by hand\n`);
-    editModel(/(- name: dev\n {4}namespace: p-dev\n {4}cluster: )\S+/, '$1https://dev.k8s.example.org:6443');
-    const validate = await cli(['validate']);
-    expect(validate.stdout).to.match(/^argocd\/dev\/platform\.yaml:\d+:1: error: drift\/stale: .*edited by hand since cp-gitops wrote it/m);
-    const before = snapshotFiles(repo);
-    const refused = await cli(['generate']);
-    expectExit(refused, 1);
-    expect(refused.stderr).to.include(`error: ${file} was edited by hand since cp-gitops wrote it; nothing was written`).and.include('--force');
-    expect(snapshotFiles(repo)).to.deep.equal(before);
-    expectExit(await cli(['generate', '--force']), 0);
-    expect(read(file)).not.to.include('# tuned by hand');
-    expectExit(await cli(['validate']), 0);
-  });
+    it('a generated file edited by hand is reported and nothing is written; --force overwrites it', async () => {
+      const file = 'argocd/dev/platform.yaml';
+      writeFileSync(join(repo, file), `${read(file)}# tuned by hand\n`);
+      editModel(/(- name: dev\n {4}namespace: p-dev\n {4}cluster: )\S+/, '$1https://dev.k8s.example.org:6443');
+      const validate = await cli(['validate']);
+      expect(validate.stdout).to.match(/^argocd\/dev\/platform\.yaml:\d+:1: error: drift\/stale: .*edited by hand since cp-gitops wrote it/m);
+      const before = snapshotFiles(repo);
+      const refused = await cli(['generate']);
+      expectExit(refused, 1);
+      expect(refused.stderr).to.include(`error: ${file} was edited by hand since cp-gitops wrote it; nothing was written`).and.include('--force');
+      expect(snapshotFiles(repo)).to.deep.equal(before);
+      expectExit(await cli(['generate', '--force']), 0);
+      expect(read(file)).not.to.include('# tuned by hand');
+      expectExit(await cli(['validate']), 0);
+    });
   });
 });
 
@@ -177,8 +177,9 @@ describe('two cp-gitops pull requests from one main merge one after the other by
     const changed = (branch: string) => gitRun(['diff', '--name-only', 'main', branch], repo).split('\n');
     const first = changed('cp-gitops/add-connect-dev');
     const second = changed('cp-gitops/config-kafka-staging-log-retention-hours');
-    expect(first.filter((file) => second.includes(file))).to.include.members(['cp-gitops.yaml', 'README.md']);
-    expect(first.some((file) => file.startsWith('.cp-gitops/generated/')) && second.some((file) => file.startsWith('.cp-gitops/generated/'))).to.equal(true);
+    const shared = first.filter((file) => second.includes(file));
+    expect(shared).to.include.members(['cp-gitops.yaml', 'docs/architecture.md']);
+    expect(shared.some((file) => file.startsWith('.cp-gitops/generated/')), 'both replace the same record entries').to.equal(true);
     // mergeOnRemote runs git merge --no-ff and throws on a conflict.
     mergeOnRemote(bare, 'cp-gitops/add-connect-dev');
     mergeOnRemote(bare, 'cp-gitops/config-kafka-staging-log-retention-hours');
@@ -194,35 +195,33 @@ describe('two cp-gitops pull requests from one main merge one after the other by
 
 describe('a clone with core.autocrlf=true and CRLF files runs every change command (through bin/)', function () {
   this.timeout(600_000);
+  let work: string;
+  let bare: string;
   let clone: string;
   const cli = (args: readonly string[]) => runCli(args, { cwd: clone, env: NEUTRAL_ENV });
 
   before(async () => {
-    const { work, bare } = await initRepository('cp-gitops-crlf-', true);
+    let repo: string;
+    ({ work, repo, bare } = (await initRepository('cp-gitops-crlf-', true)) as { work: string; repo: string; bare: string });
+    // A repository from before .gitattributes: a core.autocrlf=true checkout has CRLF in every file.
+    gitRun(['rm', '--quiet', '.gitattributes'], repo);
+    gitRun(['commit', '--quiet', '-m', 'as made before .gitattributes'], repo);
+    gitRun(['push', '--quiet', 'origin', 'main'], repo);
     clone = join(work, 'clone');
-    gitRun(['clone', '--quiet', '-c', 'core.autocrlf=true', bare!, clone], work);
-    // A checkout made before .gitattributes existed (or by an editor) has CRLF everywhere; Git still sees a clean tree.
-    for (const [file, content] of snapshotFiles(clone)) writeFileSync(join(clone, ...file.split('/')), content.replace(/\r?\n/g, '\r\n'));
+    gitRun(['clone', '--quiet', '-c', 'core.autocrlf=true', bare, clone], work);
     expect(readFileSync(join(clone, 'overlays/dev/kustomization.yaml'), 'utf8')).to.include('\r\n');
     expect(gitRun(['status', '--porcelain'], clone)).to.equal('');
   });
   after(() => removeTempDirs());
 
-  it('the generated .gitattributes keeps LF in the repository and in checkouts', () => {
-    expect(readFileSync(join(clone, '.gitattributes'), 'utf8')).to.match(/^\* text=auto eol=lf\r?$/m).and.match(/^\.githooks\/\* text eol=lf\r?$/m);
-  });
-
   const commands: string[][] = [
-    ['validate'],
-    ['generate', '--check'],
-    ['docs', '--check'],
     ['add-component', 'connect', '--env', 'dev'],
     ['set', 'monitoring.podMonitors=true', '--env', 'dev'],
     ['scale', 'kafka', '--env', 'dev', '--replicas', '4'],
     ['config', 'kafka', 'set', 'log.retention.hours=72', '--env', 'dev'],
     ['upgrade', '--env', 'dev', '--cp-version', '8.2.1'],
     ['add-cluster', 'analytics', '--env', 'dev'],
-    ['promote', '--from', 'dev', '--to', 'staging', '--dry-run'],
+    ['promote', '--from', 'dev', '--to', 'staging', '--skip-stage', '--dry-run'],
   ];
   for (const args of commands) {
     it(`cp-gitops ${args.join(' ')}`, async () => {
@@ -231,6 +230,21 @@ describe('a clone with core.autocrlf=true and CRLF files runs every change comma
       expect(result.stderr).not.to.include('hand edit');
     });
   }
+
+  it('the change branches bring back .gitattributes; generate finds only that missing, not a CRLF file', async () => {
+    expect(gitRun(['diff', '--name-only', 'main', 'cp-gitops/add-connect-dev'], clone).split('\n')).to.include('.gitattributes');
+    const result = await cli(['generate', '--dry-run', '--json']);
+    expectExit(result, 0);
+    expect((JSON.parse(result.stdout) as { files: unknown[] }).files).to.deep.equal([{ file: '.gitattributes', action: 'create' }]);
+  });
+
+  it('with the generated .gitattributes, a core.autocrlf=true checkout has LF files', () => {
+    const lf = join(work, 'lf');
+    gitRun(['clone', '--quiet', '-c', 'core.autocrlf=true', '--branch', 'cp-gitops/add-connect-dev', bare, lf], work);
+    expect(readFileSync(join(lf, '.gitattributes'), 'utf8')).to.match(/^\* text=auto eol=lf$/m).and.match(/^\.githooks\/\* text eol=lf$/m);
+    expect(readFileSync(join(lf, 'overlays/dev/kustomization.yaml'), 'utf8')).not.to.include('\r');
+    expect(readFileSync(join(lf, '.githooks/pre-push'), 'utf8')).not.to.include('\r');
+  });
 });
 
 describe('every command finds the repository from a subfolder (through bin/)', function () {
