@@ -8,6 +8,7 @@ import { findKustomize } from '../../adapters/kustomize.js';
 import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
 import { loadTemplates } from '../../adapters/templates.js';
 import { GitError, UsageError, ValidationFailedError, WorkspaceError } from '../../errors.js';
+import { RECORD_DIR } from '../../generator/checksums.js';
 import { fileTree } from '../../generator/file-tree.js';
 import { CP_GITOPS_BIN_ENV, layout } from '../../generator/layout.js';
 import { PACKAGE_ROOT } from '../../package-root.js';
@@ -124,7 +125,7 @@ async function applyChange(
   });
 
   if (args['dry-run']) {
-    out.line(`Would commit on branch ${change.branch}: ${[...treeChange.writes.keys(), ...treeChange.deletes].join(', ')}`);
+    out.line(`Would commit on branch ${change.branch}: ${treeChange.changed.map((entry) => entry.file).join(', ')} (and the record in ${RECORD_DIR}/)`);
     out.line('');
     out.line(body);
     out.result({ ok: true, dryRun: true, changed: true, branch: change.branch, title: change.title, changes: change.changes, warnings: change.warnings ?? [], files: [...treeChange.writes.keys()], deleted: treeChange.deletes, body });

@@ -14,7 +14,7 @@ export function docsCommand(context: CommandContext): CommandModule<object, Docs
     describe: "Regenerate the repository's README.md and docs/architecture.md from its cp-gitops.yaml",
     builder: (yargs: Argv<object>) =>
       yargs
-        .positional('dir', { type: 'string', describe: 'Root of the repository (where cp-gitops.yaml is)', defaultDescription: 'the nearest folder up from here with cp-gitops.yaml' })
+        .positional('dir', { type: 'string', describe: 'Root of the repository (where cp-gitops.yaml is)', defaultDescription: 'found walking up to cp-gitops.yaml' })
         .option('check', { type: 'boolean', default: false, describe: 'Write nothing; exit 1 and list the documents that are stale (for CI)' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Write nothing; list what would be rewritten (exit 0)' })
         .example('$0 docs', 'After editing cp-gitops.yaml by hand: rewrite the documents that no longer match it')

@@ -15,7 +15,7 @@ export function generateCommand(context: CommandContext): CommandModule<object, 
     describe: 'Rewrite every generated file from cp-gitops.yaml with this cp-gitops (local files only: review, commit and open the pull request yourself)',
     builder: (yargs: Argv<object>) =>
       yargs
-        .positional('dir', { type: 'string', describe: 'Root of the repository (where cp-gitops.yaml is)', defaultDescription: 'the nearest folder up from here with cp-gitops.yaml' })
+        .positional('dir', { type: 'string', describe: 'Root of the repository (where cp-gitops.yaml is)', defaultDescription: 'found walking up to cp-gitops.yaml' })
         .option('check', { type: 'boolean', default: false, describe: 'Write nothing; exit 1 and list the files that do not match cp-gitops.yaml (for CI)' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Write nothing; list what would change (exit 0)' })
         .option('force', { type: 'boolean', default: false, describe: 'Also overwrite (or delete) generated files edited by hand' })

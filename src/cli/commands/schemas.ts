@@ -35,7 +35,7 @@ function schemasImportCommand(context: CommandContext): CommandModule<object, Sc
     builder: (yargs: Argv<object>) =>
       yargs
         .positional('sources', { type: 'string', array: true, describe: 'CRD YAML files, catalog JSON schemas (<kind>_<version>.json), folders of them, or http(s) URLs' })
-        .option('dir', { type: 'string', describe: 'Root of the repository to write into', defaultDescription: 'the nearest folder up from here with cp-gitops.yaml' })
+        .option('dir', { type: 'string', describe: 'Root of the repository to write into', defaultDescription: 'found walking up to cp-gitops.yaml' })
         .option('group', { type: 'string', describe: 'API group of catalog JSON schemas whose folder does not name it (e.g. platform.confluent.io)' })
         .example('$0 schemas import ./confluent-for-kubernetes/crds/', 'Every CRD of the CFK Helm chart')
         .example('$0 schemas import https://example.org/crds/platform.confluent.io_kafkas.yaml', 'One CRD from a URL')
