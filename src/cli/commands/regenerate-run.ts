@@ -69,7 +69,8 @@ export function runRegenerate(args: RegenerateRunArgs, context: CommandContext):
   if (args.check && drift) {
     const files = plan.changed.map((entry) => entry.file);
     const one = files.length === 1;
-    throw new ValidationFailedError(`${files.length} generated ${one ? 'file' : 'files'} no longer ${one ? 'matches' : 'match'} ${MODEL_FILE}: ${files.slice(0, 10).join(', ')}${files.length > 10 ? ', …' : ''}`, {
+    const what = args.scope === 'docs' ? `stale generated ${one ? 'document' : 'documents'}: ${files.join(', ')} no longer ${one ? 'matches' : 'match'} ${MODEL_FILE}` : `${files.length} generated ${one ? 'file' : 'files'} no longer ${one ? 'matches' : 'match'} ${MODEL_FILE}: ${files.slice(0, 10).join(', ')}${files.length > 10 ? ', …' : ''}`;
+    throw new ValidationFailedError(what, {
       reportPrinted: true,
       hint: `run ${command} to rewrite ${one ? 'it' : 'them'} from the model, then commit the result`,
     });
