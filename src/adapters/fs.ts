@@ -33,12 +33,17 @@ export function readTree(root: string, skip: ReadonlySet<string> = new Set(['.gi
   return tree;
 }
 
+/** Committed hooks must stay executable; everything else is a plain file. */
+export function fileMode(relative: string): number {
+  return relative.startsWith('.githooks/') ? 0o755 : 0o644;
+}
+
 /** Writes a tree below `dir`, creating folders as needed. */
 export function writeTree(dir: string, tree: FileTree): void {
   for (const [relative, content] of tree) {
     const target = join(dir, ...relative.split('/'));
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, content, { mode: relative.startsWith('.githooks/') ? 0o755 : 0o644 });
+    writeFileSync(target, content, { mode: fileMode(relative) });
   }
 }
 
@@ -96,4 +101,26 @@ export function removeDirectory(path: string): void {
 
 export function removeFile(path: string): void {
   rmSync(path, { force: true });
+}
+
+/**
+ * The nearest folder at or above `start` that holds `marker` (as git, gh and kubectl find their root),
+ * not looking past the top of the Git working tree that contains `start`. Undefined when none does.
+ */
+export function findUpwards(start: string, marker: string): string | undefined {
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, marker))) return dir;
+    if (existsSync(join(dir, '.git')) || dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Removes a file below `root`, then the folders it leaves empty (Git does not keep empty folders either). */
+export function removeFileAndEmptyFolders(root: string, relative: string): void {
+  rmSync(join(root, ...relative.split('/')), { force: true });
+  const parts = relative.split('/').slice(0, -1);
+  for (let depth = parts.length; depth > 0; depth -= 1) {
+    const dir = join(root, ...parts.slice(0, depth));
+    if (!isDirectory(dir) || readdirSync(dir).length > 0) break;
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

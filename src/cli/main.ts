@@ -10,6 +10,7 @@ import { scaleCommand } from './commands/scale.js';
 import { upgradeCommand } from './commands/upgrade.js';
 import { configCommand } from './commands/config.js';
 import { docsCommand } from './commands/docs.js';
+import { generateCommand } from './commands/generate.js';
 import { schemasCommand } from './commands/schemas.js';
 import { validateCommand } from './commands/validate.js';
 import type { OutputStreams } from './output.js';
@@ -62,6 +63,7 @@ function buildParser(argv: readonly string[], context: CommandContext) {
     .command(scaleCommand(context))
     .command(upgradeCommand(context))
     .command(configCommand(context))
+    .command(generateCommand(context))
     .command(docsCommand(context))
     .command(schemasCommand(context))
     .example('$0 init ./my-platform', 'Generate and commit a repository with dev, staging and prod')

@@ -10,6 +10,7 @@ export const layout = {
   model: 'cp-gitops.yaml',
   readme: 'README.md',
   gitignore: '.gitignore',
+  gitattributes: '.gitattributes',
   /** Committed hooks; `init` points core.hooksPath here (a hook in .git/hooks would not be shared). */
   githooksDir: '.githooks',
   prePushHook: '.githooks/pre-push',

@@ -90,7 +90,7 @@ export function generateReadme(model: PlatformModel, templates: Templates): stri
     '- Promote what runs in one environment to the next: `cp-gitops promote --from dev --to staging`.',
     '- Day 2: `cp-gitops scale kafka --env prod --replicas 6`, `cp-gitops upgrade --env dev --cp-version <version>`, `cp-gitops config kafka set <key>=<value> --env dev`, `cp-gitops set <option>=<value>` (docs/architecture.md describes the result).',
     '- Another Kafka cluster in an environment, in its own namespace: `cp-gitops add-cluster analytics --env dev`; later commands address it as `--env dev/analytics`.',
-    '- After editing `cp-gitops.yaml` by hand: `cp-gitops docs` rewrites this README and docs/architecture.md from it (`cp-gitops docs --check` exits 1 when they are stale).',
+    '- After editing `cp-gitops.yaml` by hand (repoURL, a cluster, an environment): `cp-gitops generate` rewrites every generated file from it (overlays, Argo CD apps, this README), then commit on a branch and open a pull request; `cp-gitops generate --check` (run in CI) exits 1 when a file no longer matches it.',
     '- Check everything before you push: `cp-gitops validate` (it also runs from the pre-push hook and in CI); `--render` also compares with Kustomize itself.',
     '- Validate against the full upstream CRD schemas, offline: `cp-gitops schemas import <CRD files or folder>`, then commit `.cp-gitops/schemas/`.',
     '- With `--github owner/repo` (token in GITHUB_TOKEN), add-component and promote push the branch and open or update the pull request; without it they print the pull request body.',

@@ -5,7 +5,7 @@ import { stringifyYaml } from '../yaml/stringify.js';
 import { ARCHITECTURE_DOC, generateArchitecture } from './architecture.js';
 import { generateArgoCd } from './argocd.js';
 import { generateBases } from './base.js';
-import { withChecksums } from './checksums.js';
+import { withRecord } from './checksums.js';
 import { fileTree, type FileTree } from './file-tree.js';
 import { CP_GITOPS_BIN_ENV, CP_GITOPS_PACKAGE, CP_GITOPS_VERSION, GENERATED_MARKER, layout } from './layout.js';
 import { generateOverlays } from './overlays.js';
@@ -19,10 +19,11 @@ import type { Templates } from './templates.js';
 export function generateRepository(model: PlatformModel, templates: Templates): FileTree {
   // Every Kafka cluster as an environment of its own ("<env>/<cluster>"); cp-gitops.yaml keeps them nested.
   const deployed = deployedModel(model);
-  return withChecksums(fileTree([
+  return withRecord(fileTree([
     [layout.model, serializePlatformModel(model)],
     ...generateDocs(model, templates),
     [layout.gitignore, ['# Rendered output and editor files; manifests are reviewed as source, never rendered into the repository.', 'rendered/', '.DS_Store', '*.swp', ''].join('\n')],
+    [layout.gitattributes, gitattributes()],
     [layout.prePushHook, prePushHook()],
     [layout.validateWorkflow, validateWorkflow()],
     ...generateBases(deployed, templates),
@@ -45,6 +46,21 @@ export function generateDocs(model: PlatformModel, templates: Templates): FileTr
 }
 
 const INSTALL = `${CP_GITOPS_PACKAGE}@${CP_GITOPS_VERSION}`;
+
+/**
+ * LF in the repository and in every checkout, whatever core.autocrlf says: Kustomize, Argo CD and
+ * the POSIX pre-push hook read these files on Linux, and a hook with CRLF fails to run (`sh\r`).
+ */
+function gitattributes(): string {
+  return [
+    '# Line endings: LF in the repository and in every checkout, whatever core.autocrlf says.',
+    `# ${GENERATED_MARKER}`,
+    '* text=auto eol=lf',
+    '# Hooks are POSIX sh scripts: with CRLF they do not run.',
+    `${layout.githooksDir}/* text eol=lf`,
+    '',
+  ].join('\n');
+}
 
 /**
  * A POSIX sh pre-push hook (written executable by src/adapters/fs.ts). It validates the tree of each
@@ -147,10 +163,10 @@ function validateWorkflow(): string {
             run: ['cp-gitops validate --render || true', 'echo "::error::cp-gitops validate exited with $VALIDATE_EXIT"', 'exit 1'].join('\n'),
           },
           {
-            // After a hand edit of cp-gitops.yaml, README.md and docs/architecture.md must follow it.
-            name: 'Generated docs follow cp-gitops.yaml',
+            // After a hand edit of cp-gitops.yaml, every generated file (manifests, Argo CD apps, docs) must follow it.
+            name: 'Generated files follow cp-gitops.yaml',
             if: '!cancelled()',
-            run: 'cp-gitops docs --check',
+            run: 'cp-gitops generate --check',
           },
         ],
       },

@@ -3,7 +3,7 @@ import { COMPONENT_NAMES, type Environment, type PlatformModel, type PlatformVer
 
 const HEADER = [
   'cp-gitops platform model: every cp-gitops command reads and writes this file.',
-  'Change it through cp-gitops commands (add-component, promote) so the manifests follow; see README.md.',
+  'Change it through cp-gitops commands (add-component, promote), or edit it and run cp-gitops generate, so the manifests follow; see README.md.',
 ];
 
 /** Fixed key order, so the same model always gives the same bytes. */

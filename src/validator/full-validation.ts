@@ -4,6 +4,7 @@ import type { FileTree } from '../generator/file-tree.js';
 import { renderFailureViolation, renderMismatchViolations } from './kustomize/compare.js';
 import { KUSTOMIZATION_FILES } from './kustomize/kustomization-keys.js';
 import { ARGOCD_RULES, argocdRules } from './rules/argocd.js';
+import { DRIFT_RULES, driftRules } from './rules/drift.js';
 import { MODEL_RULES, modelRules } from './rules/model.js';
 import { POLICY_RULES, policyRules } from './rules/policy.js';
 import { REFERENCE_RULES, referenceRules } from './rules/references.js';
@@ -28,6 +29,7 @@ export const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   ...KUSTOMIZE_RULES,
   ...REFERENCE_RULES,
   ...MODEL_RULES,
+  ...DRIFT_RULES,
   ...SCHEMA_RULES,
   ...ARGOCD_RULES,
   ...POLICY_RULES,
@@ -46,6 +48,8 @@ export interface ValidateOptions {
   /** Where compiled imported schemas are cached (see src/adapters/schema-cache.ts). */
   readonly schemaCacheDir?: string;
   readonly render?: RenderOptions;
+  /** What cp-gitops.yaml generates: with it, drift from the model is reported too (rule family drift/). */
+  readonly expected?: FileTree;
 }
 
 /**
@@ -54,7 +58,8 @@ export interface ValidateOptions {
  * Pure without `render`; with it, Kustomize runs once per overlay.
  */
 export function validateTree(tree: FileTree, options: ValidateOptions = {}): ValidationReport {
-  const report = validateRepository(tree, options.families ?? allRuleFamilies(options.schemaCacheDir === undefined ? {} : { schemaCacheDir: options.schemaCacheDir }));
+  const families = options.families ?? allRuleFamilies(options.schemaCacheDir === undefined ? {} : { schemaCacheDir: options.schemaCacheDir });
+  const report = validateRepository(tree, options.expected ? [...families, driftRules(options.expected)] : families);
   const rendered = options.render ? renderViolations(report, tree, options.render) : [];
   return { ...report, violations: applySuppressions(dedupeViolations([...report.violations, ...rendered]), tree) };
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { expectExit, makeTempDir, removeTempDirs, runCli, snapshotFiles } from '../helpers/cli.js';
@@ -9,7 +9,8 @@ import { gitRun, NEUTRAL_ENV } from '../helpers/git-remotes.js';
 // of cp-gitops.yaml, stale for --check (nothing written) and rewritten by a plain run, with the
 // checksum record following; bad input refused with nothing written.
 
-const RECORD = '.cp-gitops/generated.sha256';
+const RECORD = '.cp-gitops/generated/';
+const isRecord = (file: string) => file.startsWith(RECORD);
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 describe('cp-gitops docs through bin/', function () {
@@ -18,7 +19,11 @@ describe('cp-gitops docs through bin/', function () {
   let repo: string;
   const cli = (args: readonly string[], cwd = repo) => runCli(args, { cwd, env: NEUTRAL_ENV });
   const read = (file: string) => readFileSync(join(repo, ...file.split('/')), 'utf8');
-  const recorded = (file: string) => new RegExp(`^([0-9a-f]{64})  ${file.replace(/\./g, '\\.')}$`, 'm').exec(read(RECORD))?.[1];
+  /** The hashes the record holds for a file (one entry file per written content). */
+  const recorded = (file: string) =>
+    readdirSync(join(repo, RECORD))
+      .map((entry) => read(`${RECORD}${entry}`))
+      .flatMap((line) => (line === `${/^[0-9a-f]{64}/.exec(line)?.[0]}  ${file}\n` ? [line.slice(0, 64)] : []));
 
   before(async () => {
     work = makeTempDir('cp-gitops-docs-');
@@ -97,15 +102,20 @@ describe('cp-gitops docs through bin/', function () {
       expectExit(result, 0);
       expect(result.stdout).to.equal(`Wrote README.md\nWrote docs/architecture.md\nWrote ${RECORD}\n`);
       const after = snapshotFiles(repo);
-      const changed = [...after.keys()].filter((file) => after.get(file) !== edited.get(file)).sort();
-      expect(changed).to.deep.equal([RECORD, 'README.md', 'docs/architecture.md'].sort());
-      expect([...after.keys()].sort(), 'no file added or left behind').to.deep.equal([...edited.keys()].sort());
+      const changed = [...after.keys()].filter((file) => !isRecord(file) && after.get(file) !== edited.get(file)).sort();
+      expect(changed).to.deep.equal(['README.md', 'docs/architecture.md']);
+      const files = (tree: Map<string, string>) => [...tree.keys()].filter((file) => !isRecord(file)).sort();
+      expect(files(after), 'no file added or left behind').to.deep.equal(files(edited));
+      // The record's entries are added and deleted, never edited: one entry out and one in per document.
+      const entries = (tree: Map<string, string>) => [...tree.keys()].filter(isRecord);
+      expect(entries(after).filter((file) => !edited.has(file))).to.have.length(2);
+      expect(entries(edited).filter((file) => !after.has(file))).to.have.length(2);
       expect(read('docs/architecture.md')).to.match(/### dev\n\nNamespace p-dev on \S+; size profile large;/);
       expect(read('README.md')).to.match(/\| dev \| p-dev \| \S+ \| large \| kafka \|/);
-      expect(recorded('docs/architecture.md')).to.equal(sha256(read('docs/architecture.md')));
-      expect(recorded('README.md')).to.equal(sha256(read('README.md')));
+      expect(recorded('docs/architecture.md')).to.deep.equal([sha256(read('docs/architecture.md'))]);
+      expect(recorded('README.md')).to.deep.equal([sha256(read('README.md'))]);
       // What cp-gitops did not write keeps its entry: the model's hand edit stays visible to sha256sum -c.
-      expect(recorded('cp-gitops.yaml')).to.equal(sha256(edited.get('cp-gitops.yaml')!.replace(/size: large\n/, 'size: small\n')));
+      expect(recorded('cp-gitops.yaml')).to.deep.equal([sha256(edited.get('cp-gitops.yaml')!.replace(/size: large\n/, 'size: small\n'))]);
     });
 
     it('then --check passes and a second run writes nothing', async () => {

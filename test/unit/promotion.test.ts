@@ -11,8 +11,9 @@ import { commitMessage } from '../../src/promotion/commit-message.js';
 import { GITHUB_BODY_LIMIT, pullRequestBody } from '../../src/promotion/pr-body.js';
 import { changedOverlays, diffRenders } from '../../src/promotion/rendered-diff.js';
 import { planTreeChange } from '../../src/promotion/tree-change.js';
-import { planDocsRefresh } from '../../src/promotion/docs-refresh.js';
-import { CHECKSUMS_FILE, serializeChecksums, sha256 } from '../../src/generator/checksums.js';
+import { planRegeneration } from '../../src/promotion/regenerate.js';
+import { contentHash, isRecordPath, readRecord, recordFiles } from '../../src/generator/checksums.js';
+import { generateDocs } from '../../src/generator/repository.js';
 import { fileTree } from '../../src/generator/file-tree.js';
 
 describe('promotion plans', () => {
@@ -101,32 +102,104 @@ describe('tree changes', () => {
   });
 });
 
-describe('docs refresh', () => {
-  const generated = fileTree([['README.md', 'new readme\n'], ['docs/architecture.md', 'arch\n']]);
-  const record = (entries: [string, string][]) => serializeChecksums(new Map(entries.map(([file, content]) => [file, sha256(content)])));
+describe('regeneration (cp-gitops generate, docs and every change command)', () => {
+  const templates = loadTemplates();
+  const model = buildNewModel({ name: 'p', components: ['kafka'], repoURL: 'https://github.com/acme/p.git' });
+  const repository = generateRepository(model, templates);
+  /** What cp-gitops generate aims at: everything but the model (the input) and the record. */
+  const targetOf = (m: typeof model) => fileTree([...generateRepository(m, templates)].filter(([path]) => path !== 'cp-gitops.yaml' && !isRecordPath(path)));
+  const withModel = (m: typeof model) => new Map([...repository, ['cp-gitops.yaml', serializePlatformModel(m)]]);
 
-  it('rewrites stale documents and their record entries, keeps the other entries', () => {
-    const disk = new Map([['README.md', 'old readme\n'], ['docs/architecture.md', 'arch\n'], [CHECKSUMS_FILE, record([['README.md', 'old readme\n'], ['docs/architecture.md', 'arch\n'], ['cp-gitops.yaml', 'm\n']])]]);
-    const refresh = planDocsRefresh(generated, disk);
-    expect(refresh.docs).to.deep.equal([{ file: 'README.md', stale: true }, { file: 'docs/architecture.md', stale: false }]);
-    expect(refresh.conflicts).to.deep.equal([]);
-    expect([...refresh.writes.keys()]).to.deep.equal(['README.md', CHECKSUMS_FILE]);
-    expect(refresh.writes.get(CHECKSUMS_FILE)).to.equal(record([['README.md', 'new readme\n'], ['docs/architecture.md', 'arch\n'], ['cp-gitops.yaml', 'm\n']]));
+  it('a repository just generated: nothing to write, not even the record', () => {
+    const plan = planRegeneration(targetOf(model), repository);
+    expect(plan.changed).to.deep.equal([]);
+    expect(plan.writes.size + plan.deletes.length).to.equal(0);
   });
 
-  it('a hand-edited stale document is a conflict; a document already right only gets its record entry repaired', () => {
-    const disk = new Map([['README.md', 'edited\n'], ['docs/architecture.md', 'arch\n'], [CHECKSUMS_FILE, record([['README.md', 'old readme\n'], ['docs/architecture.md', 'older\n']])]]);
-    const refresh = planDocsRefresh(generated, disk);
-    expect(refresh.conflicts).to.deep.equal(['README.md']);
-    expect(refresh.writes.get(CHECKSUMS_FILE)).to.equal(record([['README.md', 'new readme\n'], ['docs/architecture.md', 'arch\n']]));
+  it('a hand edit of repoURL in cp-gitops.yaml: every Argo CD manifest naming it is rewritten, no conflict, the record follows', () => {
+    const moved = { ...model, repoURL: 'https://git.example.org/acme/p.git' };
+    const plan = planRegeneration(targetOf(moved), withModel(moved));
+    expect(plan.conflicts).to.deep.equal([]);
+    const files = plan.changed.map((entry) => entry.file);
+    expect(files).to.include.members(['argocd/dev/platform.yaml', 'argocd/dev/project.yaml', 'argocd/bootstrap/root-dev.yaml']);
+    expect(files).not.to.include('cp-gitops.yaml');
+    expect(plan.writes.get('argocd/dev/platform.yaml')).to.include('https://git.example.org/acme/p.git');
+    // Entries are added and deleted, never modified: two branches cannot conflict in them.
+    const record = readRecord(new Map([...[...repository].filter(([path]) => !plan.deletes.includes(path)), ...plan.writes]))!;
+    expect([...record.get('argocd/dev/platform.yaml')!]).to.deep.equal([contentHash(plan.writes.get('argocd/dev/platform.yaml')!)]);
+    for (const path of plan.writes.keys()) if (isRecordPath(path)) expect(repository.has(path), path).to.equal(false);
   });
 
-  it('nothing to write when all is current; no record is made where there was none', () => {
-    const current = new Map([['README.md', 'new readme\n'], ['docs/architecture.md', 'arch\n'], [CHECKSUMS_FILE, record([['README.md', 'new readme\n'], ['docs/architecture.md', 'arch\n']])]]);
-    expect(planDocsRefresh(generated, current).writes.size).to.equal(0);
-    const refresh = planDocsRefresh(generated, new Map([['README.md', 'hand\n']]));
-    expect([...refresh.writes.keys()]).to.deep.equal(['README.md', 'docs/architecture.md']);
-    expect(refresh.conflicts).to.deep.equal([]);
+  it('a hand-added environment gets its overlay, Argo CD apps and root app; a removed one loses them', () => {
+    const added = { ...model, environments: [...model.environments, { ...model.environments[0]!, name: 'qa', namespace: 'p-qa' }] };
+    const plan = planRegeneration(targetOf(added), withModel(added));
+    expect(plan.conflicts).to.deep.equal([]);
+    expect(plan.changed.filter((entry) => entry.action === 'create').map((entry) => entry.file)).to.include.members(['overlays/qa/kustomization.yaml', 'argocd/qa/platform.yaml', 'argocd/bootstrap/root-qa.yaml']);
+    const removed = { ...model, environments: model.environments.filter((env) => env.name !== 'staging') };
+    const removal = planRegeneration(targetOf(removed), withModel(removed));
+    expect(removal.deletes).to.include.members(['overlays/staging/kustomization.yaml', 'argocd/staging/platform.yaml', 'argocd/bootstrap/root-staging.yaml']);
+    expect(removal.conflicts).to.deep.equal([]);
+  });
+
+  it('a hand-edited generated file is a conflict (written only with force); nothing changes in a file that is already right', () => {
+    const moved = { ...model, repoURL: 'https://git.example.org/acme/p.git' };
+    const disk = withModel(moved);
+    disk.set('argocd/dev/platform.yaml', `${repository.get('argocd/dev/platform.yaml')}# tuned by hand\n`);
+    expect(planRegeneration(targetOf(moved), disk).conflicts).to.deep.equal(['argocd/dev/platform.yaml']);
+    const forced = planRegeneration(targetOf(moved), disk, { force: true });
+    expect(forced.conflicts).to.deep.equal([]);
+    expect(forced.writes.has('argocd/dev/platform.yaml')).to.equal(true);
+  });
+
+  it('a hand edit that carries a drift/stale suppression is kept, not a conflict (force still overwrites it)', () => {
+    const moved = { ...model, repoURL: 'https://git.example.org/acme/p.git' };
+    const disk = withModel(moved);
+    disk.set('argocd/dev/platform.yaml', `# cp-gitops:ignore drift/stale the platform app is patched by the platform team\n${repository.get('argocd/dev/platform.yaml')}`);
+    const plan = planRegeneration(targetOf(moved), disk);
+    expect(plan.conflicts).to.deep.equal([]);
+    expect(plan.kept).to.deep.equal(['argocd/dev/platform.yaml']);
+    expect(plan.writes.has('argocd/dev/platform.yaml')).to.equal(false);
+    expect(planRegeneration(targetOf(moved), disk, { force: true }).writes.has('argocd/dev/platform.yaml')).to.equal(true);
+  });
+
+  it('line endings do not count: a CRLF checkout is current, and its stale files are no hand edits', () => {
+    const crlf = new Map([...repository].map(([path, content]) => [path, content.replace(/\n/g, '\r\n')]));
+    expect(planRegeneration(targetOf(model), crlf).changed).to.deep.equal([]);
+    const moved = { ...model, repoURL: 'https://git.example.org/acme/p.git' };
+    crlf.set('cp-gitops.yaml', serializePlatformModel(moved));
+    const plan = planRegeneration(targetOf(moved), crlf);
+    expect(plan.conflicts).to.deep.equal([]);
+    expect(plan.changed.length).to.be.greaterThan(0);
+  });
+
+  it('after two merged branches a path has two entries: content the model generates is no hand edit, and the record is left as it is', () => {
+    const disk = new Map(repository);
+    disk.set('README.md', `${repository.get('README.md')}merged\n`);
+    const extra = recordFiles(new Map([['README.md', new Set([contentHash('one branch\n')])]]));
+    for (const [path, content] of extra) disk.set(path, content);
+    const target = new Map(targetOf(model));
+    target.set('README.md', disk.get('README.md')!);
+    const plan = planRegeneration(fileTree(target), disk);
+    expect(plan.changed).to.deep.equal([]);
+    expect(plan.writes.size + plan.deletes.length).to.equal(0);
+  });
+
+  it('the change commands share the path: a hand edit they do not concern is kept aside, one they concern is a conflict', () => {
+    const after = planAddComponent(model, { component: 'connect', env: 'dev', withDeps: false }).model;
+    const disk = new Map(repository);
+    disk.set('overlays/prod/kustomization.yaml', `${repository.get('overlays/prod/kustomization.yaml')}# hand edit\n`);
+    const change = planTreeChange(repository, generateRepository(after, templates), disk);
+    expect(change.kept).to.deep.equal(['overlays/prod/kustomization.yaml']);
+    expect(change.conflicts).to.deep.equal([]);
+  });
+
+  it('docs scope: only the documents and their entries', () => {
+    const edited = { ...model, environments: model.environments.map((env) => (env.name === 'dev' ? { ...env, size: 'large' as const } : env)) };
+    const docs = generateDocs(edited, templates);
+    const plan = planRegeneration(docs, withModel(edited), { scope: (path) => docs.has(path) });
+    expect(plan.changed.map((entry) => entry.file)).to.deep.equal(['README.md', 'docs/architecture.md']);
+    expect([...plan.writes.keys()].filter((path) => !isRecordPath(path))).to.deep.equal(['README.md', 'docs/architecture.md']);
+    expect(plan.deletes.every(isRecordPath)).to.equal(true);
   });
 });
 

@@ -1,6 +1,6 @@
 /** Flags every change command shares (light: loaded for --help; the flow itself loads on use). */
 export interface ChangeFlowArgs {
-  dir: string;
+  dir?: string;
   remote: string;
   github?: string;
   'github-api-url'?: string;
@@ -9,7 +9,7 @@ export interface ChangeFlowArgs {
 }
 
 export const CHANGE_FLOW_OPTIONS = {
-  dir: { type: 'string', default: '.', describe: 'The cp-gitops repository' },
+  dir: { type: 'string', describe: 'The cp-gitops repository', defaultDescription: 'found walking up to cp-gitops.yaml' },
   remote: { type: 'string', default: 'origin', describe: 'Git remote to push the branch to (skipped when the repository has no such remote)' },
   github: { type: 'string', describe: 'owner/repo on GitHub: open or update a pull request there (token from GITHUB_TOKEN or GH_TOKEN)' },
   'github-api-url': { type: 'string', describe: 'GitHub REST API root, for GitHub Enterprise (default: GITHUB_API_URL or https://api.github.com)' },

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathExists, readTextFile, readTree, removeFile, writeTree } from '../../adapters/fs.js';
 import { GitRepository } from '../../adapters/git.js';
 import { createGitHub, gitAuthEnvironment, resolveApiUrl, resolveGitHubToken, type GitHubPort, type PullInfo } from '../../adapters/github.js';
@@ -8,6 +8,7 @@ import { findKustomize } from '../../adapters/kustomize.js';
 import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
 import { loadTemplates } from '../../adapters/templates.js';
 import { GitError, UsageError, ValidationFailedError, WorkspaceError } from '../../errors.js';
+import { RECORD_DIR } from '../../generator/checksums.js';
 import { fileTree } from '../../generator/file-tree.js';
 import { CP_GITOPS_BIN_ENV, layout } from '../../generator/layout.js';
 import { PACKAGE_ROOT } from '../../package-root.js';
@@ -26,6 +27,7 @@ import type { CommandContext } from '../main.js';
 import { createOutput } from '../output.js';
 
 import type { ChangeFlowArgs } from './change-flow-options.js';
+import { repositoryRoot } from './repository-root.js';
 
 
 
@@ -37,7 +39,7 @@ import type { ChangeFlowArgs } from './change-flow-options.js';
  * diff. Nothing reaches the default branch; a re-run updates the same branch and pull request.
  */
 export async function proposeChange(args: ChangeFlowArgs, context: CommandContext, plan: (model: PlatformModel) => ChangePlan): Promise<void> {
-  const root = resolve(context.cwd, args.dir);
+  const root = repositoryRoot(context.cwd, args.dir);
   const modelPath = join(root, MODEL_FILE);
   if (!pathExists(modelPath)) {
     throw new WorkspaceError(`${root} is not a cp-gitops repository (no ${MODEL_FILE})`, 'run the command inside a repository made by cp-gitops init, or pass --dir');
@@ -82,7 +84,8 @@ async function applyChange(
 
   const templates = loadTemplates();
   const disk = readTree(root, new Set(['.git', 'node_modules']));
-  const treeChange = planTreeChange(generateRepository(model, templates), generateRepository(change.model, templates), disk);
+  const generated = generateRepository(change.model, templates);
+  const treeChange = planTreeChange(generateRepository(model, templates), generated, disk);
   if (treeChange.conflicts.length > 0) {
     throw new WorkspaceError(
       `the change would overwrite hand edits in: ${treeChange.conflicts.join(', ')}`,
@@ -94,7 +97,8 @@ async function applyChange(
   for (const path of treeChange.deletes) after.delete(path);
   const afterTree = fileTree(after);
 
-  const report = validateTree(afterTree, { schemaCacheDir: defaultSchemaCacheDir(context.env) });
+  // Drift included: the tree after the change must be what the new model generates (hand edits it keeps aside).
+  const report = validateTree(afterTree, { schemaCacheDir: defaultSchemaCacheDir(context.env), expected: generated });
   if (hasErrors(report.violations)) {
     const first = report.violations.filter((violation) => violation.severity === 'error').slice(0, 5);
     throw new ValidationFailedError(`the change does not validate (${summarize(report.violations)}); nothing was committed`, {
@@ -121,7 +125,7 @@ async function applyChange(
   });
 
   if (args['dry-run']) {
-    out.line(`Would commit on branch ${change.branch}: ${[...treeChange.writes.keys(), ...treeChange.deletes].join(', ')}`);
+    out.line(`Would commit on branch ${change.branch}: ${treeChange.changed.map((entry) => entry.file).join(', ')} (and the record in ${RECORD_DIR}/)`);
     out.line('');
     out.line(body);
     out.result({ ok: true, dryRun: true, changed: true, branch: change.branch, title: change.title, changes: change.changes, warnings: change.warnings ?? [], files: [...treeChange.writes.keys()], deleted: treeChange.deletes, body });

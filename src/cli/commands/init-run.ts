@@ -6,6 +6,7 @@ import { gitAuthEnvironment } from '../../adapters/github.js';
 import { githubTarget } from './change-flow.js';
 import { loadTemplates } from '../../adapters/templates.js';
 import { GitError, UsageError, ValidationFailedError, WorkspaceError } from '../../errors.js';
+import { isRecordPath, sameText } from '../../generator/checksums.js';
 import type { FileTree } from '../../generator/file-tree.js';
 import { layout } from '../../generator/layout.js';
 import { generateRepository } from '../../generator/repository.js';
@@ -112,7 +113,7 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
     out.warn(`Argo CD will pull from the local path ${model.repoURL}, which it cannot reach: pass --repo-url with the URL Argo CD can clone`);
   }
   if (model.repoURL.includes(PLACEHOLDER_REPO_HOST)) {
-    out.warn(`Argo CD will pull from the placeholder ${model.repoURL}: run init with --repo-url or --remote, or edit repoURL in ${MODEL_FILE} and the argocd/ manifests`);
+    out.warn(`Argo CD will pull from the placeholder ${model.repoURL}: run init with --repo-url or --remote, or edit repoURL in ${MODEL_FILE} and run cp-gitops generate`);
   }
   const repository = new GitRepository(target);
   const enableHook = `git -C ${target} config core.hooksPath ${layout.githooksDir}`;
@@ -179,9 +180,9 @@ function reportExistingRepository(target: string, args: InitArgs, templates: Ret
   }
   const expected = generateRepository(model, templates);
   const actual = readTree(target);
-  const differing = [...expected].filter(([path, content]) => actual.get(path) !== content).map(([path]) => path);
+  const differing = [...expected].filter(([path, content]) => !isRecordPath(path) && !sameText(actual.get(path), content)).map(([path]) => path);
   out.line(`${target} is already a cp-gitops repository for platform "${model.name}": nothing changed.`);
-  if (differing.length > 0) out.line(`${differing.length} generated file(s) differ from what the model would give (kept as they are): ${differing.slice(0, 5).join(', ')}${differing.length > 5 ? ', …' : ''}`);
+  if (differing.length > 0) out.line(`${differing.length} generated file(s) differ from what the model would give (kept as they are; cp-gitops generate rewrites them): ${differing.slice(0, 5).join(', ')}${differing.length > 5 ? ', …' : ''}`);
   out.result({ ok: true, changed: false, directory: target, model, differingFiles: differing });
 }
 

@@ -1,15 +1,16 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { isDirectory, pathExists, readTextFile, writeTree } from '../../adapters/fs.js';
 import { readSchemaSources } from '../../adapters/schema-sources.js';
 import { UsageError } from '../../errors.js';
 import { convertSchemaSources, IMPORTED_SCHEMAS_DIR, importedSchemaFiles } from '../../validator/schemas/import.js';
+import { repositoryRoot } from './repository-root.js';
 import type { CommandContext } from '../main.js';
 import { createOutput } from '../output.js';
 
 interface SchemasImportArgs {
   sources: string[];
-  dir: string;
+  dir?: string;
   group?: string;
   json: boolean;
 }
@@ -34,7 +35,7 @@ function schemasImportCommand(context: CommandContext): CommandModule<object, Sc
     builder: (yargs: Argv<object>) =>
       yargs
         .positional('sources', { type: 'string', array: true, describe: 'CRD YAML files, catalog JSON schemas (<kind>_<version>.json), folders of them, or http(s) URLs' })
-        .option('dir', { type: 'string', default: '.', describe: 'Root of the repository to write into' })
+        .option('dir', { type: 'string', describe: 'Root of the repository to write into', defaultDescription: 'found walking up to cp-gitops.yaml' })
         .option('group', { type: 'string', describe: 'API group of catalog JSON schemas whose folder does not name it (e.g. platform.confluent.io)' })
         .example('$0 schemas import ./confluent-for-kubernetes/crds/', 'Every CRD of the CFK Helm chart')
         .example('$0 schemas import https://example.org/crds/platform.confluent.io_kafkas.yaml', 'One CRD from a URL')
@@ -47,7 +48,7 @@ function schemasImportCommand(context: CommandContext): CommandModule<object, Sc
 
 async function runSchemasImport(args: SchemasImportArgs, context: CommandContext): Promise<void> {
   const out = createOutput(args.json, context.streams);
-  const repoDir = resolve(context.cwd, args.dir);
+  const repoDir = repositoryRoot(context.cwd, args.dir);
   if (!isDirectory(repoDir)) throw new UsageError(`${repoDir} is not a folder`, 'pass the repository root with --dir');
 
   const sources = await readSchemaSources(args.sources, { cwd: context.cwd, repoDir });

@@ -1,6 +1,10 @@
-import { resolve } from 'node:path';
 import { isDirectory, readTree } from '../../adapters/fs.js';
 import { findKustomize } from '../../adapters/kustomize.js';
+import { loadTemplates } from '../../adapters/templates.js';
+import type { FileTree } from '../../generator/file-tree.js';
+import { generateRepository } from '../../generator/repository.js';
+import { parsePlatformModel } from '../../model/parse.js';
+import { MODEL_FILE } from '../../model/types.js';
 import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
 import { UsageError, ValidationFailedError } from '../../errors.js';
 import { packageVersion } from '../../package-root.js';
@@ -10,6 +14,7 @@ import { printText, summarize, wantsColor } from '../../validator/printers/text.
 import { RULE_DESCRIPTIONS, validateTree } from '../../validator/full-validation.js';
 import { hasErrors } from '../../validator/violation.js';
 import type { CommandContext } from '../main.js';
+import { repositoryRoot } from './repository-root.js';
 import type { ReportFormat, ValidateArgs } from './validate.js';
 
 /** Folders never read: Git's own data, and dependencies when the repository is also an npm project. */
@@ -20,12 +25,13 @@ export function runValidate(args: ValidateArgs, context: CommandContext): void {
     throw new UsageError(`--json asks for JSON but --format asks for ${args.format}`, `use --format ${args.format} alone, or --json alone`);
   }
   const format: ReportFormat = args.format ?? (args.json ? 'json' : 'text');
-  const root = resolve(context.cwd, args.dir);
+  const root = repositoryRoot(context.cwd, args.dir);
   if (!isDirectory(root)) throw new UsageError(`${root} is not a folder`, 'pass the root folder of a repository made by cp-gitops init');
 
   const tree = readTree(root, SKIPPED);
   const render = args.render ? { root, renderer: findKustomize(context.env) } : undefined;
-  const report = validateTree(tree, { ...(render ? { render } : {}), schemaCacheDir: defaultSchemaCacheDir(context.env) });
+  const expected = generatedFromModel(tree);
+  const report = validateTree(tree, { ...(render ? { render } : {}), ...(expected ? { expected } : {}), schemaCacheDir: defaultSchemaCacheDir(context.env) });
 
   const stdout = context.streams.stdout as { write(text: string): unknown; isTTY?: boolean };
   switch (format) {
@@ -43,5 +49,16 @@ export function runValidate(args: ValidateArgs, context: CommandContext): void {
       reportPrinted: true,
       hint: 'fix the errors reported above; to accept an exception in one file, add # cp-gitops:ignore <rule-id> <reason> to it',
     });
+  }
+}
+
+/** What the repository's cp-gitops.yaml generates with this cp-gitops; undefined when the model is broken (model/ reports why). */
+function generatedFromModel(tree: FileTree): FileTree | undefined {
+  const text = tree.get(MODEL_FILE);
+  if (text === undefined) return undefined;
+  try {
+    return generateRepository(parsePlatformModel(text, MODEL_FILE), loadTemplates());
+  } catch {
+    return undefined;
   }
 }

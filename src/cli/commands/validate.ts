@@ -5,7 +5,7 @@ export const FORMATS = ['text', 'json', 'sarif'] as const;
 export type ReportFormat = (typeof FORMATS)[number];
 
 export interface ValidateArgs {
-  dir: string;
+  dir?: string;
   format?: ReportFormat;
   render: boolean;
   json: boolean;
@@ -18,7 +18,7 @@ export function validateCommand(context: CommandContext): CommandModule<object, 
     describe: 'Check a cp-gitops repository before it is pushed: YAML, the model, overlays, Argo CD manifests, policies',
     builder: (yargs: Argv<object>) =>
       yargs
-        .positional('dir', { type: 'string', default: '.', describe: 'Root of the repository (where cp-gitops.yaml is)' })
+        .positional('dir', { type: 'string', describe: 'Root of the repository (where cp-gitops.yaml is)', defaultDescription: 'found walking up to cp-gitops.yaml' })
         .option('format', { type: 'string', choices: FORMATS, describe: 'Report format', defaultDescription: 'text (json with --json)' })
         .option('render', { type: 'boolean', default: false, describe: "Also render every overlay with the real Kustomize (kustomize, else kubectl kustomize) and report differences from the validator's build" })
         .example('$0 validate', 'Check the repository in the current folder; exit 1 on errors (warnings are allowed)')
