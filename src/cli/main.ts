@@ -25,6 +25,8 @@ export interface CommandContext {
   readonly streams: OutputStreams;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+  /** The arguments as given (after `cp-gitops`): a pull request body says how to run the same command again. */
+  readonly argv?: readonly string[];
 }
 
 /**
@@ -36,6 +38,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     streams: options.streams ?? { stdout: process.stdout, stderr: process.stderr },
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? process.env,
+    argv,
   };
   const wantsJson = argv.includes('--json');
   const verbose = argv.includes('--verbose');
