@@ -181,11 +181,11 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
       if (!args.force) {
         throw new GitError(
           `${change.branch} on ${args.remote} holds ${foreign.length} commit${foreign.length === 1 ? '' : 's'} cp-gitops did not make: ${listed}; nothing was committed or pushed`,
-          `to keep ${foreign.length === 1 ? 'it' : 'them'}, merge the pull request as it is (or move the edit into cp-gitops.yaml: git checkout ${change.branch} && git reset --hard ${args.remote}/${change.branch}), then run again for what is left; ` +
-            `to drop ${foreign.length === 1 ? 'it' : 'them'} and rebuild the branch, run the same command with --force`,
+          `to keep ${foreign.length === 1 ? 'it' : 'them'}: merge the pull request as it is, then run the command again if anything is left; ` +
+            `to drop ${foreign.length === 1 ? 'it' : 'them'} and rebuild the branch from cp-gitops.yaml: run the same command with --force (git branch keep-review ${foreign[foreign.length - 1]!.sha.slice(0, 12)} saves ${foreign.length === 1 ? 'it' : 'them'} first)`,
         );
       }
-      out.warn(`--force: dropping ${listed} from ${change.branch}; ${foreign.length === 1 ? 'it stays' : 'they stay'} reachable here until git gc (git branch keep-${foreign.length === 1 ? 'it' : 'them'} ${foreign[foreign.length - 1]!.sha.slice(0, 12)})`);
+      out.warn(`--force: dropping ${listed} from ${change.branch} (git branch keep-review ${foreign[foreign.length - 1]!.sha.slice(0, 12)} would keep ${foreign.length === 1 ? 'it' : 'them'} until git gc)`);
     }
   }
   const previous = (await git.branchExists(change.branch)) ? await git.revParse(`refs/heads/${change.branch}`) : undefined;
