@@ -3,6 +3,10 @@ import { CpGitopsError, UsageError, ValidationFailedError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
 import { addClusterCommand } from './commands/add-cluster.js';
 import { addComponentCommand } from './commands/add-component.js';
+import { addEnvCommand } from './commands/add-env.js';
+import { removeClusterCommand } from './commands/remove-cluster.js';
+import { removeComponentCommand } from './commands/remove-component.js';
+import { removeEnvCommand } from './commands/remove-env.js';
 import { initCommand } from './commands/init.js';
 import { promoteCommand } from './commands/promote.js';
 import { setCommand } from './commands/set.js';
@@ -60,6 +64,10 @@ function buildParser(argv: readonly string[], context: CommandContext) {
     .command(validateCommand(context))
     .command(addComponentCommand(context))
     .command(addClusterCommand(context))
+    .command(removeComponentCommand(context))
+    .command(addEnvCommand(context))
+    .command(removeEnvCommand(context))
+    .command(removeClusterCommand(context))
     .command(promoteCommand(context))
     .command(setCommand(context))
     .command(scaleCommand(context))
