@@ -258,7 +258,7 @@ function teardown(model: PlatformModel, envs: readonly Environment[], root: stri
   if (root) steps.push(root);
   for (const env of envs) {
     steps.push(
-      `kubectl -n ${env.namespace} delete kafkatopics,confluentrolebindings,schemas,connectors,kafkarestclasses --all --wait`,
+      `kubectl -n ${env.namespace} delete kafkatopics,confluentrolebindings,schemas,connectors,clusterlinks,kafkarestclasses --all --wait`,
       `kubectl -n argocd delete application ${names.platformApp(model.name, env.name)} --wait (its resources finalizer deletes the CFK resources; wait until they are gone)`,
       `kubectl -n argocd delete application ${names.operatorApp(model.name, env.name)} (no resources finalizer: the CRDs stay; never argocd app delete --cascade on it)`,
       `kubectl -n argocd delete appproject ${names.project(model.name, env.name)} && kubectl delete namespace ${env.namespace}`,
