@@ -18,7 +18,8 @@ function pushFromAnotherClone(remote: string, branch: string, edit: (dir: string
   try {
     gitRun(['clone', '--quiet', '--branch', branch, remote, scratch], tmpdir());
     edit(scratch);
-    gitRun(['-c', 'user.name=Rita Reviewer', '-c', 'user.email=rita@example.invalid', 'commit', '--quiet', '-am', message], scratch);
+    gitRun(['add', '--all'], scratch);
+    gitRun(['-c', 'user.name=Rita Reviewer', '-c', 'user.email=rita@example.invalid', 'commit', '--quiet', '-m', message], scratch);
     gitRun(['push', '--quiet', 'origin', branch], scratch);
     return gitRun(['rev-parse', 'HEAD'], scratch);
   } finally {
@@ -130,9 +131,8 @@ describe('change commands start from the remote, and keep a reviewer\'s commits 
   });
 
   it('GitHub\'s "Update branch" (a merge of main into the branch) is not a reviewer\'s commit: the re-run refreshes the branch', async () => {
-    expectExit(await cli(['add-component', 'ksqldb', '--env', 'dev']), 0);
-    const merged = mergeOnRemote(bare, 'cp-gitops/add-ksqldb-dev');
-    // Main moved on after the promotion branch was made; "Update branch" merges it in.
+    // Main moves on (a colleague adds a note) after the promotion branch was made; "Update branch" merges it in.
+    const moved = pushFromAnotherClone(bare, 'main', (dir) => writeFileSync(join(dir, 'NOTES.md'), 'Runbook notes.\n'), 'Add runbook notes');
     const scratch = mkdtempSync(join(tmpdir(), 'cp-gitops-update-'));
     try {
       gitRun(['clone', '--quiet', '--branch', 'cp-gitops/promote-dev-to-staging', bare, scratch], tmpdir());
@@ -143,7 +143,9 @@ describe('change commands start from the remote, and keep a reviewer\'s commits 
     }
     const result = await cli(['promote', '--from', 'dev', '--to', 'staging']);
     expectExit(result, 0);
-    expect(result.stdout).to.include('| staging | ksqldb | enabled | no | yes |');
-    expect(gitRun(['rev-parse', `${branchSha(bare, 'cp-gitops/promote-dev-to-staging')}^`], repo)).to.equal(merged);
+    expect(result.stdout).to.include('| staging | connect | enabled | no | yes |');
+    const head = branchSha(bare, 'cp-gitops/promote-dev-to-staging')!;
+    expect(gitRun(['rev-parse', `${head}^`], repo), 'rebuilt on the newest main').to.equal(moved);
+    expect(gitRun(['log', '--format=%s', `${moved}..${head}`], repo), 'one commit, cp-gitops\'s').to.equal('Promote dev → staging');
   });
 });
