@@ -86,8 +86,10 @@ function laterRunning(model: PlatformModel, name: string, component: ComponentNa
 
 export interface AddEnvironmentRequest {
   readonly name: string;
-  /** The environment it comes after on the promotion path; the end of the path when absent, the start with "-". */
+  /** The environment it comes after on the promotion path; the end of the path when absent. */
   readonly after?: string;
+  /** At the start of the promotion path instead. */
+  readonly first?: boolean;
   readonly namespace?: string;
   readonly cluster?: string;
   readonly size?: string;
@@ -104,8 +106,12 @@ export function planAddEnvironment(model: PlatformModel, request: AddEnvironment
   if (!isDns1123Label(request.name, MAX_ENV_NAME)) {
     throw new UsageError(`invalid environment name "${request.name}"`, `use lower-case letters, digits and "-", at most ${MAX_ENV_NAME} characters, for example qa`);
   }
-  const position = request.after === undefined ? model.environments.length : request.after === '-' ? 0 : realEnvironmentOf(model, request.after, 'add-env --after').name;
-  const index = typeof position === 'number' ? position : model.environments.findIndex((env) => env.name === position) + 1;
+  if (request.first && request.after !== undefined) throw new UsageError('pass either --first or --after, not both');
+  const index = request.first
+    ? 0
+    : request.after === undefined
+      ? model.environments.length
+      : model.environments.indexOf(realEnvironmentOf(model, request.after, 'add-env --after')) + 1;
   const predecessor = index > 0 ? model.environments[index - 1] : undefined;
   if (request.size !== undefined && !(SIZE_PROFILES as readonly string[]).includes(request.size)) {
     throw new UsageError(`unknown size "${request.size}"`, `choose from: ${SIZE_PROFILES.join(', ')}`);
@@ -140,7 +146,7 @@ export function planAddEnvironment(model: PlatformModel, request: AddEnvironment
     // It would install the CRDs instead, and the owner's operator Application (which prunes) would delete them.
     throw new UsageError(
       `${request.name} would come before ${owner}, whose operator installs the CFK CRDs on ${cluster}: taking them over would make Argo CD prune them from ${owner}`,
-      `add it after ${owner} (--after ${owner} or later), or on another Kubernetes cluster (--cluster)`,
+      `add it after ${owner} (--after ${owner} or later), or on another Kubernetes cluster (--cluster <API server URL>)`,
     );
   }
   const taken = model.environments.flatMap((env) => [env, ...(env.kafkaClusters ?? []).map((candidate) => kafkaClusterEnvironment(env, candidate))]).find((env) => env.namespace === namespace && env.cluster === cluster);

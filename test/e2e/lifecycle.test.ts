@@ -111,6 +111,6 @@ describe('lifecycle commands round-trip to the golden tree (bare remote, through
     it('remove-env dev: its operator installs the CFK CRDs that staging and prod (same cluster) use', () =>
       expectRefused(['remove-env', 'dev'], /dev's operator installs the CFK CRDs on https:\/\/kubernetes\.default\.svc, which staging, prod also use/));
 
-    it('add-env qa --after - (before dev, the CRD owner of the cluster)', () => expectRefused(['add-env', 'qa', '--after', '-'], /would come before dev, whose operator installs the CFK CRDs/));
+    it('add-env qa --first (before dev, the CRD owner of the cluster)', () => expectRefused(['add-env', 'qa', '--first'], /would come before dev, whose operator installs the CFK CRDs/));
   });
 });

@@ -52,7 +52,7 @@ describe('lifecycle plans (remove-component, add-env, remove-env, remove-cluster
   });
 
   it('add-env: before the CRD owner is refused; a new stage gets its predecessor\'s components and versions', () => {
-    refused(() => planAddEnvironment(model, { name: 'qa', after: '-' }), /would come before dev/);
+    refused(() => planAddEnvironment(model, { name: 'qa', first: true }), /would come before dev/);
     const upgraded = { ...model, environments: model.environments.map((env) => (env.name === 'dev' ? { ...env, versions: { confluentPlatform: '8.2.1' } } : env)) };
     const qa = planAddEnvironment(upgraded, { name: 'qa', after: 'dev' }).model.environments[1]!;
     expect(qa).to.deep.include({ name: 'qa', namespace: 'p-qa', size: 'medium', components: ['kafka', 'connect'], versions: { confluentPlatform: '8.2.1' } });

@@ -5,6 +5,7 @@ import { CHANGE_FLOW_OPTIONS, type ChangeFlowArgs } from './change-flow-options.
 interface AddEnvArgs extends ChangeFlowArgs {
   name: string;
   after?: string;
+  first: boolean;
   namespace?: string;
   cluster?: string;
   size?: string;
@@ -18,7 +19,8 @@ export function addEnvCommand(context: CommandContext): CommandModule<object, Ad
     builder: (yargs: Argv<object>) =>
       yargs
         .positional('name', { type: 'string', demandOption: true, describe: 'The environment\'s name (a DNS label, at most 20 characters)' })
-        .option('after', { type: 'string', describe: 'The environment it follows on the promotion path ("-": first); default: last' })
+        .option('after', { type: 'string', describe: 'The environment it follows on the promotion path (default: it comes last)' })
+        .option('first', { type: 'boolean', default: false, describe: 'Put it at the start of the promotion path instead' })
         .option('namespace', { type: 'string', describe: 'Its namespace (default: <platform>-<name>)' })
         .option('cluster', { type: 'string', describe: 'Argo CD destination API server (default: the previous environment\'s)' })
         .option('size', { type: 'string', choices: ['small', 'medium', 'large'], describe: 'Its size profile (default: by its name, as init chooses)' })
@@ -33,6 +35,7 @@ export function addEnvCommand(context: CommandContext): CommandModule<object, Ad
         planAddEnvironment(model, {
           name: args.name,
           ...(args.after !== undefined ? { after: args.after } : {}),
+          ...(args.first ? { first: true } : {}),
           ...(args.namespace !== undefined ? { namespace: args.namespace } : {}),
           ...(args.cluster !== undefined ? { cluster: args.cluster } : {}),
           ...(args.size !== undefined ? { size: args.size } : {}),
