@@ -148,4 +148,22 @@ describe('change commands start from the remote, and keep a reviewer\'s commits 
     expect(gitRun(['rev-parse', `${head}^`], repo), 'rebuilt on the newest main').to.equal(moved);
     expect(gitRun(['log', '--format=%s', `${moved}..${head}`], repo), 'one commit, cp-gitops\'s').to.equal('Promote dev → staging');
   });
+  it('a local main with its own commit and behind the remote (diverged): exit 1 with git pull --rebase, nothing committed or pushed', async () => {
+    const original = gitRun(['rev-parse', 'HEAD'], repo);
+    writeFileSync(join(repo, 'LOCAL.md'), 'local note\n');
+    gitRun(['add', 'LOCAL.md'], repo);
+    gitRun(['commit', '--quiet', '-m', 'local note'], repo);
+    try {
+      const remoteBefore = refsOf(bare);
+      const localBefore = refsOf(join(repo, '.git'));
+      const result = await cli(['add-component', 'restproxy', '--env', 'dev']);
+      expectExit(result, 1);
+      expect(result.stderr).to.match(/your local main and origin\/main have diverged \(1 local and \d+ remote commits?\)/).and.include('git pull --rebase');
+      expect(refsOf(bare)).to.equal(remoteBefore);
+      expect(refsOf(join(repo, '.git'))).to.equal(localBefore);
+      expect(gitRun(['symbolic-ref', '--short', 'HEAD'], repo)).to.equal('main');
+    } finally {
+      gitRun(['reset', '--quiet', '--hard', original], repo);
+    }
+  });
 });

@@ -53,25 +53,44 @@ export async function proposeChange(args: ChangeFlowArgs, context: CommandContex
   const localModel = parsePlatformModel(readTextFile(modelPath), modelPath);
   const github = await resolveGitHubTarget(args, context, localModel, git, out);
 
-  // Changes start from the branch Argo CD follows as the remote has it (a merge there is seen without a pull);
-  // the tree is clean, so switching is safe, and no local branch moves.
+  // Changes start from the branch Argo CD follows, fetched first (a merge on the remote is seen without a pull);
+  // HEAD is detached meanwhile: the tree is clean, so switching is safe, and no local branch moves.
   const base = localModel.targetRevision;
   const pushEnv: Record<string, string> = { [CP_GITOPS_BIN_ENV]: join(PACKAGE_ROOT, 'bin', 'cp-gitops.js'), ...(github ? gitAuthEnvironment(github.token, { env: context.env }) : {}) };
   const hasRemote = await git.hasRemote(args.remote);
   const remoteBase = hasRemote && (await git.fetchBranch(args.remote, base, pushEnv)) ? `refs/remotes/${args.remote}/${base}` : undefined;
-  if (remoteBase && (await git.branchExists(base))) {
-    const { behind } = await git.aheadBehind(`refs/heads/${base}`, remoteBase);
-    if (behind > 0) out.line(`Your local ${base} is ${behind} commit${behind === 1 ? '' : 's'} behind ${args.remote}/${base}: the change is built on ${args.remote}/${base} (git pull updates your ${base}).`);
-  }
+  const start = await startPoint(git, base, remoteBase, `${args.remote}/${base}`, out);
   const current = await git.currentBranch();
   const original = current === 'HEAD' ? await git.revParse('HEAD') : current;
-  const start = remoteBase ?? base;
   await git.checkoutDetached(start);
   try {
     await applyChange(args, context, { root, git, plan, github, base, start, hasRemote, pushEnv, out });
   } finally {
     await git.checkout(original).catch(() => undefined);
   }
+}
+
+/**
+ * Where the change branch starts: whichever of the local and the remote base branch holds the other
+ * (a merge on the remote is seen without a pull; local commits not pushed yet stay in, and the output
+ * says so). Diverged branches are refused, as git refuses to push them.
+ */
+async function startPoint(git: GitRepository, base: string, remoteBase: string | undefined, remoteName: string, out: ReturnType<typeof createOutput>): Promise<string> {
+  if (remoteBase === undefined) return base;
+  if (!(await git.branchExists(base))) return remoteBase;
+  const { ahead, behind } = await git.aheadBehind(`refs/heads/${base}`, remoteBase);
+  if (ahead > 0 && behind > 0) {
+    throw new WorkspaceError(
+      `your local ${base} and ${remoteName} have diverged (${ahead} local and ${behind} remote commit${behind === 1 ? '' : 's'})`,
+      `bring them together first (git pull --rebase), then run again; nothing was committed or pushed`,
+    );
+  }
+  if (behind > 0) {
+    out.line(`Your local ${base} is ${behind} commit${behind === 1 ? '' : 's'} behind ${remoteName}: the change is built on ${remoteName} (git pull updates your ${base}).`);
+    return remoteBase;
+  }
+  if (ahead > 0) out.warn(`your local ${base} has ${ahead} commit${ahead === 1 ? '' : 's'} that ${remoteName} lacks: the change is built on them, so the pull request holds them too`);
+  return base;
 }
 
 /**
