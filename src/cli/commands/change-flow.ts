@@ -56,6 +56,7 @@ export async function proposeChange(args: ChangeFlowArgs, context: CommandContex
   // Changes start from the branch Argo CD follows, fetched first (a merge on the remote is seen without a pull);
   // HEAD is detached meanwhile: the tree is clean, so switching is safe, and no local branch moves.
   const base = localModel.targetRevision;
+  // The pre-push hook validates again with this very cp-gitops (it may not be installed globally).
   const pushEnv: Record<string, string> = { [CP_GITOPS_BIN_ENV]: join(PACKAGE_ROOT, 'bin', 'cp-gitops.js'), ...(github ? gitAuthEnvironment(github.token, { env: context.env }) : {}) };
   const hasRemote = await git.hasRemote(args.remote);
   const remoteBase = hasRemote && (await git.fetchBranch(args.remote, base, pushEnv)) ? `refs/remotes/${args.remote}/${base}` : undefined;
@@ -117,7 +118,7 @@ interface ChangeSetting {
   readonly github: GitHubTarget | undefined;
   /** The branch Argo CD follows: the pull request's base. */
   readonly base: string;
-  /** Where the change branch starts: the remote's base branch when there is one, else the local one. */
+  /** Where the change branch starts (see startPoint): the remote's base branch, or the local one when it holds the remote's. */
   readonly start: string;
   readonly hasRemote: boolean;
   readonly pushEnv: Record<string, string>;
