@@ -13,6 +13,11 @@ const FALLBACK_IDENTITY = { name: 'cp-gitops', email: 'cp-gitops@users.noreply.l
 export interface PushOptions {
   /** Replace the remote branch (cp-gitops' own change branches are rebuilt from main on every run). */
   readonly force?: boolean;
+  /**
+   * Replace the remote branch only if it still is what cp-gitops saw (`--force-with-lease=<branch>:<sha>`;
+   * undefined: only if it does not exist), so a commit pushed meanwhile is never lost.
+   */
+  readonly lease?: { readonly expected: string | undefined };
   /** Extra environment for git, e.g. the credentials of gitAuthEnvironment. */
   readonly env?: Record<string, string>;
 }
@@ -66,10 +71,18 @@ export class GitRepository {
 
   async push(remote: string, branch: string, options: PushOptions = {}): Promise<void> {
     try {
-      const args = ['--set-upstream', ...(options.force ? ['--force'] : []), remote, `${branch}:${branch}`];
+      const lease = options.lease ? [`--force-with-lease=refs/heads/${branch}:${options.lease.expected ?? ''}`] : [];
+      const args = ['--set-upstream', ...(options.force ? ['--force'] : []), ...lease, remote, `${branch}:${branch}`];
       // Credentials come through the environment (see gitAuthEnvironment), never the URL or argv.
       await (options.env ? this.withEnvironment(options.env) : this.git).push(args);
     } catch (error) {
+      if (options.lease && /stale info|\(fetch first\)|\[rejected\]/.test(String(error instanceof Error ? error.message : error))) {
+        throw new GitError(
+          `${branch} changed on ${remote} while cp-gitops ran (someone pushed to it), so nothing was pushed`,
+          `the commit is safe on the local branch ${branch}; run the same command again to build on what is there now`,
+          error,
+        );
+      }
       throw new GitError(
         `pushing ${branch} to ${remote} failed: ${firstLine(error)}`,
         `the commit is safe in ${this.dir}; fix the remote, then run: git -C ${shellQuote(this.dir)} push --set-upstream ${remote} ${branch}`,
@@ -140,6 +153,40 @@ export class GitRepository {
     } catch (error) {
       throw new GitError(`could not reach the remote "${remote}": ${firstLine(error)}`, 'check the network and the remote URL (git remote -v); nothing was pushed', error);
     }
+  }
+
+  /** Commits of `ref` that `base` lacks, oldest first, with their parents and message. */
+  async commitsMissingFrom(ref: string, base: string): Promise<{ sha: string; parents: string[]; author: string; subject: string; message: string }[]> {
+    const out = await this.run(`list the commits of ${ref}`, () => this.git.raw(['log', '--reverse', '--format=%H%x1f%P%x1f%an%x1f%s%x1f%B%x1e', ref, `^${base}`]));
+    return out
+      .split('\x1e')
+      .map((entry) => entry.trim())
+      .filter((entry) => entry !== '')
+      .map((entry) => {
+        const [sha, parents, author, subject, message] = entry.split('\x1f');
+        return { sha: sha!, parents: parents!.split(' ').filter(Boolean), author: author!, subject: subject!, message: message ?? '' };
+      });
+  }
+
+  async isAncestor(ancestor: string, ref: string): Promise<boolean> {
+    try {
+      await this.git.raw(['merge-base', '--is-ancestor', ancestor, ref]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** How many commits `left` has that `right` lacks, and the other way round. */
+  async aheadBehind(left: string, right: string): Promise<{ ahead: number; behind: number }> {
+    const counts = await this.run(`compare ${left} with ${right}`, () => this.git.raw(['rev-list', '--left-right', '--count', `${left}...${right}`]));
+    const [ahead, behind] = counts.trim().split(/\s+/).map(Number);
+    return { ahead: ahead ?? 0, behind: behind ?? 0 };
+  }
+
+  /** Checks out a commit without a branch (the change is built there; no local branch moves). */
+  async checkoutDetached(ref: string): Promise<void> {
+    await this.run(`check out ${ref}`, () => this.git.raw(['checkout', '-q', '--detach', ref]));
   }
 
   async hasRemote(name: string): Promise<boolean> {

@@ -124,12 +124,14 @@ export function resolveGitHubToken(env: NodeJS.ProcessEnv): string {
 }
 
 /** --github-api-url, else GITHUB_API_URL, else https://api.github.com; without a trailing slash. */
-export function resolveApiUrl(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+export function resolveApiUrl(flag: string | undefined, env: NodeJS.ProcessEnv, recorded?: string): string {
   const [source, value] = flag?.trim()
     ? ['--github-api-url', flag.trim()]
     : env.GITHUB_API_URL?.trim()
       ? ['GITHUB_API_URL', env.GITHUB_API_URL.trim()]
-      : ['default', DEFAULT_GITHUB_API_URL];
+      : recorded
+        ? ['gitProvider.apiUrl in cp-gitops.yaml', recorded]
+        : ['default', DEFAULT_GITHUB_API_URL];
   let url: URL;
   try {
     url = new URL(value);

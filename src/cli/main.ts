@@ -3,6 +3,10 @@ import { CpGitopsError, UsageError, ValidationFailedError } from '../errors.js';
 import { packageVersion } from '../package-root.js';
 import { addClusterCommand } from './commands/add-cluster.js';
 import { addComponentCommand } from './commands/add-component.js';
+import { addEnvCommand } from './commands/add-env.js';
+import { removeClusterCommand } from './commands/remove-cluster.js';
+import { removeComponentCommand } from './commands/remove-component.js';
+import { removeEnvCommand } from './commands/remove-env.js';
 import { initCommand } from './commands/init.js';
 import { promoteCommand } from './commands/promote.js';
 import { setCommand } from './commands/set.js';
@@ -26,6 +30,8 @@ export interface CommandContext {
   readonly streams: OutputStreams;
   readonly cwd: string;
   readonly env: NodeJS.ProcessEnv;
+  /** The arguments as given (after `cp-gitops`): a pull request body says how to run the same command again. */
+  readonly argv?: readonly string[];
 }
 
 /**
@@ -37,6 +43,7 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     streams: options.streams ?? { stdout: process.stdout, stderr: process.stderr },
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? process.env,
+    argv,
   };
   const wantsJson = argv.includes('--json');
   const verbose = argv.includes('--verbose');
@@ -58,6 +65,10 @@ function buildParser(argv: readonly string[], context: CommandContext) {
     .command(validateCommand(context))
     .command(addComponentCommand(context))
     .command(addClusterCommand(context))
+    .command(removeComponentCommand(context))
+    .command(addEnvCommand(context))
+    .command(removeEnvCommand(context))
+    .command(removeClusterCommand(context))
     .command(promoteCommand(context))
     .command(setCommand(context))
     .command(scaleCommand(context))

@@ -92,17 +92,7 @@ export function buildNewModel(options: NewModelOptions): PlatformModel {
   // Production runs on TLS unless told otherwise: large environments get tls.mode auto of their own
   // (visible in cp-gitops.yaml, changed with `cp-gitops set tls.mode=… --env <env>`), unless --set tls.… was given.
   const tlsGiven = (options.settings ?? []).some((setting) => /^(options\.)?tls(\.|=)/.test(setting.trim()));
-  const environments: Environment[] = envNames.map((env, index) => {
-    const size = sizeFor(env, index, envNames.length);
-    return {
-      name: env,
-      namespace: namespaceFor(name, env),
-      cluster,
-      size,
-      components,
-      ...(size === 'large' && !tlsGiven ? { options: { tls: { mode: 'auto' as const } } } : {}),
-    };
-  });
+  const environments: Environment[] = envNames.map((env, index) => newEnvironment({ platform: name, name: env, index, count: envNames.length, cluster, components, tlsGiven }));
 
   const platformOptions = options.settings && options.settings.length > 0 ? applyOptionSettings(undefined, options.settings) : undefined;
   const model: PlatformModel = {
@@ -145,6 +135,31 @@ function resolveController(requested: string | undefined): ControllerMode {
   if (requested === undefined || requested === 'kraft') return 'kraft';
   if (requested === 'zookeeper') return 'zookeeper';
   throw new UsageError(`unknown --controller "${requested}"`, 'use kraft (CP 7.4 and later) or zookeeper (CP 7.x only)');
+}
+
+export interface NewEnvironmentOptions {
+  readonly platform: string;
+  readonly name: string;
+  /** Its place on the promotion path, and the path's length: they choose the size when the name does not. */
+  readonly index: number;
+  readonly count: number;
+  readonly cluster: string;
+  readonly components: readonly ComponentName[];
+  /** The platform's options say something about TLS: then a large environment gets no tls.mode of its own. */
+  readonly tlsGiven: boolean;
+}
+
+/** An environment as `init` (and `add-env`) makes it. */
+export function newEnvironment(options: NewEnvironmentOptions): Environment {
+  const size = sizeFor(options.name, options.index, options.count);
+  return {
+    name: options.name,
+    namespace: namespaceFor(options.platform, options.name),
+    cluster: options.cluster,
+    size,
+    components: options.components,
+    ...(size === 'large' && !options.tlsGiven ? { options: { tls: { mode: 'auto' as const } } } : {}),
+  };
 }
 
 export function namespaceFor(platform: string, env: string): string {

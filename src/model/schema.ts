@@ -1,4 +1,4 @@
-import { COMPONENT_NAMES, CONTROLLER_MODES, MODEL_API_VERSION, MODEL_KIND, SIZE_PROFILES } from './types.js';
+import { COMPONENT_NAMES, CONTROLLER_MODES, GIT_PROVIDERS, MODEL_API_VERSION, MODEL_KIND, SIZE_PROFILES } from './types.js';
 import { DNS1123_LABEL, MAX_ENV_NAME, MAX_KAFKA_CLUSTER_NAME, MAX_NAMESPACE, MAX_PLATFORM_NAME } from './names.js';
 import { OPTIONS_SCHEMA } from './options-schema.js';
 
@@ -11,6 +11,8 @@ const QUANTITY_FIELD = { type: 'string', pattern: QUANTITY_PATTERN } as const;
 const KIND_NAME = '^[A-Z][A-Za-z]+$';
 /** key=value, as configOverrides.server takes it. */
 export const CONFIG_LINE = '^[A-Za-z0-9._-]+=.*$';
+/** owner/name as GitHub spells them (the same rule as --github). */
+export const GITHUB_REPOSITORY = '^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$';
 const SEMVER = '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$';
 
 /** The platform's versions, and an environment's own (all optional there). */
@@ -79,6 +81,16 @@ export const PLATFORM_MODEL_SCHEMA = {
     name: { type: 'string', pattern: DNS1123_LABEL, maxLength: MAX_PLATFORM_NAME },
     repoURL: { type: 'string', minLength: 1, pattern: '^\\S+$' },
     targetRevision: { type: 'string', minLength: 1, pattern: '^[A-Za-z0-9._/-]+$' },
+    gitProvider: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['type', 'repository'],
+      properties: {
+        type: { enum: [...GIT_PROVIDERS] },
+        repository: { type: 'string', pattern: GITHUB_REPOSITORY },
+        apiUrl: { type: 'string', pattern: '^https?://\\S+$' },
+      },
+    },
     controller: { enum: [...CONTROLLER_MODES] },
     versions: {
       type: 'object',

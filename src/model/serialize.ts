@@ -14,6 +14,7 @@ export function serializePlatformModel(model: PlatformModel): string {
     name: model.name,
     repoURL: model.repoURL,
     targetRevision: model.targetRevision,
+    ...(model.gitProvider ? { gitProvider: { type: model.gitProvider.type, repository: model.gitProvider.repository, ...(model.gitProvider.apiUrl ? { apiUrl: model.gitProvider.apiUrl } : {}) } } : {}),
     controller: model.controller,
     versions: {
       confluentPlatform: model.versions.confluentPlatform,

@@ -87,6 +87,17 @@ export interface SizeOverride {
   readonly storage?: string;
 }
 
+export const GIT_PROVIDERS = ['github'] as const;
+
+/** The Git hosting service later change commands open pull requests on, as `init --github` recorded it. */
+export interface GitProviderRecord {
+  readonly type: (typeof GIT_PROVIDERS)[number];
+  /** owner/name */
+  readonly repository: string;
+  /** The REST API root, only when it is not https://api.github.com (GitHub Enterprise). */
+  readonly apiUrl?: string;
+}
+
 export interface PlatformModel {
   readonly apiVersion: typeof MODEL_API_VERSION;
   readonly kind: typeof MODEL_KIND;
@@ -95,6 +106,8 @@ export interface PlatformModel {
   readonly repoURL: string;
   /** The branch Argo CD follows. */
   readonly targetRevision: string;
+  /** Where pull requests are opened (recorded by `init --github`); never a token. */
+  readonly gitProvider?: GitProviderRecord;
   readonly controller: ControllerMode;
   readonly versions: PlatformVersions;
   /** Production options for every environment (security, access, monitoring, storage, scheduling). */

@@ -15,6 +15,10 @@ export interface PullRequestBodyInput {
   readonly renderer: string;
   /** What the reviewer must know or do besides merging (ChangePlan.warnings); shown before the diff. */
   readonly warnings?: readonly string[];
+  /** The command that made the change, to re-run when the base branch moves on (e.g. `cp-gitops add-component connect --env dev`). */
+  readonly rerun?: string;
+  /** The branch Argo CD follows (the pull request's base). */
+  readonly base?: string;
 }
 
 /**
@@ -34,7 +38,7 @@ export function pullRequestBody(input: PullRequestBodyInput, limit = GITHUB_BODY
     `### What changes in the cluster: ${input.overlays.map((overlay) => `\`${input.renderer} ${overlay}\``).join(', ')}, before → after`,
     '',
   ];
-  const tail = ['', `### Validation`, '', `\`cp-gitops validate\`: ${input.validation}`, '', '<sub>Opened by cp-gitops. Argo CD syncs the environment once this is merged.</sub>', ''];
+  const tail = ['', `### Validation`, '', `\`cp-gitops validate\`: ${input.validation}`, '', ...refreshNote(input), '<sub>Opened by cp-gitops. Argo CD syncs the environment once this is merged.</sub>', ''];
   const sections = input.diffs.map(
     (diff) => ['<details>', `<summary>${diff.resource} (${diff.change})</summary>`, '', '```diff', diff.diff, '```', '</details>', ''].join('\n'),
   );
@@ -52,6 +56,17 @@ export function pullRequestBody(input: PullRequestBodyInput, limit = GITHUB_BODY
     size += section.length + 1;
   }
   return [...head, ...kept, ...tail].join('\n');
+}
+
+/**
+ * What to do when another change is merged first: re-run, which rebuilds this change on the newest base
+ * branch and updates this pull request (GitHub's "Update branch" would merge the base in, but the
+ * generated files and the diff above would not follow).
+ */
+function refreshNote(input: PullRequestBodyInput): string[] {
+  if (input.rerun === undefined) return [];
+  const base = input.base ?? 'the base branch';
+  return [`If \`${base}\` moves on before this is merged (this branch is behind or conflicts), refresh it by running the same command again: \`${input.rerun}\`. It rebuilds the change on the newest \`${base}\` and updates this pull request.`, ''];
 }
 
 /** One quote per warning, so each stands out on its own; a line break inside one would end the quote. */

@@ -5,13 +5,15 @@ export interface ChangeFlowArgs {
   github?: string;
   'github-api-url'?: string;
   'dry-run': boolean;
+  force: boolean;
   json: boolean;
 }
 
 export const CHANGE_FLOW_OPTIONS = {
   dir: { type: 'string', describe: 'The cp-gitops repository', defaultDescription: 'found walking up to cp-gitops.yaml' },
   remote: { type: 'string', default: 'origin', describe: 'Git remote to push the branch to (skipped when the repository has no such remote)' },
-  github: { type: 'string', describe: 'owner/repo on GitHub: open or update a pull request there (token from GITHUB_TOKEN or GH_TOKEN)' },
-  'github-api-url': { type: 'string', describe: 'GitHub REST API root, for GitHub Enterprise (default: GITHUB_API_URL or https://api.github.com)' },
+  github: { type: 'string', describe: 'owner/repo on GitHub: open or update a pull request there (token from GITHUB_TOKEN or GH_TOKEN); default: gitProvider in cp-gitops.yaml, else the remote when it is on github.com' },
+  'github-api-url': { type: 'string', describe: 'GitHub REST API root, for GitHub Enterprise (default: GITHUB_API_URL, else gitProvider.apiUrl in cp-gitops.yaml, else https://api.github.com)' },
   'dry-run': { type: 'boolean', default: false, describe: 'Show the change and the pull request body; write nothing' },
+  force: { type: 'boolean', default: false, describe: 'Rebuild the pull request branch even when it holds commits cp-gitops did not make (a reviewer\'s): they are dropped' },
 } as const;

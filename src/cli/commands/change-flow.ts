@@ -16,7 +16,8 @@ import { generateRepository } from '../../generator/repository.js';
 import { parsePlatformModel } from '../../model/parse.js';
 import { MODEL_FILE, type PlatformModel } from '../../model/types.js';
 import type { ChangePlan } from '../../promotion/plan.js';
-import { commitMessage } from '../../promotion/commit-message.js';
+import { commitMessage, isCpGitopsCommit } from '../../promotion/commit-message.js';
+import { resolveGitHubTarget } from './git-provider.js';
 import { pullRequestBody } from '../../promotion/pr-body.js';
 import { changedOverlays, diffRenders } from '../../promotion/rendered-diff.js';
 import { planTreeChange } from '../../promotion/tree-change.js';
@@ -44,34 +45,90 @@ export async function proposeChange(args: ChangeFlowArgs, context: CommandContex
   if (!pathExists(modelPath)) {
     throw new WorkspaceError(`${root} is not a cp-gitops repository (no ${MODEL_FILE})`, 'run the command inside a repository made by cp-gitops init, or pass --dir');
   }
-  const github = args.github === undefined ? undefined : githubTarget(args, context);
   const git = new GitRepository(root);
   if (!(await git.isRepository())) throw new WorkspaceError(`${root} is not a git repository`, 'cp-gitops changes a repository through commits: run git init, or clone it');
   const dirty = await git.dirtyFiles();
   if (dirty.length > 0) {
     throw new WorkspaceError(`the working tree has uncommitted changes: ${dirty.slice(0, 10).join(', ')}${dirty.length > 10 ? `, and ${dirty.length - 10} more` : ''}`, 'commit or stash them first (git stash), so the change holds only what cp-gitops makes');
   }
+  const out = createOutput(args.json, context.streams);
+  const localModel = parsePlatformModel(readTextFile(modelPath), modelPath);
+  const github = await resolveGitHubTarget(args, context, localModel, git, out);
 
-  // Changes start from the branch Argo CD follows; the tree is clean, so switching is safe.
-  const original = await git.currentBranch();
-  const base = parsePlatformModel(readTextFile(modelPath), modelPath).targetRevision;
-  if (original !== base) await git.checkout(base);
+  // Changes start from the branch Argo CD follows, fetched first (a merge on the remote is seen without a pull);
+  // HEAD is detached meanwhile: the tree is clean, so switching is safe, and no local branch moves.
+  const base = localModel.targetRevision;
+  // The pre-push hook validates again with this very cp-gitops (it may not be installed globally).
+  const pushEnv: Record<string, string> = { [CP_GITOPS_BIN_ENV]: join(PACKAGE_ROOT, 'bin', 'cp-gitops.js'), ...(github ? gitAuthEnvironment(github.token, { env: context.env }) : {}) };
+  const hasRemote = await git.hasRemote(args.remote);
+  const remoteBase = hasRemote && (await git.fetchBranch(args.remote, base, pushEnv)) ? `refs/remotes/${args.remote}/${base}` : undefined;
+  const start = await startPoint(git, base, remoteBase, `${args.remote}/${base}`, out);
+  const current = await git.currentBranch();
+  const original = current === 'HEAD' ? await git.revParse('HEAD') : current;
+  await git.checkoutDetached(start);
   try {
-    await applyChange(args, context, root, git, plan, github);
+    await applyChange(args, context, { root, git, plan, github, base, start, hasRemote, pushEnv, out });
   } finally {
-    if (original !== base) await git.checkout(original).catch(() => undefined);
+    await git.checkout(original).catch(() => undefined);
   }
 }
 
-async function applyChange(
-  args: ChangeFlowArgs,
-  context: CommandContext,
-  root: string,
-  git: GitRepository,
-  plan: (model: PlatformModel) => ChangePlan,
-  github: GitHubTarget | undefined,
-): Promise<void> {
-  const out = createOutput(args.json, context.streams);
+/**
+ * Where the change branch starts: whichever of the local and the remote base branch holds the other
+ * (a merge on the remote is seen without a pull; local commits not pushed yet stay in, and the output
+ * says so). Diverged branches are refused, as git refuses to push them.
+ */
+async function startPoint(git: GitRepository, base: string, remoteBase: string | undefined, remoteName: string, out: ReturnType<typeof createOutput>): Promise<string> {
+  if (remoteBase === undefined) return base;
+  if (!(await git.branchExists(base))) return remoteBase;
+  const { ahead, behind } = await git.aheadBehind(`refs/heads/${base}`, remoteBase);
+  if (ahead > 0 && behind > 0) {
+    throw new WorkspaceError(
+      `your local ${base} and ${remoteName} have diverged (${ahead} local and ${behind} remote commit${behind === 1 ? '' : 's'})`,
+      `bring them together first (git pull --rebase), then run again; nothing was committed or pushed`,
+    );
+  }
+  if (behind > 0) {
+    out.line(`Your local ${base} is ${behind} commit${behind === 1 ? '' : 's'} behind ${remoteName}: the change is built on ${remoteName} (git pull updates your ${base}).`);
+    return remoteBase;
+  }
+  if (ahead > 0) out.warn(`your local ${base} has ${ahead} commit${ahead === 1 ? '' : 's'} that ${remoteName} lacks: the change is built on them, so the pull request holds them too`);
+  return base;
+}
+
+/**
+ * Commits of the pull request branch that neither cp-gitops made nor only bring in the base branch
+ * (GitHub's "Update branch" merges `main` into it): a reviewer's work, which a re-run must not drop silently.
+ */
+async function foreignCommits(git: GitRepository, branch: string, base: string): Promise<{ sha: string; author: string; subject: string }[]> {
+  const foreign: { sha: string; author: string; subject: string }[] = [];
+  for (const entry of await git.commitsMissingFrom(branch, base)) {
+    if (isCpGitopsCommit(entry.message)) continue;
+    if (entry.parents.length > 1) {
+      const merged = await Promise.all(entry.parents.slice(1).map((parent) => git.isAncestor(parent, base)));
+      if (merged.every(Boolean)) continue;
+    }
+    foreign.push(entry);
+  }
+  return foreign;
+}
+
+interface ChangeSetting {
+  readonly root: string;
+  readonly git: GitRepository;
+  readonly plan: (model: PlatformModel) => ChangePlan;
+  readonly github: GitHubTarget | undefined;
+  /** The branch Argo CD follows: the pull request's base. */
+  readonly base: string;
+  /** Where the change branch starts (see startPoint): the remote's base branch, or the local one when it holds the remote's. */
+  readonly start: string;
+  readonly hasRemote: boolean;
+  readonly pushEnv: Record<string, string>;
+  readonly out: ReturnType<typeof createOutput>;
+}
+
+async function applyChange(args: ChangeFlowArgs, context: CommandContext, setting: ChangeSetting): Promise<void> {
+  const { root, git, plan, github, base, start, hasRemote, pushEnv, out } = setting;
   const modelPath = join(root, MODEL_FILE);
   const model = parsePlatformModel(readTextFile(modelPath), modelPath);
   const change = plan(model);
@@ -122,6 +179,8 @@ async function applyChange(
     validation: warnings === 0 ? 'no errors, no warnings' : summarize(report.violations),
     renderer: renderer.command,
     warnings: change.warnings ?? [],
+    rerun: rerunCommand(context.argv),
+    base,
   });
 
   if (args['dry-run']) {
@@ -132,38 +191,50 @@ async function applyChange(
     return;
   }
 
-  // The branch starts from the branch Argo CD follows, so the pull request holds this change only.
-  const base = model.targetRevision;
-  // The pre-push hook validates again with this very cp-gitops (it may not be installed globally).
-  const pushEnv: Record<string, string> = { [CP_GITOPS_BIN_ENV]: join(PACKAGE_ROOT, 'bin', 'cp-gitops.js'), ...(github ? gitAuthEnvironment(github.token, { env: context.env }) : {}) };
-  const hasRemote = await git.hasRemote(args.remote);
   let commit: string;
   let pushed = false;
   let upToDate = false;
   // Ask the remote first: an unreachable remote must leave every local branch as it was.
   const remoteHasBranch = hasRemote && (await git.fetchBranch(args.remote, change.branch, pushEnv));
+  const remoteBranch = `refs/remotes/${args.remote}/${change.branch}`;
+  const remoteHead = remoteHasBranch ? await git.revParse(remoteBranch) : undefined;
+  if (remoteHasBranch) {
+    const foreign = await foreignCommits(git, remoteBranch, start);
+    if (foreign.length > 0) {
+      const listed = foreign.map((entry) => `${entry.sha.slice(0, 12)} "${entry.subject}" (${entry.author})`).join(', ');
+      if (!args.force) {
+        throw new GitError(
+          `${change.branch} on ${args.remote} holds ${foreign.length} commit${foreign.length === 1 ? '' : 's'} cp-gitops did not make: ${listed}; nothing was committed or pushed`,
+          `to keep ${foreign.length === 1 ? 'it' : 'them'}: merge the pull request as it is, then run the command again if anything is left; ` +
+            `to drop ${foreign.length === 1 ? 'it' : 'them'} and rebuild the branch from cp-gitops.yaml: run the same command with --force (git branch keep-review ${foreign[foreign.length - 1]!.sha.slice(0, 12)} saves ${foreign.length === 1 ? 'it' : 'them'} first)`,
+        );
+      }
+      out.warn(`--force: dropping ${listed} from ${change.branch} (git branch keep-review ${foreign[foreign.length - 1]!.sha.slice(0, 12)} would keep ${foreign.length === 1 ? 'it' : 'them'} until git gc)`);
+    }
+  }
   const previous = (await git.branchExists(change.branch)) ? await git.revParse(`refs/heads/${change.branch}`) : undefined;
-  await git.checkoutFresh(change.branch, base);
+  await git.checkoutFresh(change.branch, start);
   try {
     writeTree(root, fileTree(treeChange.writes));
     for (const path of treeChange.deletes) removeFile(join(root, ...path.split('/')));
     const tree = await git.stagedTree();
-    const baseCommit = await git.revParse(base);
-    const remoteState = remoteHasBranch ? await git.treeAndParent(`refs/remotes/${args.remote}/${change.branch}`) : undefined;
+    const baseCommit = await git.revParse(start);
+    const remoteState = remoteHasBranch ? await git.treeAndParent(remoteBranch) : undefined;
     if (remoteState && remoteState.tree === tree && remoteState.parent === baseCommit) {
       // Same change on the same base as last time: keep the pushed commit, push nothing.
       upToDate = true;
       await git.discardChanges();
-      await git.checkoutFresh(change.branch, `refs/remotes/${args.remote}/${change.branch}`);
+      await git.checkoutFresh(change.branch, remoteBranch);
       commit = await git.revParse('HEAD');
     } else {
       commit = (await git.commitAll(commitMessage(change))).commit || (await git.revParse('HEAD'));
       if (hasRemote) {
         try {
-          await git.push(args.remote, change.branch, { force: true, env: pushEnv });
+          // The lease: replace the branch only as cp-gitops saw it, so a commit pushed meanwhile is never lost.
+          await git.push(args.remote, change.branch, { lease: { expected: remoteHead }, env: pushEnv });
         } catch (error) {
           // The commit stays on its branch (the error says how to push it); only the checkout is undone.
-          await git.checkout(base).catch(() => undefined);
+          await git.checkoutDetached(start).catch(() => undefined);
           throw error;
         }
         pushed = true;
@@ -171,16 +242,16 @@ async function applyChange(
     }
   } catch (error) {
     await git.discardChanges().catch(() => undefined);
-    await git.checkout(base).catch(() => undefined);
+    await git.checkoutDetached(start).catch(() => undefined);
     // No commit made: the branch goes back to what it was (or away); a made commit stays for a retry.
     const head = await git.revParse(`refs/heads/${change.branch}`).catch(() => undefined);
-    if (head !== undefined && head === (await git.revParse(base).catch(() => undefined))) {
+    if (head !== undefined && head === (await git.revParse(start).catch(() => undefined))) {
       if (previous === undefined) await git.deleteBranch(change.branch).catch(() => undefined);
       else await git.resetBranch(change.branch, previous).catch(() => undefined);
     }
     throw error;
   }
-  await git.checkout(base);
+  await git.checkoutDetached(start);
 
   let pull: PullInfo | undefined;
   if (github) {
@@ -198,10 +269,11 @@ async function applyChange(
   out.result({ ok: true, changed: true, branch: change.branch, commit, pushed, upToDate, pullRequest: pull ?? null, title: change.title, changes: change.changes, warnings: change.warnings ?? [], labels: change.labels, body });
 }
 
-interface GitHubTarget {
+export interface GitHubTarget {
   readonly owner: string;
   readonly repo: string;
   readonly token: string;
+  readonly apiUrl: string;
   readonly port: GitHubPort;
 }
 
@@ -212,11 +284,11 @@ export function parseGitHubRepo(value: string): { owner: string; repo: string } 
 }
 
 /** The token is read (or refused) before anything else touches the network. */
-export function githubTarget(args: { github?: string; 'github-api-url'?: string }, context: CommandContext): GitHubTarget {
+export function githubTarget(args: { github?: string; 'github-api-url'?: string }, context: CommandContext, recordedApiUrl?: string): GitHubTarget {
   const { owner, repo } = parseGitHubRepo(args.github!);
   const token = resolveGitHubToken(context.env);
-  const apiUrl = resolveApiUrl(args['github-api-url'], context.env);
-  return { owner, repo, token, port: createGitHub({ token, apiUrl, timing: githubTiming(context.env) }) };
+  const apiUrl = resolveApiUrl(args['github-api-url'], context.env, recordedApiUrl);
+  return { owner, repo, token, apiUrl, port: createGitHub({ token, apiUrl, timing: githubTiming(context.env) }) };
 }
 
 /** Operators can shorten GitHub's recommended spacing between writes (for a GitHub Enterprise, or tests). */
@@ -243,6 +315,17 @@ async function openOrUpdatePullRequest(
     : await port.createPullRequest({ owner: request.owner, repo: request.repo, head: request.head, base: request.base, title: request.title, body: request.body });
   if (request.labels.length > 0) await port.addLabels({ owner: request.owner, repo: request.repo, number: pull.number, labels: request.labels });
   return pull;
+}
+
+/** The command line to run again, without the flags of one run (--json, --dry-run, --force, --verbose). */
+function rerunCommand(argv: readonly string[] | undefined): string | undefined {
+  if (argv === undefined) return undefined;
+  const kept = argv.filter((arg) => !['--json', '--dry-run', '--force', '--verbose'].includes(arg));
+  return ['cp-gitops', ...kept.map(shellWord)].join(' ');
+}
+
+function shellWord(value: string): string {
+  return /^[A-Za-z0-9@%+=:,./_-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 /** Renders overlays of a tree that is not on disk (before or after the change) in one scratch folder; a missing overlay renders empty. */

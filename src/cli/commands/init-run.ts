@@ -12,6 +12,7 @@ import { layout } from '../../generator/layout.js';
 import { generateRepository } from '../../generator/repository.js';
 import { buildNewModel, PLACEHOLDER_REPO_HOST } from '../../model/build.js';
 import { suggestName } from '../../model/names.js';
+import { withGitHubProvider } from '../../model/git-provider.js';
 import { parsePlatformModel } from '../../model/parse.js';
 import { MODEL_FILE, type PlatformModel } from '../../model/types.js';
 import { summarize } from '../../validator/printers/text.js';
@@ -60,7 +61,7 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   } else if (github) {
     remote = `https://github.com/${github.owner}/${github.repo}.git`;
   }
-  const model = buildNewModel({
+  const built = buildNewModel({
     name: args.name ?? suggestName(basename(target)),
     environments: args.envs,
     components: args.components,
@@ -74,6 +75,8 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
     targetRevision: args.branch,
     ...(args.set ? { settings: args.set } : {}),
   });
+  // Later change commands open their pull requests there without --github (never the token: it stays in the environment).
+  const model = github ? withGitHubProvider(built, github, github.apiUrl) : built;
   const tree = generateRepository(model, templates);
   // The tree is checked as `cp-gitops validate` would check it once written: nothing with errors is written.
   const validation = validateTree(tree, { schemaCacheDir: defaultSchemaCacheDir(context.env) });

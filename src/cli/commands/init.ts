@@ -43,7 +43,7 @@ export function initCommand(context: CommandContext): CommandModule<object, Init
         .option('cluster', { type: 'string', describe: 'Argo CD destination API server of every environment', defaultDescription: 'https://kubernetes.default.svc' })
         .option('remote', { type: 'string', describe: 'Git remote to push to after the commit (URL or path to a bare repository)' })
         .option('set', { type: 'string', array: true, describe: 'A production option, path=value (repeatable): tls.mode=auto, storage.storageClass=fast, monitoring.podMonitors=true, … (docs/options.md)' })
-        .option('github', { type: 'string', describe: 'owner/repo on GitHub: create it if missing (private), push there, and let Argo CD pull its clone URL (token from GITHUB_TOKEN or GH_TOKEN)' })
+        .option('github', { type: 'string', describe: 'owner/repo on GitHub: create it if missing (private), push there, and let Argo CD pull its clone URL (token from GITHUB_TOKEN or GH_TOKEN); recorded as gitProvider in cp-gitops.yaml for later commands' })
         .option('github-api-url', { type: 'string', describe: 'GitHub REST API root, for GitHub Enterprise (default: GITHUB_API_URL or https://api.github.com)' })
         .option('public', { type: 'boolean', default: false, describe: 'With --github: create a public repository' })
         .option('branch', { type: 'string', default: 'main', describe: 'Branch to commit to, and that Argo CD follows' })
