@@ -68,6 +68,9 @@ function buildParser(argv: readonly string[], context: CommandContext) {
     .example('$0 init ./kafka --envs dev,prod --components kafka,schemaregistry --remote git@github.com:acme/kafka.git', 'Two environments, two components, pushed')
     .example('$0 validate ./my-platform', 'Check a repository before pushing it (exit 1 on errors)')
     .example('$0 init --help', 'All options of init')
+    .example('$0 completion >> ~/.bashrc', 'Tab completion of commands and flags in bash (zsh: >> ~/.zshrc)')
+    // yargs' own completion script (bash, zsh): `cp-gitops completion`.
+    .completion('completion', 'Print a shell completion script (bash or zsh): cp-gitops completion >> ~/.bashrc')
     .demandCommand(1, 'name a command, for example: cp-gitops init ./my-platform')
     .recommendCommands()
     .strict()
