@@ -23,7 +23,7 @@ export function generateRepository(model: PlatformModel, templates: Templates): 
   return withChecksums(fileTree([
     [layout.model, serializePlatformModel(model)],
     ...generateDocs(model, templates),
-    [layout.gitignore, ['# Rendered output and editor files; manifests are reviewed as source, never rendered into the repository.', 'rendered/', '.DS_Store', '*.swp', ''].join('\n')],
+    [layout.gitignore, ['# Rendered output and editor files; manifests are reviewed as source, never rendered into the repository.', 'rendered/', '.DS_Store', '*.swp', '# The pinned cp-gitops (npm ci installs it from package-lock.json).', 'node_modules/', ''].join('\n')],
     [layout.prePushHook, prePushHook()],
     [layout.validateWorkflow, validateWorkflow()],
     ...generateToolchainFiles(model, templates.toolchain),
