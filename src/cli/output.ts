@@ -1,3 +1,5 @@
+import { JSON_SCHEMA_VERSION } from '../json-version.js';
+
 /** Where commands print: text for people, or one JSON document for scripts (--json). */
 export interface Output {
   readonly json: boolean;
@@ -6,7 +8,7 @@ export interface Output {
   /** A warning for people, on stderr (so stdout stays clean for pipes). */
   warn(text: string): void;
   /** The command's result: printed as JSON with --json. */
-  result(value: unknown): void;
+  result(value: Record<string, unknown>): void;
 }
 
 export interface OutputStreams {
@@ -14,7 +16,11 @@ export interface OutputStreams {
   readonly stderr: { write(text: string): unknown };
 }
 
-export function createOutput(json: boolean, streams: OutputStreams): Output {
+/**
+ * `command` names the document: every --json result starts with schemaVersion and command, so a
+ * script can check what it reads (docs/json/).
+ */
+export function createOutput(json: boolean, streams: OutputStreams, command: string): Output {
   return {
     json,
     line(text = '') {
@@ -24,7 +30,7 @@ export function createOutput(json: boolean, streams: OutputStreams): Output {
       streams.stderr.write(`warning: ${text}\n`);
     },
     result(value) {
-      if (json) streams.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+      if (json) streams.stdout.write(`${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, command, ...(value as object) }, null, 2)}\n`);
     },
   };
 }

@@ -6,6 +6,8 @@ export interface ChangeFlowArgs {
   'github-api-url'?: string;
   'dry-run': boolean;
   json: boolean;
+  /** yargs: the command words; the first names the --json document. */
+  _?: readonly (string | number)[];
 }
 
 export const CHANGE_FLOW_OPTIONS = {

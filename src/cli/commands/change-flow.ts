@@ -69,14 +69,14 @@ async function applyChange(
   plan: (model: PlatformModel) => ChangePlan,
   github: GitHubTarget | undefined,
 ): Promise<void> {
-  const out = createOutput(args.json, context.streams);
+  const out = createOutput(args.json, context.streams, String(args._?.[0] ?? 'change'));
   const modelPath = join(root, MODEL_FILE);
   const model = parsePlatformModel(readTextFile(modelPath), modelPath);
   const change = plan(model);
   for (const warning of change.warnings ?? []) out.warn(warning);
   if (change.changes.length === 0) {
     out.line(`Nothing to change: ${change.title.charAt(0).toLowerCase()}${change.title.slice(1)} is already the case. No commit, no push.`);
-    out.result({ ok: true, changed: false, title: change.title });
+    out.result(changeResult(args, change, { changed: false }));
     return;
   }
 
@@ -124,7 +124,7 @@ async function applyChange(
     out.line(`Would commit on branch ${change.branch}: ${[...treeChange.writes.keys(), ...treeChange.deletes].join(', ')}`);
     out.line('');
     out.line(body);
-    out.result({ ok: true, dryRun: true, changed: true, branch: change.branch, title: change.title, changes: change.changes, warnings: change.warnings ?? [], files: [...treeChange.writes.keys()], deleted: treeChange.deletes, body });
+    out.result(changeResult(args, change, { changed: true, files: [...treeChange.writes.keys()], deleted: treeChange.deletes, body }));
     return;
   }
 
@@ -191,7 +191,35 @@ async function applyChange(
     out.line('');
     out.line(body);
   }
-  out.result({ ok: true, changed: true, branch: change.branch, commit, pushed, upToDate, pullRequest: pull ?? null, title: change.title, changes: change.changes, warnings: change.warnings ?? [], labels: change.labels, body });
+  out.result(changeResult(args, change, { changed: true, commit, pushed, upToDate, pullRequest: pull ?? null, files: [...treeChange.writes.keys()], deleted: treeChange.deletes, body }));
+}
+
+/**
+ * The --json document of every change command (docs/json/change.schema.json): the same keys in a dry
+ * run, a real run and a run with nothing to change, null or empty where a key does not apply.
+ */
+function changeResult(
+  args: { 'dry-run'?: boolean },
+  change: ChangePlan,
+  outcome: { changed: boolean; commit?: string; pushed?: boolean; upToDate?: boolean; pullRequest?: unknown; files?: readonly string[]; deleted?: readonly string[]; body?: string },
+): Record<string, unknown> {
+  return {
+    ok: true,
+    dryRun: args['dry-run'] === true,
+    changed: outcome.changed,
+    branch: change.branch,
+    commit: outcome.commit ?? null,
+    pushed: outcome.pushed ?? false,
+    upToDate: outcome.upToDate ?? false,
+    pullRequest: outcome.pullRequest ?? null,
+    title: change.title,
+    changes: change.changes,
+    warnings: change.warnings ?? [],
+    labels: change.labels ?? [],
+    files: outcome.files ?? [],
+    deleted: outcome.deleted ?? [],
+    body: outcome.body ?? null,
+  };
 }
 
 interface GitHubTarget {

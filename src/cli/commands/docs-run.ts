@@ -17,7 +17,7 @@ export type DocStatus = 'unchanged' | 'updated' | 'stale';
 export function runDocs(args: DocsArgs, context: CommandContext): void {
   // By hand, not yargs' conflicts(): that counts a boolean's default false as given.
   if (args.check && args['dry-run']) throw new UsageError('--check and --dry-run ask for different exit codes', 'use --check in CI (exit 1 when stale), --dry-run to look (exit 0)');
-  const out = createOutput(args.json, context.streams);
+  const out = createOutput(args.json, context.streams, 'docs');
   const root = resolve(context.cwd, args.dir);
   const modelPath = join(root, MODEL_FILE);
   if (!pathExists(modelPath)) {
