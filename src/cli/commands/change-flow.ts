@@ -105,6 +105,7 @@ async function applyChange(
 
   const renderer = findKustomize(context.env);
   const overlays = changedOverlays([...treeChange.writes.keys(), ...treeChange.deletes], layout.overlayDir(change.targetEnv));
+  out.progress(`rendering ${overlays.length === 1 ? 'overlay' : `${overlays.length} overlays`} ${overlays.join(', ')} before and after the change (${renderer.command})`);
   const renderedBefore = renderTree(renderer, disk, overlays);
   const renderedAfter = renderTree(renderer, afterTree, overlays);
   const diffs = overlays.flatMap((overlay) =>
@@ -156,6 +157,7 @@ async function applyChange(
       commit = (await git.commitAll(commitMessage(change))).commit || (await git.revParse('HEAD'));
       if (hasRemote) {
         try {
+          out.progress(`pushing ${change.branch} to ${args.remote}`);
           await git.push(args.remote, change.branch, { force: true, env: pushEnv });
         } catch (error) {
           // The commit stays on its branch (the error says how to push it); only the checkout is undone.
@@ -181,6 +183,7 @@ async function applyChange(
   let pull: PullInfo | undefined;
   if (github) {
     if (!hasRemote) throw new GitError(`the repository has no remote "${args.remote}" to push ${change.branch} to`, `add it: git remote add ${args.remote} <clone URL of ${github.owner}/${github.repo}>`);
+    out.progress(`GitHub: opening or updating the pull request in ${github.owner}/${github.repo}`);
     pull = await openOrUpdatePullRequest(github.port, { owner: github.owner, repo: github.repo, head: change.branch, base, title: change.title, body, labels: change.labels });
   }
 
@@ -240,7 +243,9 @@ export function githubTarget(args: { github?: string; 'github-api-url'?: string 
   const { owner, repo } = parseGitHubRepo(args.github!);
   const token = resolveGitHubToken(context.env);
   const apiUrl = resolveApiUrl(args['github-api-url'], context.env);
-  return { owner, repo, token, port: createGitHub({ token, apiUrl, timing: githubTiming(context.env) }) };
+  // Retries and rate-limit waits are announced on stderr: a wait of its own should never look like a hang.
+  const log = (line: string) => context.streams.stderr.write(`cp-gitops: GitHub: ${line}\n`);
+  return { owner, repo, token, port: createGitHub({ token, apiUrl, timing: githubTiming(context.env), log }) };
 }
 
 /** Operators can shorten GitHub's recommended spacing between writes (for a GitHub Enterprise, or tests). */

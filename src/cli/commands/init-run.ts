@@ -44,6 +44,7 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   let createdOnGitHub = false;
   let remote = args.remote === undefined ? undefined : normaliseRemote(args.remote, context.cwd);
   if (github && !args['dry-run']) {
+    out.progress(`GitHub: looking up or creating ${github.owner}/${github.repo}`);
     const existing = await github.port.getRepository(github.owner, github.repo);
     const repo = existing ?? (await github.port.createRepository({ owner: github.owner, repo: github.repo, private: !args.public, description: 'Confluent Platform GitOps repository (cp-gitops)' }));
     createdOnGitHub = existing === undefined;
@@ -118,6 +119,7 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   const enableHook = `git -C ${target} config core.hooksPath ${layout.githooksDir}`;
   if (remote) {
     try {
+      out.progress(`pushing ${args.branch} to ${remote}`);
       await pushWithRetry(repository, args.branch, github ? gitAuthEnvironment(github.token, { env: context.env }) : undefined, createdOnGitHub ? 4 : 1);
     } catch (error) {
       throw error instanceof GitError ? new GitError(error.message, [error.hint, `then turn on the pre-push validation hook: ${enableHook}`].filter(Boolean).join('\n'), error) : error;
