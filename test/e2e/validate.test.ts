@@ -133,6 +133,18 @@ describe('cp-gitops validate (end to end, built bin)', function () {
     }
   });
 
+  it('a fresh init with the placeholder repoURL: init and validate name the placeholder once, with all its places', async function () {
+    const work = makeTempDir('cp-gitops-e2e-placeholder-');
+    const init = await runCli(['init', join(work, 'p')], { cwd: work });
+    expect(init.code, init.stderr).to.equal(0);
+    expect(init.stdout).to.match(/^cp-gitops validate: 0 errors, 1 warning \(\d+ places\) in \d+ files\.$/m);
+    expect((init.stderr.match(/placeholder/g) ?? []).length, init.stderr).to.equal(1);
+    const result = await runCli(['validate', join(work, 'p')]);
+    expect(result.code).to.equal(0);
+    expect((result.stdout.match(/policy\/placeholder-repo-url/g) ?? []).length, result.stdout).to.equal(1);
+    expect(result.stdout).to.match(/^cp-gitops\.yaml:6:10$|^  also: cp-gitops\.yaml:\d+:\d+$/m);
+  });
+
   it('refuses a folder that is not a cp-gitops repository: exit 1, model/missing', async function () {
     const empty = makeTempDir('cp-gitops-e2e-validate-empty-');
     const result = await runCli(['validate', empty]);
