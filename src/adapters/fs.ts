@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { FileTree } from '../generator/file-tree.js';
 
@@ -123,4 +123,9 @@ export function removeFileAndEmptyFolders(root: string, relative: string): void 
     if (!isDirectory(dir) || readdirSync(dir).length > 0) break;
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Appends (GitHub's $GITHUB_STEP_SUMMARY is shared by every step of a job). */
+export function appendTextFile(path: string, content: string): void {
+  appendFileSync(path, content);
 }

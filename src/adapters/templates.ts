@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { SizeTemplate, Templates, UnitTemplate } from '../generator/templates.js';
+import type { Toolchain } from '../generator/toolchain.js';
 import { SIZE_PROFILES, type SizeProfile } from '../model/types.js';
 import { PACKAGE_ROOT } from '../package-root.js';
 
@@ -21,7 +22,14 @@ export function loadTemplates(root: string = PACKAGE_ROOT): Templates {
       return [profile, { ...size, profile }];
     }),
   ) as Record<SizeProfile, SizeTemplate>;
-  return { units, sizes };
+  return { units, sizes, toolchain: loadToolchain(root) };
+}
+
+/** dist/generated/toolchain.json, written by the build (src/build/write-toolchain.ts). */
+function loadToolchain(root: string): Toolchain {
+  const file = join(root, 'dist', 'generated', 'toolchain.json');
+  if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build (it writes the pin generated repositories get)`);
+  return JSON.parse(readFileSync(file, 'utf8')) as Toolchain;
 }
 
 /** The templates ship with the tool; a broken one is a packaging bug, reported with its file. */

@@ -1,5 +1,6 @@
 import yargs from 'yargs';
 import { CpGitopsError, UsageError, ValidationFailedError } from '../errors.js';
+import { JSON_SCHEMA_VERSION } from '../json-version.js';
 import { packageVersion } from '../package-root.js';
 import { addClusterCommand } from './commands/add-cluster.js';
 import { addComponentCommand } from './commands/add-component.js';
@@ -48,10 +49,11 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
   const wantsJson = argv.includes('--json');
   const verbose = argv.includes('--verbose');
   try {
+    if (wantsJson && argv.some((word) => word === '--help' || word === '-h')) return await printHelpAsJson(argv, context);
     await buildParser(argv, context).parseAsync();
     return 0;
   } catch (error) {
-    return reportError(error, context, wantsJson, verbose);
+    return reportError(error, context, wantsJson, verbose, argv);
   }
 }
 
@@ -81,6 +83,9 @@ function buildParser(argv: readonly string[], context: CommandContext) {
     .example('$0 init ./kafka --envs dev,prod --components kafka,schemaregistry --remote git@github.com:acme/kafka.git', 'Two environments, two components, pushed')
     .example('$0 validate ./my-platform', 'Check a repository before pushing it (exit 1 on errors)')
     .example('$0 init --help', 'All options of init')
+    .example('$0 completion >> ~/.bashrc', 'Tab completion of commands and flags in bash (zsh: >> ~/.zshrc)')
+    // yargs' own completion script (bash, zsh): `cp-gitops completion`.
+    .completion('completion', 'Print a shell completion script (bash or zsh): cp-gitops completion >> ~/.bashrc')
     .demandCommand(1, 'name a command, for example: cp-gitops init ./my-platform')
     .recommendCommands()
     .strict()
@@ -97,18 +102,35 @@ function buildParser(argv: readonly string[], context: CommandContext) {
     });
 }
 
-function reportError(error: unknown, context: CommandContext, json: boolean, verbose: boolean): number {
+function reportError(error: unknown, context: CommandContext, json: boolean, verbose: boolean, argv: readonly string[]): number {
   const known = error instanceof CpGitopsError;
   const exitCode = known ? error.exitCode : 1;
   const message = known ? error.message : `internal error: ${error instanceof Error ? error.message : String(error)}`;
   const hint = known ? error.hint : 'this is a bug in cp-gitops; run again with --verbose and report the output';
   // A validation report already printed on stdout stays its only document; the summary goes to stderr.
   if (json && !(error instanceof ValidationFailedError && error.reportPrinted)) {
-    context.streams.stdout.write(`${JSON.stringify({ ok: false, error: { code: known ? error.code : 'internal', message, hint, exitCode } }, null, 2)}\n`);
+    context.streams.stdout.write(`${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, command: commandName(argv), ok: false, error: { code: known ? error.code : 'internal', message, hint, exitCode } }, null, 2)}\n`);
   } else {
     context.streams.stderr.write(`error: ${message}\n`);
     if (hint) context.streams.stderr.write(`hint: ${hint}\n`);
   }
   if (verbose && error instanceof Error && error.stack) context.streams.stderr.write(`${error.stack}\n`);
   return exitCode;
+}
+
+/** The command a failed run was for (its first word that is not a flag), or null before one is named. */
+function commandName(argv: readonly string[]): string | null {
+  return argv.find((word) => !word.startsWith('-')) ?? null;
+}
+
+/**
+ * `--help --json`: the help text inside the one JSON document --json promises (scripts and editors
+ * read it), instead of text that no JSON parser takes. yargs hands its output to the callback.
+ */
+async function printHelpAsJson(argv: readonly string[], context: CommandContext): Promise<number> {
+  const help = await new Promise<string>((resolveHelp, reject) => {
+    buildParser(argv, context).parse([...argv], {}, (error: Error | null | undefined, _parsed: unknown, output: string) => (error ? reject(error) : resolveHelp(output)));
+  });
+  context.streams.stdout.write(`${JSON.stringify({ schemaVersion: JSON_SCHEMA_VERSION, command: commandName(argv), ok: true, help }, null, 2)}\n`);
+  return 0;
 }

@@ -15,6 +15,9 @@ export const layout = {
   githooksDir: '.githooks',
   prePushHook: '.githooks/pre-push',
   validateWorkflow: '.github/workflows/validate.yaml',
+  /** cp-gitops pinned as a devDependency, so every clone, the hook and CI run the same release. */
+  packageJson: 'package.json',
+  packageLock: 'package-lock.json',
   baseDir: (unit: string) => `base/${unit}`,
   baseFile: (unit: string, file: string) => `base/${unit}/${file}`,
   /** overlays/<env>, and overlays/<env>/clusters/<cluster> for a further Kafka cluster ("<env>/<cluster>"). */
@@ -36,8 +39,9 @@ function nested(env: string): string {
 
 
 /**
- * cp-gitops as the generated repository installs it (CI workflow, pre-push hook). The version is kept
- * equal to package.json's by test/e2e/validate.test.ts: the generator is pure and reads no files.
+ * cp-gitops as the generated repository names it (package.json, CI workflow, pre-push hook). The
+ * version is kept equal to package.json's by test/e2e/validate.test.ts: the generator is pure and
+ * reads no files (the pin itself comes from the build's toolchain.json, see toolchain.ts).
  */
 export const CP_GITOPS_PACKAGE = 'cp-gitops';
 export const CP_GITOPS_VERSION = '0.1.0';

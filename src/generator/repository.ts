@@ -7,10 +7,11 @@ import { generateArgoCd } from './argocd.js';
 import { generateBases } from './base.js';
 import { withRecord } from './checksums.js';
 import { fileTree, type FileTree } from './file-tree.js';
-import { CP_GITOPS_BIN_ENV, CP_GITOPS_PACKAGE, CP_GITOPS_VERSION, GENERATED_MARKER, layout } from './layout.js';
+import { CP_GITOPS_BIN_ENV, CP_GITOPS_PACKAGE, GENERATED_MARKER, layout } from './layout.js';
 import { generateOverlays } from './overlays.js';
 import { generateReadme } from './readme.js';
 import type { Templates } from './templates.js';
+import { generateToolchainFiles } from './toolchain.js';
 
 /**
  * The whole repository for a model: pure and deterministic (same model and templates, same bytes).
@@ -22,10 +23,11 @@ export function generateRepository(model: PlatformModel, templates: Templates): 
   return withRecord(fileTree([
     [layout.model, serializePlatformModel(model)],
     ...generateDocs(model, templates),
-    [layout.gitignore, ['# Rendered output and editor files; manifests are reviewed as source, never rendered into the repository.', 'rendered/', '.DS_Store', '*.swp', ''].join('\n')],
+    [layout.gitignore, ['# Rendered output and editor files; manifests are reviewed as source, never rendered into the repository.', 'rendered/', '.DS_Store', '*.swp', '# The pinned cp-gitops (npm ci installs it from package-lock.json).', 'node_modules/', ''].join('\n')],
     [layout.gitattributes, gitattributes()],
     [layout.prePushHook, prePushHook()],
     [layout.validateWorkflow, validateWorkflow()],
+    ...generateToolchainFiles(model, templates.toolchain),
     ...generateBases(deployed, templates),
     ...generateOverlays(deployed, templates),
     ...generateArgoCd(deployed, templates),
@@ -45,7 +47,8 @@ export function generateDocs(model: PlatformModel, templates: Templates): FileTr
   ]);
 }
 
-const INSTALL = `${CP_GITOPS_PACKAGE}@${CP_GITOPS_VERSION}`;
+/** The pinned copy (package.json), as CI and the hook run it: never a download at run time. */
+const PINNED = `npx --no-install ${CP_GITOPS_PACKAGE}`;
 
 /**
  * LF in the repository and in every checkout, whatever core.autocrlf says: Kustomize, Argo CD and
@@ -72,7 +75,7 @@ function prePushHook(): string {
     '#!/bin/sh',
     '# Pre-push hook: runs `cp-gitops validate` on every commit being pushed; a commit with errors is not pushed.',
     `# Enabled by cp-gitops init (git config core.hooksPath ${layout.githooksDir}); run that command again in a new clone.`,
-    '# Finds cp-gitops through $' + bin + ' (path to its bin), then npx (installed in this repository), then PATH.',
+    '# Runs $' + bin + ' when set (a bin/cp-gitops.js; cp-gitops change commands set it), else the cp-gitops pinned in package.json (npm ci).',
     '# To push once without validation, knowingly: git push --no-verify',
     `# ${GENERATED_MARKER}`,
     'set -u',
@@ -86,20 +89,17 @@ function prePushHook(): string {
     // Checked on disk: asking npx whether a package it cannot find exists would query the registry.
     `elif [ -x "$(git rev-parse --show-toplevel)/node_modules/.bin/${CP_GITOPS_PACKAGE}" ] && command -v npx >/dev/null 2>&1; then`,
     '  runner=npx',
-    `elif command -v ${CP_GITOPS_PACKAGE} >/dev/null 2>&1; then`,
-    '  runner=path',
     'else',
-    '  echo "cp-gitops pre-push: cp-gitops was not found, so this push cannot be validated." >&2',
-    `  echo "  Install it: npm install --global ${INSTALL} (or npm install --save-dev ${INSTALL} in this repository)," >&2`,
-    `  echo "  or set ${bin} to the path of its bin/cp-gitops.js. To push without validation: git push --no-verify" >&2`,
+    '  echo "cp-gitops pre-push: the cp-gitops pinned in package.json is not installed, so this push cannot be validated." >&2',
+    '  echo "  Install it once in this clone: npm ci (needs Node.js; it installs only what package-lock.json lists)." >&2',
+    '  echo "  To push once without validation, knowingly: git push --no-verify" >&2',
     '  exit 1',
     'fi',
     '',
     'cp_gitops() {',
     '  case $runner in',
     `    bin) if [ -x "$${bin}" ]; then "$${bin}" "$@"; else node "$${bin}" "$@"; fi ;;`,
-    `    npx) npx --no-install ${CP_GITOPS_PACKAGE} "$@" ;;`,
-    `    *) ${CP_GITOPS_PACKAGE} "$@" ;;`,
+    `    *) ${PINNED} "$@" ;;`,
     '  esac',
     '}',
     '',
@@ -127,46 +127,57 @@ function prePushHook(): string {
 }
 
 /**
- * GitHub Actions on pull requests: validate with the real Kustomize as a cross-check, publish the
- * findings to code scanning, then fail the check on errors (after the upload, so they are visible).
+ * GitHub Actions on pull requests, with the cp-gitops pinned in package.json. Findings become
+ * annotations on the changed files and a job summary on every repository; code scanning (SARIF) only
+ * where it exists: public repositories, or private ones with GitHub Advanced Security when the
+ * repository variable CP_GITOPS_CODE_SCANNING is `true` (the upload fails without it).
  */
 function validateWorkflow(): string {
+  const codeScanning = "github.event.repository.visibility == 'public' || vars.CP_GITOPS_CODE_SCANNING == 'true'";
   const workflow = {
     name: 'cp-gitops validate',
     on: { pull_request: {} },
-    permissions: { contents: 'read', 'security-events': 'write', actions: 'read' },
+    permissions: { contents: 'read' },
     jobs: {
       validate: {
         'runs-on': 'ubuntu-latest',
+        // security-events and actions only for the code scanning upload (actions: read for private repositories).
+        permissions: { contents: 'read', 'security-events': 'write', actions: 'read' },
         steps: [
           { uses: 'actions/checkout@v6' },
-          { uses: 'actions/setup-node@v6', with: { 'node-version': '20' } },
-          { name: 'Install cp-gitops', run: `npm install --global ${INSTALL}` },
+          // Node 24: the active LTS line (https://nodejs.org/en/about/previous-releases).
+          { uses: 'actions/setup-node@v6', with: { 'node-version': '24', cache: 'npm' } },
+          { name: 'Install the pinned cp-gitops', run: 'npm ci' },
           // No download: the runner's kubectl has Kustomize built in, and --render falls back to `kubectl kustomize`.
           { name: 'Kustomize (built into the runner kubectl)', run: 'kubectl version --client' },
           {
-            name: 'Validate',
-            id: 'validate',
-            run: ['set +e', 'cp-gitops validate --render --format sarif > results.sarif', 'echo "exit=$?" >> "$GITHUB_OUTPUT"'].join('\n'),
+            // Annotations on the files and the job summary; exit 1 on errors fails the check here.
+            name: 'Validate manifests and cp-gitops.yaml',
+            run: `${PINNED} validate --render --format github`,
+          },
+          {
+            // After a hand edit of cp-gitops.yaml, every generated file (manifests, Argo CD apps, records) must follow it.
+            name: 'Generated files follow cp-gitops.yaml',
+            if: '!cancelled()',
+            run: `${PINNED} generate --check`,
+          },
+          {
+            // README.md and docs/architecture.md: the same check, named apart so a stale doc reads as such.
+            name: 'Generated docs follow cp-gitops.yaml',
+            if: '!cancelled()',
+            run: `${PINNED} docs --check`,
+          },
+          {
+            // Exit 1 means findings (the SARIF is complete); anything else is a failure of its own.
+            name: 'SARIF for code scanning',
+            if: `!cancelled() && (${codeScanning})`,
+            run: [`${PINNED} validate --format sarif > results.sarif && exit 0`, 'status=$?', '[ "$status" -eq 1 ] || exit "$status"'].join('\n'),
           },
           {
             name: 'Upload to code scanning',
-            // Exit 2 (usage) or a crash leaves no SARIF: skip the upload, the next step says what happened.
-            if: "steps.validate.outputs.exit == '0' || steps.validate.outputs.exit == '1'",
+            if: `!cancelled() && (${codeScanning})`,
             uses: 'github/codeql-action/upload-sarif@v4',
             with: { sarif_file: 'results.sarif', category: 'cp-gitops' },
-          },
-          {
-            name: 'Fail on errors',
-            if: "steps.validate.outputs.exit != '0'",
-            env: { VALIDATE_EXIT: '${{ steps.validate.outputs.exit }}' },
-            run: ['cp-gitops validate --render || true', 'echo "::error::cp-gitops validate exited with $VALIDATE_EXIT"', 'exit 1'].join('\n'),
-          },
-          {
-            // After a hand edit of cp-gitops.yaml, every generated file (manifests, Argo CD apps, docs) must follow it.
-            name: 'Generated files follow cp-gitops.yaml',
-            if: '!cancelled()',
-            run: 'cp-gitops generate --check',
           },
         ],
       },
@@ -174,7 +185,9 @@ function validateWorkflow(): string {
   };
   return stringifyYaml(workflow, {
     header: [
-      'Validates the repository on every pull request: `cp-gitops validate --render`, findings in code scanning.',
+      'Validates the repository on every pull request with the cp-gitops pinned in package.json: annotations',
+      'and a job summary always; code scanning on public repositories, or with the repository variable',
+      'CP_GITOPS_CODE_SCANNING=true (private repositories with GitHub Advanced Security).',
       'The same check runs before every push in .githooks/pre-push.',
       GENERATED_MARKER,
     ],

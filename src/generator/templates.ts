@@ -1,3 +1,4 @@
+import type { Toolchain } from './toolchain.js';
 import type { ComponentName, ControllerMode, PlatformVersions, SizeProfile } from '../model/types.js';
 
 /**
@@ -94,4 +95,6 @@ export interface SizeTemplate {
 export interface Templates {
   readonly units: readonly UnitTemplate[];
   readonly sizes: Readonly<Record<SizeProfile, SizeTemplate>>;
+  /** The cp-gitops release a generated repository pins (package.json, package-lock.json). */
+  readonly toolchain: Toolchain;
 }

@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { checkModelSemantics } from './check.js';
 import { modelValidator } from './model-validator.js';
+import { describePath, pointerToPath } from '../yaml/positions.js';
 import { applyOptionSettings } from './option-settings.js';
 import { isDns1123Label, MAX_ENV_NAME, MAX_PLATFORM_NAME } from './names.js';
 import {
@@ -196,7 +197,7 @@ export function firstSchemaProblem(model: PlatformModel): string | undefined {
   if (validate(model)) return undefined;
   const error = validate.errors?.[0];
   if (!error) return 'the model is invalid';
-  const path = error.instancePath.slice(1).replace(/\//g, '.').replace(/^options\./, '');
+  const path = describePath(model, pointerToPath(error.instancePath)).replace(/^options\./, '');
   const detail = error.keyword === 'enum' ? `must be one of: ${(error.params.allowedValues as unknown[]).join(', ')}` : error.keyword === 'additionalProperties' ? `has no option "${String(error.params.additionalProperty)}"` : (error.message ?? 'is invalid');
   return `${error.instancePath.startsWith('/options') ? '--set ' : ''}${path || 'options'} ${detail}`;
 }

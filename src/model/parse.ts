@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { ModelError, type LocatedProblem } from '../errors.js';
-import { pointerToPath, positionOf, type LocatedDocument, type YamlPath } from '../yaml/positions.js';
+import { describePath, pointerToPath, positionOf, type LocatedDocument, type YamlPath } from '../yaml/positions.js';
 import { checkModelSemantics, type ModelProblem } from './check.js';
 import { modelValidator } from './model-validator.js';
 import type { PlatformModel } from './types.js';
@@ -34,7 +34,7 @@ export function checkPlatformModel(text: string, file: string): PlatformModelChe
   const data: unknown = document.toJS({ maxAliasCount: 100 });
   const validate = modelValidator();
   if (!validate(data)) {
-    return { syntax, schema: (validate.errors ?? []).map((error) => schemaProblem(located, file, error)), semantic: [] };
+    return { syntax, schema: (validate.errors ?? []).map((error) => schemaProblem(located, file, error, data)), semantic: [] };
   }
   const model = data as PlatformModel;
   const semantic = checkModelSemantics(model).map((problem) => locate(located, file, problem.path, problem));
@@ -57,9 +57,10 @@ function schemaProblem(
   located: LocatedDocument,
   file: string,
   error: { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string },
+  data: unknown,
 ): LocatedProblem {
   const path = pointerToPath(error.instancePath);
-  const where = error.instancePath === '' ? 'the document' : error.instancePath.slice(1).replace(/\//g, '.');
+  const where = error.instancePath === '' ? 'the document' : describePath(data, path);
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(error.params.additionalProperty);

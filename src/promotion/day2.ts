@@ -118,7 +118,7 @@ export function planScale(model: PlatformModel, templates: Templates, request: S
     );
   }
   if (kind === 'Kafka' && wanted.replicas !== undefined && wanted.replicas < current.replicas) {
-    warnings.push(`removing brokers: CFK moves their partitions off first only with Self-Balancing Clusters; otherwise reassign them away from broker ids ${wanted.replicas}–${current.replicas - 1} before merging`);
+    warnings.push(`removing brokers: CFK moves their partitions off first only with Self-Balancing Clusters; otherwise reassign them away from ${brokerIds(wanted.replicas, current.replicas - 1)} before merging`);
   }
 
   const rows: ChangeRow[] = [];
@@ -435,4 +435,9 @@ function checked(model: PlatformModel): PlatformModel {
 
 function slug(value: string): string {
   return value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'settings';
+}
+
+/** "broker id 2" or "broker ids 3–5": a range of one is not a range. */
+export function brokerIds(first: number, last: number): string {
+  return first === last ? `broker id ${first}` : `broker ids ${first}–${last}`;
 }

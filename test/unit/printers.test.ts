@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { printGithubAnnotations, printGithubSummary } from '../../src/validator/printers/github.js';
 import { printJson } from '../../src/validator/printers/json.js';
 import { printSarif, SARIF_VERSION } from '../../src/validator/printers/sarif.js';
 import { printText, summarize, wantsColor } from '../../src/validator/printers/text.js';
@@ -28,15 +29,38 @@ describe('printers', () => {
       expect(lines[index + 1]).to.equal('  fix: create it in the cluster');
     });
 
-    it('groups per file (sorted by position inside), a blank line between files', () => {
+    it('one block per finding, in order of place, a blank line between them', () => {
       const blocks = text.trimEnd().split('\n\n');
-      expect(blocks.map((block) => block.split(':')[0])).to.deep.equal(['cp-gitops.yaml', 'dir with space/a#b.yaml', 'overlays/prod/patches/kafka.yaml', 'overlays/prod/secret.yaml', '4 errors, 1 warning in 4 files (42 files checked)']);
-      expect(blocks[3]!.split('\n').filter((line) => !line.startsWith('  ')).map((line) => line.split(': ')[0])).to.deep.equal(['overlays/prod/secret.yaml:2:5', 'overlays/prod/secret.yaml:6:1']);
+      expect(blocks.map((block) => block.split(': ')[0])).to.deep.equal([
+        'cp-gitops.yaml:4:10',
+        'dir with space/a#b.yaml:1:1',
+        'overlays/prod/patches/kafka.yaml:8:3',
+        'overlays/prod/secret.yaml:2:5',
+        'overlays/prod/secret.yaml:6:1',
+        '4 errors, 1 warning in 4 files (42 files, 3 overlays, 21 rendered resources checked)',
+      ]);
     });
 
-    it('ends with the summary line', () => {
-      expect(text.endsWith('4 errors, 1 warning in 4 files (42 files checked)\n')).to.equal(true);
-      expect(printText(report([]), { color: false })).to.equal('0 errors, 0 warnings in 0 files (42 files checked)\n');
+    it('prints one problem found in many files once, with every place (a fresh init: one placeholder finding, not eleven)', () => {
+      const places = ['argocd/dev/platform.yaml', 'argocd/prod/platform.yaml', 'cp-gitops.yaml'].map((file, index): Violation => ({ rule: 'policy/placeholder-repo-url', severity: 'warning', file, line: 6 + index, column: 10, message: 'placeholder repository URL https://x', fix: 'set the real URL' }));
+      const grouped = printText(report(places), { color: false });
+      expect(grouped).to.equal(
+        [
+          'argocd/dev/platform.yaml:6:10: warning: policy/placeholder-repo-url: placeholder repository URL https://x (3 places)',
+          '  also: argocd/prod/platform.yaml:7:10',
+          '  also: cp-gitops.yaml:8:10',
+          '  fix: set the real URL',
+          '',
+          '0 errors, 1 warning (3 places) in 3 files (42 files, 3 overlays, 21 rendered resources checked)',
+          '',
+        ].join('\n'),
+      );
+      expect(summarize(places)).to.equal('0 errors, 1 warning (3 places) in 3 files');
+    });
+
+    it('ends with the summary line, which says what was checked even when nothing was found', () => {
+      expect(text.endsWith('4 errors, 1 warning in 4 files (42 files, 3 overlays, 21 rendered resources checked)\n')).to.equal(true);
+      expect(printText(report([]), { color: false })).to.equal('no errors or warnings (42 files, 3 overlays, 21 rendered resources checked)\n');
       expect(summarize(VIOLATIONS.slice(0, 1))).to.equal('1 error, 0 warnings in 1 file');
     });
 
@@ -56,14 +80,31 @@ describe('printers', () => {
   });
 
   describe('JSON', () => {
-    it('is one object with ok, stats and every violation', () => {
-      const json = JSON.parse(printJson(report())) as { ok: boolean; summary: string; stats: Record<string, number>; violations: Violation[] };
+    it('is one versioned object with ok, stats, the findings and every violation', () => {
+      const json = JSON.parse(printJson(report())) as { schemaVersion: number; command: string; ok: boolean; summary: string; stats: Record<string, number>; findings: unknown[]; violations: Violation[] };
+      expect(json.schemaVersion).to.equal(1);
+      expect(json.command).to.equal('validate');
       expect(json.ok).to.equal(false);
       expect(json.summary).to.equal('4 errors, 1 warning in 4 files');
-      expect(json.stats).to.deep.equal({ errors: 4, warnings: 1, filesWithViolations: 4, filesChecked: 42, overlays: 3, resources: 21 });
+      expect(json.stats).to.deep.equal({ errors: 4, places: 5, warnings: 1, filesWithViolations: 4, filesChecked: 42, overlays: 3, resources: 21 });
+      expect(json.findings[0]).to.deep.equal({ rule: 'policy/placeholder-repo-url', severity: 'warning', message: 'placeholder repository', fix: 'set the real URL', locations: [{ file: 'cp-gitops.yaml', line: 4, column: 10 }] });
       expect(json.violations).to.have.length(VIOLATIONS.length);
       expect(json.violations[0]).to.deep.equal(VIOLATIONS[1]);
       expect(JSON.parse(printJson(report([]))).ok).to.equal(true);
+    });
+  });
+
+  describe('GitHub Actions', () => {
+    it('prints one annotation per place, escaped so a message stays one workflow command, then the summary', () => {
+      const text = printGithubAnnotations(report([{ rule: 'policy/x', severity: 'error', file: 'a,b:c.yaml', line: 3, column: 7, message: '100% wrong', fix: 'line one\nline two' }]));
+      expect(text).to.equal('::error file=a%2Cb%3Ac.yaml,line=3,col=7,title=policy/x::100%25 wrong%0Afix: line one%0Aline two\n1 error, 0 warnings in 1 file (42 files checked)\n');
+    });
+
+    it('writes a Markdown job summary with what was checked and a row per place', () => {
+      const summary = printGithubSummary(report());
+      expect(summary).to.include('4 errors, 1 warning in 4 files; 42 files, 3 overlays and 21 rendered resources checked.');
+      expect(summary).to.include('| error | `dir with space/a#b.yaml:1:1` | `yaml/syntax` | bad YAML |');
+      expect(printGithubSummary(report([]))).to.include('no errors or warnings; 42 files');
     });
   });
 

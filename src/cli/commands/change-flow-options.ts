@@ -7,6 +7,8 @@ export interface ChangeFlowArgs {
   'dry-run': boolean;
   force: boolean;
   json: boolean;
+  /** yargs: the command words; the first names the --json document. */
+  _?: readonly (string | number)[];
 }
 
 export const CHANGE_FLOW_OPTIONS = {

@@ -51,7 +51,7 @@ export async function proposeChange(args: ChangeFlowArgs, context: CommandContex
   if (dirty.length > 0) {
     throw new WorkspaceError(`the working tree has uncommitted changes: ${dirty.slice(0, 10).join(', ')}${dirty.length > 10 ? `, and ${dirty.length - 10} more` : ''}`, 'commit or stash them first (git stash), so the change holds only what cp-gitops makes');
   }
-  const out = createOutput(args.json, context.streams);
+  const out = createOutput(args.json, context.streams, String(args._?.[0] ?? 'change'));
   const localModel = parsePlatformModel(readTextFile(modelPath), modelPath);
   const github = await resolveGitHubTarget(args, context, localModel, git, out);
 
@@ -135,7 +135,7 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
   for (const warning of change.warnings ?? []) out.warn(warning);
   if (change.changes.length === 0) {
     out.line(`Nothing to change: ${change.title.charAt(0).toLowerCase()}${change.title.slice(1)} is already the case. No commit, no push.`);
-    out.result({ ok: true, changed: false, title: change.title });
+    out.result(changeResult(args, change, { changed: false }));
     return;
   }
 
@@ -166,6 +166,7 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
 
   const renderer = findKustomize(context.env);
   const overlays = changedOverlays([...treeChange.writes.keys(), ...treeChange.deletes], layout.overlayDir(change.targetEnv));
+  out.progress(`rendering ${overlays.length === 1 ? 'overlay' : `${overlays.length} overlays`} ${overlays.join(', ')} before and after the change (${renderer.command})`);
   const renderedBefore = renderTree(renderer, disk, overlays);
   const renderedAfter = renderTree(renderer, afterTree, overlays);
   const diffs = overlays.flatMap((overlay) =>
@@ -187,7 +188,7 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
     out.line(`Would commit on branch ${change.branch}: ${treeChange.changed.map((entry) => entry.file).join(', ')} (and the record in ${RECORD_DIR}/)`);
     out.line('');
     out.line(body);
-    out.result({ ok: true, dryRun: true, changed: true, branch: change.branch, title: change.title, changes: change.changes, warnings: change.warnings ?? [], files: [...treeChange.writes.keys()], deleted: treeChange.deletes, body });
+    out.result(changeResult(args, change, { changed: true, files: [...treeChange.writes.keys()], deleted: treeChange.deletes, body }));
     return;
   }
 
@@ -230,6 +231,7 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
       commit = (await git.commitAll(commitMessage(change))).commit || (await git.revParse('HEAD'));
       if (hasRemote) {
         try {
+          out.progress(`pushing ${change.branch} to ${args.remote}`);
           // The lease: replace the branch only as cp-gitops saw it, so a commit pushed meanwhile is never lost.
           await git.push(args.remote, change.branch, { lease: { expected: remoteHead }, env: pushEnv });
         } catch (error) {
@@ -256,6 +258,7 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
   let pull: PullInfo | undefined;
   if (github) {
     if (!hasRemote) throw new GitError(`the repository has no remote "${args.remote}" to push ${change.branch} to`, `add it: git remote add ${args.remote} <clone URL of ${github.owner}/${github.repo}>`);
+    out.progress(`GitHub: opening or updating the pull request in ${github.owner}/${github.repo}`);
     pull = await openOrUpdatePullRequest(github.port, { owner: github.owner, repo: github.repo, head: change.branch, base, title: change.title, body, labels: change.labels });
   }
 
@@ -266,7 +269,35 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
     out.line('');
     out.line(body);
   }
-  out.result({ ok: true, changed: true, branch: change.branch, commit, pushed, upToDate, pullRequest: pull ?? null, title: change.title, changes: change.changes, warnings: change.warnings ?? [], labels: change.labels, body });
+  out.result(changeResult(args, change, { changed: true, commit, pushed, upToDate, pullRequest: pull ?? null, files: [...treeChange.writes.keys()], deleted: treeChange.deletes, body }));
+}
+
+/**
+ * The --json document of every change command (docs/json/change.schema.json): the same keys in a dry
+ * run, a real run and a run with nothing to change, null or empty where a key does not apply.
+ */
+function changeResult(
+  args: { 'dry-run'?: boolean },
+  change: ChangePlan,
+  outcome: { changed: boolean; commit?: string; pushed?: boolean; upToDate?: boolean; pullRequest?: unknown; files?: readonly string[]; deleted?: readonly string[]; body?: string },
+): Record<string, unknown> {
+  return {
+    ok: true,
+    dryRun: args['dry-run'] === true,
+    changed: outcome.changed,
+    branch: change.branch,
+    commit: outcome.commit ?? null,
+    pushed: outcome.pushed ?? false,
+    upToDate: outcome.upToDate ?? false,
+    pullRequest: outcome.pullRequest ?? null,
+    title: change.title,
+    changes: change.changes,
+    warnings: change.warnings ?? [],
+    labels: change.labels ?? [],
+    files: outcome.files ?? [],
+    deleted: outcome.deleted ?? [],
+    body: outcome.body ?? null,
+  };
 }
 
 export interface GitHubTarget {
@@ -288,7 +319,9 @@ export function githubTarget(args: { github?: string; 'github-api-url'?: string 
   const { owner, repo } = parseGitHubRepo(args.github!);
   const token = resolveGitHubToken(context.env);
   const apiUrl = resolveApiUrl(args['github-api-url'], context.env, recordedApiUrl);
-  return { owner, repo, token, apiUrl, port: createGitHub({ token, apiUrl, timing: githubTiming(context.env) }) };
+  // Retries and rate-limit waits are announced on stderr: a wait of its own should never look like a hang.
+  const log = (line: string) => context.streams.stderr.write(`cp-gitops: GitHub: ${line}\n`);
+  return { owner, repo, token, apiUrl, port: createGitHub({ token, apiUrl, timing: githubTiming(context.env), log }) };
 }
 
 /** Operators can shorten GitHub's recommended spacing between writes (for a GitHub Enterprise, or tests). */

@@ -25,7 +25,7 @@ import type { InitArgs } from './init.js';
 const COMMIT_MESSAGE = 'cp-gitops init: Confluent Platform GitOps repository';
 
 export async function runInit(args: InitArgs, context: CommandContext): Promise<void> {
-  const out = createOutput(args.json, context.streams);
+  const out = createOutput(args.json, context.streams, 'init');
   const target = resolve(context.cwd, args.dir);
   const templates = loadTemplates();
 
@@ -46,6 +46,7 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   let createdOnGitHub = false;
   let remote = args.remote === undefined ? undefined : normaliseRemote(args.remote, context.cwd);
   if (github && !args['dry-run']) {
+    out.progress(`GitHub: looking up or creating ${github.owner}/${github.repo}`);
     const existing = await github.port.getRepository(github.owner, github.repo);
     const repo = existing ?? (await github.port.createRepository({ owner: github.owner, repo: github.repo, private: !args.public, description: 'Confluent Platform GitOps repository (cp-gitops)' }));
     createdOnGitHub = existing === undefined;
@@ -90,7 +91,7 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
 
   if (args['dry-run']) {
     printPlan(out, target, model, tree, true);
-    out.result({ ok: true, dryRun: true, directory: target, model, files: [...tree.keys()] });
+    out.result(initResult({ dryRun: true, changed: true, directory: target, branch: args.branch, model, files: [...tree.keys()] }));
     return;
   }
 
@@ -122,6 +123,7 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   const enableHook = `git -C ${target} config core.hooksPath ${layout.githooksDir}`;
   if (remote) {
     try {
+      out.progress(`pushing ${args.branch} to ${remote}`);
       await pushWithRetry(repository, args.branch, github ? gitAuthEnvironment(github.token, { env: context.env }) : undefined, createdOnGitHub ? 4 : 1);
     } catch (error) {
       throw error instanceof GitError ? new GitError(error.message, [error.hint, `then turn on the pre-push validation hook: ${enableHook}`].filter(Boolean).join('\n'), error) : error;
@@ -133,7 +135,24 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   await repository.setHooksPath(layout.githooksDir);
   out.line(`Every push now runs cp-gitops validate first (${layout.prePushHook}); in a new clone, turn it on with: git config core.hooksPath ${layout.githooksDir}`);
   out.line('Next: read README.md in the new repository to bootstrap Argo CD.');
-  out.result({ ok: true, dryRun: false, directory: target, commit, branch: args.branch, pushed: remote !== undefined, remote: remote ?? null, model, files: [...tree.keys()] });
+  out.result(initResult({ dryRun: false, changed: true, directory: target, commit, branch: args.branch, pushed: remote !== undefined, remote: remote ?? null, model, files: [...tree.keys()] }));
+}
+
+/** The --json document of init (docs/json/init.schema.json): the same keys in every outcome. */
+function initResult(outcome: { dryRun: boolean; changed: boolean; directory: string; branch: string; model: PlatformModel; commit?: string; pushed?: boolean; remote?: string | null; files?: readonly string[]; differingFiles?: readonly string[] }): Record<string, unknown> {
+  return {
+    ok: true,
+    dryRun: outcome.dryRun,
+    changed: outcome.changed,
+    directory: outcome.directory,
+    commit: outcome.commit ?? null,
+    branch: outcome.branch,
+    pushed: outcome.pushed ?? false,
+    remote: outcome.remote ?? null,
+    model: outcome.model,
+    files: outcome.files ?? [],
+    differingFiles: outcome.differingFiles ?? [],
+  };
 }
 
 /**
@@ -186,7 +205,7 @@ function reportExistingRepository(target: string, args: InitArgs, templates: Ret
   const differing = [...expected].filter(([path, content]) => !isRecordPath(path) && !sameText(actual.get(path), content)).map(([path]) => path);
   out.line(`${target} is already a cp-gitops repository for platform "${model.name}": nothing changed.`);
   if (differing.length > 0) out.line(`${differing.length} generated file(s) differ from what the model would give (kept as they are; cp-gitops generate rewrites them): ${differing.slice(0, 5).join(', ')}${differing.length > 5 ? ', …' : ''}`);
-  out.result({ ok: true, changed: false, directory: target, model, differingFiles: differing });
+  out.result(initResult({ dryRun: args['dry-run'] === true, changed: false, directory: target, branch: model.targetRevision, model, differingFiles: differing }));
 }
 
 function conflictingFlags(args: InitArgs, model: PlatformModel): string[] {

@@ -34,7 +34,7 @@ export function runRegenerate(args: RegenerateRunArgs, context: CommandContext):
   const command = args.scope === 'docs' ? 'cp-gitops docs' : 'cp-gitops generate';
   // By hand, not yargs' conflicts(): that counts a boolean's default false as given.
   if (args.check && args['dry-run']) throw new UsageError('--check and --dry-run ask for different exit codes', 'use --check in CI (exit 1 when stale), --dry-run to look (exit 0)');
-  const out = createOutput(args.json, context.streams);
+  const out = createOutput(args.json, context.streams, args.scope === 'docs' ? 'docs' : 'generate');
   const root = repositoryRoot(context.cwd, args.dir);
   const modelPath = join(root, MODEL_FILE);
   if (!pathExists(modelPath)) {

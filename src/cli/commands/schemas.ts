@@ -47,7 +47,7 @@ function schemasImportCommand(context: CommandContext): CommandModule<object, Sc
 }
 
 async function runSchemasImport(args: SchemasImportArgs, context: CommandContext): Promise<void> {
-  const out = createOutput(args.json, context.streams);
+  const out = createOutput(args.json, context.streams, 'schemas import');
   const repoDir = repositoryRoot(context.cwd, args.dir);
   if (!isDirectory(repoDir)) throw new UsageError(`${repoDir} is not a folder`, 'pass the repository root with --dir');
 

@@ -1,4 +1,4 @@
-import { isDirectory, readTree } from '../../adapters/fs.js';
+import { appendTextFile, isDirectory, readTree } from '../../adapters/fs.js';
 import { findKustomize } from '../../adapters/kustomize.js';
 import { loadTemplates } from '../../adapters/templates.js';
 import type { FileTree } from '../../generator/file-tree.js';
@@ -8,6 +8,7 @@ import { MODEL_FILE } from '../../model/types.js';
 import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
 import { UsageError, ValidationFailedError } from '../../errors.js';
 import { packageVersion } from '../../package-root.js';
+import { printGithubAnnotations, printGithubSummary } from '../../validator/printers/github.js';
 import { printJson } from '../../validator/printers/json.js';
 import { printSarif } from '../../validator/printers/sarif.js';
 import { printText, summarize, wantsColor } from '../../validator/printers/text.js';
@@ -37,6 +38,11 @@ export function runValidate(args: ValidateArgs, context: CommandContext): void {
   switch (format) {
     case 'json':
       stdout.write(printJson(report));
+      break;
+    case 'github':
+      stdout.write(printGithubAnnotations(report));
+      // The job summary is GitHub's file for it; outside Actions there is none, and nothing is written.
+      if (context.env.GITHUB_STEP_SUMMARY) appendTextFile(context.env.GITHUB_STEP_SUMMARY, printGithubSummary(report));
       break;
     case 'sarif':
       stdout.write(printSarif(report, { toolVersion: packageVersion(), ruleDescriptions: RULE_DESCRIPTIONS }));

@@ -1,5 +1,5 @@
 import type { ValidationReport } from '../validate.js';
-import { compareViolations, type Violation } from '../violation.js';
+import { groupViolations, type FindingLocation, type Violation } from '../violation.js';
 
 export interface TextPrinterOptions {
   /** ANSI colours; the CLI turns them on only for a TTY without NO_COLOR. */
@@ -7,24 +7,39 @@ export interface TextPrinterOptions {
 }
 
 export interface ViolationCounts {
+  /** Findings (problems), not places: one problem in eleven files counts once. */
   readonly errors: number;
   readonly warnings: number;
+  /** Places: every file:line:column of every finding. */
+  readonly places: number;
   /** Files with at least one violation. */
   readonly files: number;
 }
 
 export function countViolations(violations: readonly Violation[]): ViolationCounts {
+  const findings = groupViolations(violations);
   return {
-    errors: violations.filter((violation) => violation.severity === 'error').length,
-    warnings: violations.filter((violation) => violation.severity === 'warning').length,
+    errors: findings.filter((finding) => finding.severity === 'error').length,
+    warnings: findings.filter((finding) => finding.severity === 'warning').length,
+    places: violations.length,
     files: new Set(violations.map((violation) => violation.file)).size,
   };
 }
 
-/** "2 errors, 1 warning in 2 files": the last line of the text report and the message of a failed run. */
+/**
+ * "2 errors, 1 warning in 2 files", "0 errors, 1 warning (11 places) in 11 files", or "no errors or
+ * warnings": the last line of the text report and the message of a failed run.
+ */
 export function summarize(violations: readonly Violation[]): string {
   const counts = countViolations(violations);
-  return `${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')} in ${plural(counts.files, 'file')}`;
+  if (violations.length === 0) return 'no errors or warnings';
+  const places = counts.places > counts.errors + counts.warnings ? ` (${counts.places} places)` : '';
+  return `${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')}${places} in ${plural(counts.files, 'file')}`;
+}
+
+/** What was looked at, so a clean result says how much it covers: "73 files, 3 overlays, 412 resources checked". */
+export function describeChecked(stats: ValidationReport['stats']): string {
+  return `${plural(stats.files, 'file')}, ${plural(stats.overlays, 'overlay')}, ${plural(stats.resources, 'rendered resource')} checked`;
 }
 
 function plural(count: number, noun: string): string {
@@ -34,28 +49,22 @@ function plural(count: number, noun: string): string {
 const STYLES = { bold: [1, 22], dim: [2, 22], red: [31, 39], yellow: [33, 39], green: [32, 39] } as const;
 
 /**
- * Violations grouped per file (a blank line between files), one `file:line:column: severity: rule:
- * message` line each (what editors and terminals turn into links), the fix indented below, then the summary.
+ * One block per finding (a blank line between them): `file:line:column: severity: rule: message` at its
+ * first place (what editors and terminals turn into links), its other places below it, the fix, then
+ * the summary with what was checked.
  */
 export function printText(report: ValidationReport, options: TextPrinterOptions): string {
   const paint = (style: keyof typeof STYLES, text: string) => (options.color ? `\u001b[${STYLES[style][0]}m${text}\u001b[${STYLES[style][1]}m` : text);
-  const groups = new Map<string, Violation[]>();
-  for (const violation of [...report.violations].sort(compareViolations)) {
-    const group = groups.get(violation.file) ?? [];
-    group.push(violation);
-    groups.set(violation.file, group);
-  }
-  const blocks = [...groups.values()].map((violations) =>
-    violations
-      .flatMap((violation) => {
-        const severity = paint(violation.severity === 'error' ? 'red' : 'yellow', violation.severity);
-        const head = `${paint('bold', `${violation.file}:${violation.line}:${violation.column}`)}: ${severity}: ${paint('dim', violation.rule)}: ${violation.message}`;
-        return violation.fix ? [head, `  fix: ${violation.fix}`] : [head];
-      })
-      .join('\n'),
-  );
+  const where = (location: FindingLocation) => `${location.file}:${location.line}:${location.column}`;
+  const blocks = groupViolations(report.violations).map((finding) => {
+    const [first, ...others] = finding.locations as [FindingLocation, ...FindingLocation[]];
+    const severity = paint(finding.severity === 'error' ? 'red' : 'yellow', finding.severity);
+    const count = others.length > 0 ? ` (${finding.locations.length} places)` : '';
+    const head = `${paint('bold', where(first))}: ${severity}: ${paint('dim', finding.rule)}: ${finding.message}${count}`;
+    return [head, ...others.map((location) => `  also: ${paint('bold', where(location))}`), ...(finding.fix ? [`  fix: ${finding.fix}`] : [])].join('\n');
+  });
   const counts = countViolations(report.violations);
-  const summary = `${summarize(report.violations)} (${plural(report.stats.files, 'file')} checked)`;
+  const summary = `${summarize(report.violations)} (${describeChecked(report.stats)})`;
   const coloured = counts.errors > 0 ? paint('red', summary) : counts.warnings > 0 ? paint('yellow', summary) : paint('green', summary);
   return [...blocks, coloured].join('\n\n') + '\n';
 }

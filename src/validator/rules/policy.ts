@@ -414,12 +414,13 @@ function secretName(value: PlainObject): string {
 /** Argo CD Applications, ApplicationSets and AppProjects anywhere in the repository, and cp-gitops.yaml. */
 function placeholderRepoUrls(sources: SourceSet): Violation[] {
   const violations: Violation[] = [];
-  const flag = (document: SourceDocument, path: YamlPath, url: string, where: string) => {
+  // The message names no file or resource: the same URL everywhere is one finding with many places.
+  const flag = (document: SourceDocument, path: YamlPath, url: string) => {
     violations.push({
       rule: 'policy/placeholder-repo-url',
       severity: 'warning',
       ...locate(document, path),
-      message: `${where} points at the placeholder repository ${url}: Argo CD cannot pull from it`,
+      message: `placeholder repository URL ${url}: Argo CD cannot pull from it`,
       fix: `replace ${url} with the real Git URL here and everywhere else (repoURL in ${MODEL_FILE}, sourceRepos and repoURL under argocd/)`,
     });
   };
@@ -428,14 +429,12 @@ function placeholderRepoUrls(sources: SourceSet): Violation[] {
       const value = document.value;
       if (!isPlainObject(value)) continue;
       if (file.path === MODEL_FILE && typeof value.repoURL === 'string' && isPlaceholderUrl(value.repoURL)) {
-        flag(document, ['repoURL'], value.repoURL, MODEL_FILE);
+        flag(document, ['repoURL'], value.repoURL);
         continue;
       }
       if (typeof value.apiVersion !== 'string' || !value.apiVersion.startsWith('argoproj.io/') || !isPlainObject(value.spec)) continue;
-      const name = isPlainObject(value.metadata) && typeof value.metadata.name === 'string' ? value.metadata.name : '(unnamed)';
-      const subject = `${String(value.kind)} "${name}"`;
       for (const { path, url } of repoUrls(value.kind, value.spec)) {
-        if (isPlaceholderUrl(url)) flag(document, path, url, subject);
+        if (isPlaceholderUrl(url)) flag(document, path, url);
       }
     }
   }
