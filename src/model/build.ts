@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { checkModelSemantics } from './check.js';
 import { modelValidator } from './model-validator.js';
 import { applyOptionSettings } from './option-settings.js';
+import type { PlatformOptions } from './options.js';
 import { isDns1123Label, MAX_ENV_NAME, MAX_PLATFORM_NAME } from './names.js';
 import {
   COMPONENT_NAMES,
@@ -87,22 +88,35 @@ export function buildNewModel(options: NewModelOptions): PlatformModel {
     throw new UsageError(`invalid --branch "${targetRevision}": use letters, digits, ".", "_", "/" and "-"`, 'for example --branch main');
   }
 
-  // Production runs on TLS unless told otherwise: large environments get tls.mode auto of their own
-  // (visible in cp-gitops.yaml, changed with `cp-gitops set tls.mode=… --env <env>`), unless --set tls.… was given.
-  const tlsGiven = (options.settings ?? []).some((setting) => /^(options\.)?tls(\.|=)/.test(setting.trim()));
+  // Production is secure by default: large environments get options of their own (visible in
+  // cp-gitops.yaml, changed with `cp-gitops set … --env <env>`): TLS (tls.mode auto) unless --set tls.…
+  // was given, and mutual TLS on every Kafka listener and REST API unless --set authentication.… was
+  // given. mTLS from the CA of TLS needs no password: the README says how to make every Secret.
+  const platformOptions = options.settings && options.settings.length > 0 ? applyOptionSettings(undefined, options.settings) : undefined;
+  const given = (path: string) => (options.settings ?? []).some((setting) => new RegExp(`^(options\\.)?${path}(\\.|=)`).test(setting.trim()));
+  const tlsGiven = given('tls');
+  const productionOptions = (): PlatformOptions | undefined => {
+    const own: Record<string, unknown> = {};
+    if (!tlsGiven) own.tls = { mode: 'auto' };
+    const tls = tlsGiven ? (platformOptions?.tls?.mode ?? 'none') : 'auto';
+    // Under rbac, CFK authenticates the REST APIs with MDS tokens (authentication.http is refused there).
+    const rbac = platformOptions?.authorization?.type === 'rbac';
+    if (!given('authentication') && tls !== 'none') own.authentication = rbac ? { kafka: 'mtls' } : { kafka: 'mtls', http: 'mtls' };
+    return Object.keys(own).length > 0 ? (own as PlatformOptions) : undefined;
+  };
   const environments: Environment[] = envNames.map((env, index) => {
     const size = sizeFor(env, index, envNames.length);
+    const own = size === 'large' ? productionOptions() : undefined;
     return {
       name: env,
       namespace: namespaceFor(name, env),
       cluster,
       size,
       components,
-      ...(size === 'large' && !tlsGiven ? { options: { tls: { mode: 'auto' as const } } } : {}),
+      ...(own ? { options: own } : {}),
     };
   });
 
-  const platformOptions = options.settings && options.settings.length > 0 ? applyOptionSettings(undefined, options.settings) : undefined;
   const model: PlatformModel = {
     apiVersion: MODEL_API_VERSION,
     kind: MODEL_KIND,

@@ -1,7 +1,7 @@
 import { names } from '../generator/layout.js';
 import { operationsOptionProblems } from './options-check-access.js';
 import type { YamlPath } from '../yaml/positions.js';
-import { optionProblems } from './options-check.js';
+import { optionProblems, optionWarnings } from './options-check.js';
 import { expandKafkaClusters, originalPath } from './kafka-clusters.js';
 import type { Environment, PlatformModel, PlatformVersions } from './types.js';
 import { findOperatorRelease, operatorSupportsCp, parseSemVer, supportedCpRange, supportsZooKeeper, versionsOf } from './versions.js';
@@ -22,6 +22,23 @@ export function checkModelSemantics(model: PlatformModel): ModelProblem[] {
   const checked = expanded === model ? model : { ...expanded, environments: expanded.environments.map((env, index) => (index < model.environments.length ? env : withoutVersions(env))) };
   const seen = new Set<string>();
   return [...kafkaClusterProblems(model), ...semanticProblems(checked, origins)].flatMap((problem) => {
+    const path = originalPath(problem.path, origins);
+    const key = `${path.join('.')}\u0000${problem.message}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    return [{ ...problem, path }];
+  });
+}
+
+/**
+ * What works but must be seen (security.allowInsecure, authorization simple in production, ldaps://
+ * without the directory's CA): warnings, located like the problems; `validate` reports them, `init` and
+ * every pull request repeat them.
+ */
+export function checkModelWarnings(model: PlatformModel): ModelProblem[] {
+  const { model: expanded, origins } = expandKafkaClusters(model);
+  const seen = new Set<string>();
+  return optionWarnings(expanded).flatMap((problem) => {
     const path = originalPath(problem.path, origins);
     const key = `${path.join('.')}\u0000${problem.message}`;
     if (seen.has(key)) return [];

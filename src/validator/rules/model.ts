@@ -10,7 +10,8 @@ import type { Violation } from '../violation.js';
 export const MODEL_RULES: Readonly<Record<string, string>> = {
   'model/missing': 'The repository has a cp-gitops.yaml platform model at its root',
   'model/schema': 'cp-gitops.yaml follows its JSON Schema',
-  'model/semantic': 'cp-gitops.yaml is consistent: compatible versions, unique environments, Kafka in every environment',
+  'model/semantic': 'cp-gitops.yaml is consistent: compatible versions, unique environments, Kafka in every environment, no unsafe exposure',
+  'model/security': 'Security trade-offs in cp-gitops.yaml are visible: security.allowInsecure, authorization simple in production, ldaps:// without the directory CA',
 };
 
 export const modelRules: RuleFamily = ({ sources }: RuleContext): Violation[] => {
@@ -36,6 +37,7 @@ export const modelRules: RuleFamily = ({ sources }: RuleContext): Violation[] =>
     ...(parsed ? check.syntax.map((problem) => toViolation('model/schema', problem, `${MODEL_FILE} holds exactly one YAML document`)) : []),
     ...check.schema.map((problem) => toViolation('model/schema', problem, `see docs/model.md for every field of ${MODEL_FILE}`)),
     ...check.semantic.map((problem) => toViolation('model/semantic', problem, `correct ${MODEL_FILE}`)),
+    ...(check.warnings ?? []).map((problem) => ({ ...toViolation('model/security', problem, `correct ${MODEL_FILE}`), severity: 'warning' as const })),
   ];
 };
 
