@@ -96,6 +96,12 @@ const RULES: readonly Rule[] = [
     fix: 'add authentication.kafka=plain or authentication.kafka=mtls',
   },
   {
+    at: ['authorization', 'ldap', 'caSecret'],
+    applies: (options) => options.authorization?.ldap?.caSecret !== undefined && !options.authorization.ldap.address.startsWith('ldaps://'),
+    message: 'authorization.ldap.caSecret applies to an ldaps:// address only; with ldap:// the brokers never open TLS to the directory and it would be ignored',
+    fix: 'use an ldaps:// address (port 636), or remove it: cp-gitops set authorization.ldap.caSecret=',
+  },
+  {
     at: ['secrets', 'provider'],
     applies: (options) => options.secrets?.provider === 'external-secrets' && !options.secrets.store,
     message: 'secrets.provider external-secrets needs the SecretStore or ClusterSecretStore to read from',
