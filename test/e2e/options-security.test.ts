@@ -13,7 +13,7 @@ import { skipWithoutUpstreamSchemas, validateAgainstUpstream } from '../helpers/
 // Certificate, External Secrets' ExternalSecret) are checked by apiVersion and kind.
 
 const CFK_API_VERSION = 'platform.confluent.io/v1beta1';
-const OTHER_KINDS: Readonly<Record<string, string>> = { Certificate: 'cert-manager.io/v1', ExternalSecret: 'external-secrets.io/v1' };
+const OTHER_KINDS: Readonly<Record<string, string>> = { Certificate: 'cert-manager.io/v1', ExternalSecret: 'external-secrets.io/v1', NetworkPolicy: 'networking.k8s.io/v1' };
 const SCENARIOS = ['tls-sasl', 'mtls-cert-manager', 'cp79-zookeeper-tls', 'rbac-ldap'] as const;
 
 function label(resource: KubeResource): string {
@@ -55,7 +55,7 @@ describe('security options (end to end: real Kustomize, upstream CFK schemas)', 
       };
 
       for (const env of model.environments.map((candidate) => candidate.name)) {
-        it(`${env}: renders only CFK resources, Certificates and ExternalSecrets, never a Secret`, () => {
+        it(`${env}: renders only CFK resources, Certificates, ExternalSecrets and NetworkPolicies, never a Secret`, () => {
           const resources = render(env);
           expect(resources.map(label)).to.include('Kafka/kafka');
           for (const resource of resources) {
