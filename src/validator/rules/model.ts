@@ -48,7 +48,7 @@ function toViolation(rule: string, problem: LocatedProblem, defaultFix: string):
 /** The little of the model other families need, read leniently (a broken model is model/'s to report). */
 export interface ModelFacts {
   readonly repoURL?: string;
-  readonly environments: readonly { readonly name: string; readonly size?: string }[];
+  readonly environments: readonly { readonly name: string; readonly size?: string; readonly allowInsecure?: boolean }[];
 }
 
 export function modelFacts(sources: SourceSet): ModelFacts | undefined {
@@ -58,6 +58,9 @@ export function modelFacts(sources: SourceSet): ModelFacts | undefined {
     ? value.environments.filter(isRecord).flatMap((env) => {
         if (typeof env.name !== 'string') return [];
         const size = typeof env.size === 'string' ? { size: env.size } : {};
+        // security.allowInsecure of the environment, else of the platform (its Kafka clusters inherit it).
+        const own = allowInsecureOf(env.options) ?? allowInsecureOf(value.options);
+        Object.assign(size, own !== undefined ? { allowInsecure: own } : {});
         // A Kafka cluster is an environment of its own ("<env>/<cluster>"), sized like its environment unless it says otherwise.
         const clusters = Array.isArray(env.kafkaClusters)
           ? env.kafkaClusters.filter(isRecord).flatMap((cluster) => (typeof cluster.name === 'string' ? [{ name: kafkaClusterKey(env.name as string, cluster.name), ...(typeof cluster.size === 'string' ? { size: cluster.size } : size) }] : []))
@@ -66,6 +69,11 @@ export function modelFacts(sources: SourceSet): ModelFacts | undefined {
       })
     : [];
   return { ...(typeof value.repoURL === 'string' ? { repoURL: value.repoURL } : {}), environments };
+}
+
+function allowInsecureOf(options: unknown): boolean | undefined {
+  if (!isRecord(options) || !isRecord(options.security)) return undefined;
+  return typeof options.security.allowInsecure === 'boolean' ? options.security.allowInsecure : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
