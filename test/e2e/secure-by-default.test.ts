@@ -5,7 +5,7 @@ import { pathExists, writeTree } from '../../src/adapters/fs.js';
 import { loadTemplates } from '../../src/adapters/templates.js';
 import { generateRepository } from '../../src/generator/repository.js';
 import { buildNewModel } from '../../src/model/build.js';
-import { expectExit, makeTempDir, removeTempDirs, runCli } from '../helpers/cli.js';
+import { expectExit, git, makeTempDir, removeTempDirs, runCli } from '../helpers/cli.js';
 import { NEUTRAL_ENV } from '../helpers/git-remotes.js';
 import { renderKustomization, type KubeResource } from '../helpers/kustomize.js';
 import { skipWithoutUpstreamSchemas, validateAgainstUpstream } from '../helpers/upstream-schemas.js';
@@ -260,6 +260,18 @@ describe('secure by default (issue 11)', function () {
         }
       });
     }
+
+    it('set refuses the same change with the fix, exit 2, and commits nothing', async () => {
+      const head = (await runCli(['validate', repo], { env: NEUTRAL_ENV })).code;
+      expect(head).to.equal(0);
+      const before = readFileSync(join(repo, 'cp-gitops.yaml'), 'utf8');
+      const result = await runCli(['set', 'externalAccess.type=nodePort', 'externalAccess.host=kafka.example.com', '--env', 'dev'], { cwd: repo, env: NEUTRAL_ENV });
+      expectExit(result, 2);
+      expect(result.stderr).to.match(/environment "dev": Kafka is exposed outside the cluster \(externalAccess\) without authentication/);
+      expect(result.stderr).to.include('authentication.kafka=mtls').and.include('security.allowInsecure=true');
+      expect(readFileSync(join(repo, 'cp-gitops.yaml'), 'utf8')).to.equal(before);
+      expect(git(['branch', '--format=%(refname:short)'], repo).trim().split('\n')).to.deep.equal(['main']);
+    });
 
     it('warns for authorization simple in production with REST components, recommending rbac', async () => {
       const work = makeTempDir('cp-gitops-simple-');
