@@ -1,7 +1,7 @@
 import { names } from '../generator/layout.js';
 import { operationsOptionProblems } from './options-check-access.js';
 import type { YamlPath } from '../yaml/positions.js';
-import { optionProblems, optionWarnings } from './options-check.js';
+import { exposureProblems, optionProblems, optionWarnings } from './options-check.js';
 import { expandKafkaClusters, originalPath } from './kafka-clusters.js';
 import type { Environment, PlatformModel, PlatformVersions } from './types.js';
 import { findOperatorRelease, operatorSupportsCp, parseSemVer, supportedCpRange, supportsZooKeeper, versionsOf } from './versions.js';
@@ -28,6 +28,12 @@ export function checkModelSemantics(model: PlatformModel): ModelProblem[] {
     seen.add(key);
     return [{ ...problem, path }];
   });
+}
+
+/** The refusals of unsafe exposure (issue 11) alone, on every environment and Kafka cluster. */
+export function checkExposure(model: PlatformModel): ModelProblem[] {
+  const { model: expanded, origins } = expandKafkaClusters(model);
+  return exposureProblems(expanded).map((problem) => ({ ...problem, path: originalPath(problem.path, origins) }));
 }
 
 /**

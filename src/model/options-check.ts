@@ -150,12 +150,12 @@ function tlsOn(options: PlatformOptions): boolean {
   return (options.tls?.mode ?? 'none') !== 'none';
 }
 
-export function optionProblems(model: PlatformModel): ModelProblem[] {
+export function optionProblems(model: PlatformModel, only: (rule: Rule) => boolean = () => true): ModelProblem[] {
   const found = new Map<string, { path: YamlPath; rule: Rule; environments: string[] }>();
   model.environments.forEach((env, index) => {
     const options = optionsOf(model, env);
     for (const rule of RULES) {
-      if (!rule.applies(options) || (rule.insecure && allowInsecure(options))) continue;
+      if (!only(rule) || !rule.applies(options) || (rule.insecure && allowInsecure(options))) continue;
       const path = whereSet(model, index, rule.at);
       const key = `${path.join('.')}\u0000${rule.message}`;
       const entry = found.get(key) ?? { path, rule, environments: [] };
@@ -168,6 +168,11 @@ export function optionProblems(model: PlatformModel): ModelProblem[] {
     message: `${environments.length > 1 ? 'environments' : 'environment'} ${environments.map((name) => `"${name}"`).join(', ')}: ${rule.message}`,
     fix: rule.fix,
   }));
+}
+
+/** The refusals of unsafe exposure alone (the ones security.allowInsecure waives), for `set` to refuse up front. */
+export function exposureProblems(model: PlatformModel): ModelProblem[] {
+  return optionProblems(model, (rule) => rule.insecure === true);
 }
 
 /** What security.allowInsecure waives in an environment: the messages of the refusals it turns off. */
