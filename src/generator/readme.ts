@@ -3,6 +3,7 @@ import { layout, names } from './layout.js';
 import type { Templates, UnitTemplate } from './templates.js';
 import { optionContext, optionReadme } from './options/index.js';
 import { indexUnits } from './resources.js';
+import { securitySection } from './security-summary.js';
 import { unitsInUse, unitsOfEnvironment } from './units.js';
 
 /** The generated repository's README, built from the model, so it always describes what is there. */
@@ -97,6 +98,7 @@ export function generateReadme(model: PlatformModel, templates: Templates): stri
     '- Render an environment as Argo CD will: `kubectl kustomize overlays/<env>` (or `kustomize build overlays/<env>`).',
     '- A version for one environment only: the `images:` list in `overlays/<env>/kustomization.yaml`.',
     '',
+    ...securitySection(model, templates),
     ...optionsSection(model, templates),
     '## Components, ports and volumes',
     '',

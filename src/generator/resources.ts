@@ -147,7 +147,14 @@ function sizeFields(resource: ResourceTemplate, profile: SizeTemplate, hardening
   };
   // Only Control Center next-gen has a bundled Prometheus (the legacy one shares the size profile).
   if (size.prometheusStorage !== undefined && resource.images.some((image) => image.path === 'spec.services.prometheus.image')) {
-    fields.services = { prometheus: { pvc: { dataVolumeCapacity: canonicalQuantity(size.prometheusStorage) } } };
+    const container = (cpu: string | undefined, memory: string | undefined): PlainObject =>
+      cpu !== undefined && memory !== undefined
+        ? { containerTemplate: { resources: { requests: { cpu: canonicalQuantity(cpu), memory: canonicalQuantity(memory) }, limits: { memory: canonicalQuantity(memory) } } } }
+        : {};
+    fields.services = {
+      prometheus: { pvc: { dataVolumeCapacity: canonicalQuantity(size.prometheusStorage) }, ...container(size.prometheusCpu, size.prometheusMemory) },
+      ...(size.alertmanagerMemory !== undefined ? { alertmanager: container(size.alertmanagerCpu, size.alertmanagerMemory) } : {}),
+    };
   }
   return fields;
 }

@@ -77,6 +77,11 @@ export interface ResourceSize {
   readonly logStorage?: string;
   /** Control Center next-gen's bundled Prometheus volume. */
   readonly prometheusStorage?: string;
+  /** Control Center next-gen's bundled Prometheus and Alertmanager containers (requests; memory limit = request). */
+  readonly prometheusCpu?: string;
+  readonly prometheusMemory?: string;
+  readonly alertmanagerCpu?: string;
+  readonly alertmanagerMemory?: string;
 }
 
 export interface SizeTemplate {

@@ -3,6 +3,7 @@ import { checkModelSemantics } from './check.js';
 import { modelValidator } from './model-validator.js';
 import { describePath, pointerToPath } from '../yaml/positions.js';
 import { applyOptionSettings } from './option-settings.js';
+import type { PlatformOptions } from './options.js';
 import { isDns1123Label, MAX_ENV_NAME, MAX_PLATFORM_NAME } from './names.js';
 import {
   COMPONENT_NAMES,
@@ -90,12 +91,16 @@ export function buildNewModel(options: NewModelOptions): PlatformModel {
     throw new UsageError(`invalid --branch "${targetRevision}": use letters, digits, ".", "_", "/" and "-"`, 'for example --branch main');
   }
 
-  // Production runs on TLS unless told otherwise: large environments get tls.mode auto of their own
-  // (visible in cp-gitops.yaml, changed with `cp-gitops set tls.mode=… --env <env>`), unless --set tls.… was given.
-  const tlsGiven = (options.settings ?? []).some((setting) => /^(options\.)?tls(\.|=)/.test(setting.trim()));
-  const environments: Environment[] = envNames.map((env, index) => newEnvironment({ platform: name, name: env, index, count: envNames.length, cluster, components, tlsGiven }));
-
+  // Production is secure by default: large environments get options of their own (visible in
+  // cp-gitops.yaml, changed with `cp-gitops set … --env <env>`): TLS (tls.mode auto) unless --set tls.…
+  // was given, and mutual TLS on every Kafka listener and REST API unless --set authentication.… was
+  // given. mTLS from the CA of TLS needs no password: the README says how to make every Secret.
   const platformOptions = options.settings && options.settings.length > 0 ? applyOptionSettings(undefined, options.settings) : undefined;
+  const given = (path: string) => (options.settings ?? []).some((setting) => new RegExp(`^(options\\.)?${path}(\\.|=)`).test(setting.trim()));
+  const environments: Environment[] = envNames.map((env, index) =>
+    newEnvironment({ platform: name, name: env, index, count: envNames.length, cluster, components, tlsGiven: given('tls'), authenticationGiven: given('authentication'), ...(platformOptions ? { platformOptions } : {}) }),
+  );
+
   const model: PlatformModel = {
     apiVersion: MODEL_API_VERSION,
     kind: MODEL_KIND,
@@ -148,19 +153,35 @@ export interface NewEnvironmentOptions {
   readonly components: readonly ComponentName[];
   /** The platform's options say something about TLS: then a large environment gets no tls.mode of its own. */
   readonly tlsGiven: boolean;
+  /** Likewise for authentication: then a large environment gets no authentication of its own. */
+  readonly authenticationGiven: boolean;
+  /** The platform's options: the TLS mode and authorization type the production defaults depend on. */
+  readonly platformOptions?: PlatformOptions;
 }
 
 /** An environment as `init` (and `add-env`) makes it. */
 export function newEnvironment(options: NewEnvironmentOptions): Environment {
   const size = sizeFor(options.name, options.index, options.count);
+  const own = size === 'large' ? productionOptions(options) : undefined;
   return {
     name: options.name,
     namespace: namespaceFor(options.platform, options.name),
     cluster: options.cluster,
     size,
     components: options.components,
-    ...(size === 'large' && !options.tlsGiven ? { options: { tls: { mode: 'auto' as const } } } : {}),
+    ...(own ? { options: own } : {}),
   };
+}
+
+/** Secure by default: TLS, and mutual TLS on every Kafka listener and REST API, unless the platform says otherwise. */
+function productionOptions(options: NewEnvironmentOptions): PlatformOptions | undefined {
+  const own: Record<string, unknown> = {};
+  if (!options.tlsGiven) own.tls = { mode: 'auto' };
+  const tls = options.tlsGiven ? (options.platformOptions?.tls?.mode ?? 'none') : 'auto';
+  // Under rbac, CFK authenticates the REST APIs with MDS tokens (authentication.http is refused there).
+  const rbac = options.platformOptions?.authorization?.type === 'rbac';
+  if (!options.authenticationGiven && tls !== 'none') own.authentication = rbac ? { kafka: 'mtls' } : { kafka: 'mtls', http: 'mtls' };
+  return Object.keys(own).length > 0 ? (own as PlatformOptions) : undefined;
 }
 
 export function namespaceFor(platform: string, env: string): string {

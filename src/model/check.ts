@@ -2,7 +2,7 @@ import { clusterKey } from '../generator/cluster-shared.js';
 import { names } from '../generator/layout.js';
 import { operationsOptionProblems } from './options-check-access.js';
 import type { YamlPath } from '../yaml/positions.js';
-import { optionProblems } from './options-check.js';
+import { exposureProblems, optionProblems, optionWarnings } from './options-check.js';
 import { expandKafkaClusters, originalPath } from './kafka-clusters.js';
 import type { Environment, PlatformModel, PlatformVersions } from './types.js';
 import { controlCenterFitsCp, defaultControlCenterVersion, findOperatorRelease, OPERATOR_RELEASES, operatorSupportsCp, parseSemVer, supportedCpRange, supportsZooKeeper, versionsOf } from './versions.js';
@@ -23,6 +23,29 @@ export function checkModelSemantics(model: PlatformModel): ModelProblem[] {
   const checked = expanded === model ? model : { ...expanded, environments: expanded.environments.map((env, index) => (index < model.environments.length ? env : withoutVersions(env))) };
   const seen = new Set<string>();
   return [...kafkaClusterProblems(model), ...semanticProblems(checked, origins)].flatMap((problem) => {
+    const path = originalPath(problem.path, origins);
+    const key = `${path.join('.')}\u0000${problem.message}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    return [{ ...problem, path }];
+  });
+}
+
+/** The refusals of unsafe exposure (issue 11) alone, on every environment and Kafka cluster. */
+export function checkExposure(model: PlatformModel): ModelProblem[] {
+  const { model: expanded, origins } = expandKafkaClusters(model);
+  return exposureProblems(expanded).map((problem) => ({ ...problem, path: originalPath(problem.path, origins) }));
+}
+
+/**
+ * What works but must be seen (security.allowInsecure, authorization simple in production, ldaps://
+ * without the directory's CA): warnings, located like the problems; `validate` reports them, `init` and
+ * every pull request repeat them.
+ */
+export function checkModelWarnings(model: PlatformModel): ModelProblem[] {
+  const { model: expanded, origins } = expandKafkaClusters(model);
+  const seen = new Set<string>();
+  return optionWarnings(expanded).flatMap((problem) => {
     const path = originalPath(problem.path, origins);
     const key = `${path.join('.')}\u0000${problem.message}`;
     if (seen.has(key)) return [];

@@ -10,7 +10,12 @@ interface Rule {
   readonly applies: (options: PlatformOptions) => boolean;
   readonly message: string;
   readonly fix: string;
+  /** A refusal of unsafe exposure: security.allowInsecure waives it (and the waiver becomes a warning). */
+  readonly insecure?: boolean;
 }
+
+/** The override every refusal of unsafe exposure names. */
+export const ALLOW_INSECURE_FIX = 'or, for a lab only, set security.allowInsecure=true (then every README and pull request warns about it)';
 
 /**
  * Combinations of the security options (TLS, authentication, authorization, secrets) that the JSON
@@ -19,6 +24,27 @@ interface Rule {
  * the offending value, naming every environment it breaks.
  */
 const RULES: readonly Rule[] = [
+  {
+    at: ['externalAccess', 'type'],
+    insecure: true,
+    applies: (options) => externallyExposed(options) && (options.authentication?.kafka ?? 'none') === 'none',
+    message: 'Kafka is exposed outside the cluster (externalAccess) without authentication: anyone who reaches the address can produce, consume and delete topics',
+    fix: `add authentication.kafka=mtls with tls.mode=auto (certificates from one CA, no passwords) or authentication.kafka=plain with TLS; ${ALLOW_INSECURE_FIX}`,
+  },
+  {
+    at: ['authentication', 'kafka'],
+    insecure: true,
+    applies: (options) => options.authentication?.kafka === 'plain' && !tlsOn(options) && kafkaReachableFromOutside(options),
+    message: `SASL/PLAIN without TLS on listeners reachable from outside the namespace (${'externalAccess, networkPolicy.clients or networkPolicy.enabled false'}): the passwords cross the network in clear text`,
+    fix: `add tls.mode=auto (or tls.mode=cert-manager with tls.issuer); ${ALLOW_INSECURE_FIX}`,
+  },
+  {
+    at: ['authentication', 'http'],
+    insecure: true,
+    applies: (options) => options.authentication?.http === 'basic' && !tlsOn(options) && httpReachableFromOutside(options),
+    message: 'HTTP basic authentication without TLS on REST APIs reachable from outside the namespace (networkPolicy.clients or networkPolicy.enabled false): the passwords cross the network in clear text',
+    fix: `add tls.mode=auto (or tls.mode=cert-manager with tls.issuer); ${ALLOW_INSECURE_FIX}`,
+  },
   {
     at: ['authentication', 'kafka'],
     applies: (options) => options.authentication?.kafka === 'mtls' && !tlsOn(options),
@@ -70,6 +96,12 @@ const RULES: readonly Rule[] = [
     fix: 'add authentication.kafka=plain or authentication.kafka=mtls',
   },
   {
+    at: ['authorization', 'ldap', 'caSecret'],
+    applies: (options) => options.authorization?.ldap?.caSecret !== undefined && !options.authorization.ldap.address.startsWith('ldaps://'),
+    message: 'authorization.ldap.caSecret applies to an ldaps:// address only; with ldap:// the brokers never open TLS to the directory and it would be ignored',
+    fix: 'use an ldaps:// address (port 636), or remove it: cp-gitops set authorization.ldap.caSecret=',
+  },
+  {
     at: ['secrets', 'provider'],
     applies: (options) => options.secrets?.provider === 'external-secrets' && !options.secrets.store,
     message: 'secrets.provider external-secrets needs the SecretStore or ClusterSecretStore to read from',
@@ -86,6 +118,30 @@ const RULES: readonly Rule[] = [
   ),
 ];
 
+/** Kafka's external listener is published outside the cluster (load balancers, node ports, an ingress controller). */
+export function externallyExposed(options: PlatformOptions): boolean {
+  return (options.externalAccess?.type ?? 'none') !== 'none';
+}
+
+/** NetworkPolicies fence the namespace unless turned off (src/generator/options/network-policy.ts). */
+export function networkPoliciesOn(options: PlatformOptions): boolean {
+  return options.networkPolicy?.enabled !== false;
+}
+
+/** Pods outside the namespace can reach the REST APIs: no fence, or client namespaces let in. */
+function httpReachableFromOutside(options: PlatformOptions): boolean {
+  return !networkPoliciesOn(options) || (options.networkPolicy?.clients ?? []).length > 0;
+}
+
+/** Kafka's listeners are reachable from outside the namespace. */
+function kafkaReachableFromOutside(options: PlatformOptions): boolean {
+  return externallyExposed(options) || httpReachableFromOutside(options);
+}
+
+export function allowInsecure(options: PlatformOptions): boolean {
+  return options.security?.allowInsecure === true;
+}
+
 function rbac(options: PlatformOptions): boolean {
   return options.authorization?.type === 'rbac';
 }
@@ -94,12 +150,12 @@ function tlsOn(options: PlatformOptions): boolean {
   return (options.tls?.mode ?? 'none') !== 'none';
 }
 
-export function optionProblems(model: PlatformModel): ModelProblem[] {
+export function optionProblems(model: PlatformModel, only: (rule: Rule) => boolean = () => true): ModelProblem[] {
   const found = new Map<string, { path: YamlPath; rule: Rule; environments: string[] }>();
   model.environments.forEach((env, index) => {
     const options = optionsOf(model, env);
     for (const rule of RULES) {
-      if (!rule.applies(options)) continue;
+      if (!only(rule) || !rule.applies(options) || (rule.insecure && allowInsecure(options))) continue;
       const path = whereSet(model, index, rule.at);
       const key = `${path.join('.')}\u0000${rule.message}`;
       const entry = found.get(key) ?? { path, rule, environments: [] };
@@ -111,6 +167,75 @@ export function optionProblems(model: PlatformModel): ModelProblem[] {
     path,
     message: `${environments.length > 1 ? 'environments' : 'environment'} ${environments.map((name) => `"${name}"`).join(', ')}: ${rule.message}`,
     fix: rule.fix,
+  }));
+}
+
+/** The refusals of unsafe exposure alone (the ones security.allowInsecure waives), for `set` to refuse up front. */
+export function exposureProblems(model: PlatformModel): ModelProblem[] {
+  return optionProblems(model, (rule) => rule.insecure === true);
+}
+
+/** What security.allowInsecure waives in an environment: the messages of the refusals it turns off. */
+export function waivedRefusals(options: PlatformOptions): string[] {
+  if (!allowInsecure(options)) return [];
+  return RULES.filter((rule) => rule.insecure && rule.applies(options)).map((rule) => rule.message);
+}
+
+/** Sizes and names the policy treats as production (src/validator/rules/policy.ts isProdLike). */
+function prodLike(env: PlatformModel['environments'][number]): boolean {
+  return env.size === 'large' || splitKafkaClusterKey(env.name).environment === 'prod';
+}
+
+/** The components that serve a REST API to users: with authorization simple their users act as the component's Kafka principal. */
+const REST_COMPONENTS = ['connect', 'ksqldb', 'restproxy'] as const;
+
+/**
+ * Settings that work but that a reviewer must see: `validate` reports them as warnings at the place in
+ * cp-gitops.yaml that sets them, `init` and `set` print them. Never a refusal.
+ */
+export function optionWarnings(model: PlatformModel): ModelProblem[] {
+  const found = new Map<string, { path: YamlPath; message: string; fix: string; environments: string[] }>();
+  const add = (index: number, at: readonly string[], message: string, fix: string) => {
+    const path = whereSet(model, index, at);
+    const key = `${path.join('.')}\u0000${message}`;
+    const entry = found.get(key) ?? { path, message, fix, environments: [] };
+    entry.environments.push(model.environments[index]!.name);
+    found.set(key, entry);
+  };
+  model.environments.forEach((env, index) => {
+    const options = optionsOf(model, env);
+    const waived = waivedRefusals(options);
+    if (allowInsecure(options)) {
+      add(
+        index,
+        ['security', 'allowInsecure'],
+        `security.allowInsecure is set: ${waived.length > 0 ? `the security refusals are waived (${waived.join('; ')})` : 'no refusal is waived today, but a later unsafe setting would pass without an error'}`,
+        'remove it (cp-gitops set security.allowInsecure=) once the environment is no longer a lab',
+      );
+    }
+    const rest = REST_COMPONENTS.filter((component) => env.components.includes(component));
+    if (options.authorization?.type === 'simple' && prodLike(env) && rest.length > 0) {
+      add(
+        index,
+        ['authorization', 'type'],
+        `authorization simple in production with ${rest.join(', ')}: CFK has no ACL resource, and every user of such a REST API acts as that component's Kafka principal (User:${rest[0]}, …), whose ACLs you grant by hand; Confluent RBAC checks each REST user's own roles`,
+        'use authorization.type=rbac for production (see docs/options.md, RBAC), or keep simple and grant each component only the ACLs the README lists',
+      );
+    }
+    const ldap = options.authorization?.ldap;
+    if (rbac(options) && ldap?.address.startsWith('ldaps://') && (options.tls?.mode ?? 'none') === 'auto' && !ldap.caSecret) {
+      add(
+        index,
+        ['authorization', 'ldap', 'address'],
+        'authorization.ldap.address is ldaps:// with tls.mode auto and no authorization.ldap.caSecret: the brokers trust only the CA that signs the components, so the TLS handshake with the directory fails unless that CA also signed the directory\'s certificate',
+        'create a Secret with truststore.jks (the directory\'s CA) and jksPassword.txt and set authorization.ldap.caSecret=<its name> (the README shows the commands)',
+      );
+    }
+  });
+  return [...found.values()].map(({ path, message, fix, environments }) => ({
+    path,
+    message: `${environments.length > 1 ? 'environments' : 'environment'} ${environments.map((name) => `"${name}"`).join(', ')}: ${message}`,
+    fix,
   }));
 }
 

@@ -92,6 +92,7 @@ export const OPTIONS_SCHEMA = {
           properties: {
             address: { type: 'string', pattern: '^ldaps?://[^\\s/:]+(:[0-9]+)?/?$' },
             bindSecret: SECRET_NAME,
+            caSecret: SECRET_NAME,
             configurations: {
               type: 'object',
               additionalProperties: false,
@@ -152,6 +153,21 @@ export const OPTIONS_SCHEMA = {
         port: { type: 'integer', minimum: 1, maximum: 65535 },
         ingressClassName: NAME,
       },
+    },
+    networkPolicy: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        enabled: { type: 'boolean' },
+        clients: { type: 'array', items: NAME, uniqueItems: true },
+        prometheusNamespace: NAME,
+        ingressNamespace: NAME,
+      },
+    },
+    security: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { allowInsecure: { type: 'boolean' } },
     },
   },
 } as const;

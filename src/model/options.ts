@@ -81,6 +81,8 @@ export interface LdapOptions {
   readonly address: string;
   /** Secret with ldap.txt (username=<bind DN>, password=…) MDS binds with. */
   readonly bindSecret?: string;
+  /** ldaps://: Secret with truststore.jks and jksPassword.txt holding the directory's CA, which the brokers trust (spec.services.mds.provider.ldap.tls.secretRef). */
+  readonly caSecret?: string;
   readonly configurations?: LdapConfigurations;
 }
 
@@ -130,6 +132,23 @@ export interface ExternalAccessOptions {
   readonly ingressClassName?: string;
 }
 
+/** NetworkPolicies of the environment's namespace: default-deny ingress, then the flows the platform needs. */
+export interface NetworkPolicyOptions {
+  /** false for clusters whose CNI ignores NetworkPolicies (default true). */
+  readonly enabled?: boolean;
+  /** Namespaces whose pods may reach Kafka's internal listener and the components' REST APIs. */
+  readonly clients?: readonly string[];
+  /** The namespace of the Prometheus that scrapes the components (monitoring on); default monitoring. */
+  readonly prometheusNamespace?: string;
+  /** The namespace of the ingress controller (externalAccess staticForHostBasedRouting); default ingress-nginx. */
+  readonly ingressNamespace?: string;
+}
+
+/** The explicit way out of the security refusals, for a lab; it is repeated as a warning in the README and every PR body. */
+export interface SecurityOptions {
+  readonly allowInsecure?: boolean;
+}
+
 export interface PlatformOptions {
   readonly storage?: StorageOptions;
   readonly scheduling?: SchedulingOptions;
@@ -140,6 +159,8 @@ export interface PlatformOptions {
   readonly authorization?: AuthorizationOptions;
   readonly secrets?: SecretsOptions;
   readonly externalAccess?: ExternalAccessOptions;
+  readonly networkPolicy?: NetworkPolicyOptions;
+  readonly security?: SecurityOptions;
 }
 
 /**

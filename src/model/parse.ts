@@ -1,7 +1,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { ModelError, type LocatedProblem } from '../errors.js';
 import { describePath, pointerToPath, positionOf, type LocatedDocument, type YamlPath } from '../yaml/positions.js';
-import { checkModelSemantics, type ModelProblem } from './check.js';
+import { checkModelSemantics, checkModelWarnings, type ModelProblem } from './check.js';
 import { modelValidator } from './model-validator.js';
 import type { PlatformModel } from './types.js';
 
@@ -16,6 +16,8 @@ export interface PlatformModelCheck {
   readonly schema: readonly LocatedProblem[];
   /** Rules a schema cannot express (version compatibility, unique names, …). */
   readonly semantic: readonly LocatedProblem[];
+  /** Settings that work but a reviewer must see (security.allowInsecure, …); only when every stage passed. */
+  readonly warnings?: readonly LocatedProblem[];
 }
 
 /**
@@ -38,7 +40,9 @@ export function checkPlatformModel(text: string, file: string): PlatformModelChe
   }
   const model = data as PlatformModel;
   const semantic = checkModelSemantics(model).map((problem) => locate(located, file, problem.path, problem));
-  return semantic.length > 0 ? { syntax, schema: [], semantic } : { model, syntax, schema: [], semantic };
+  if (semantic.length > 0) return { syntax, schema: [], semantic };
+  const warnings = checkModelWarnings(model).map((problem) => locate(located, file, problem.path, problem));
+  return { model, syntax, schema: [], semantic, warnings };
 }
 
 /**

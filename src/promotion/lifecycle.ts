@@ -160,6 +160,8 @@ export function planAddEnvironment(model: PlatformModel, request: AddEnvironment
     cluster,
     components: COMPONENT_NAMES.filter((name) => name === 'kafka' || components.includes(name)),
     tlsGiven: model.options?.tls !== undefined,
+    authenticationGiven: model.options?.authentication !== undefined,
+    ...(model.options ? { platformOptions: model.options } : {}),
   });
   const env: Environment = {
     ...fresh,

@@ -3,6 +3,7 @@ import { COMPONENT_NAMES, type ComponentName, type Environment, type PlatformMod
 import { flatKafkaClusterKey, kafkaClusterEnvironment, kafkaClusterKey, kafkaClusterSpecOf, splitKafkaClusterKey } from '../model/kafka-clusters.js';
 import { versionsOf } from '../model/versions.js';
 import { firstSchemaProblem } from '../model/build.js';
+import { checkExposure } from '../model/check.js';
 import { applyOptionSettings } from '../model/option-settings.js';
 
 /** One row of a change summary: what changes where, from what to what. */
@@ -272,6 +273,9 @@ export function planSetOptions(model: PlatformModel, request: SetOptionsRequest)
     : { ...withoutPlatformOptions(model), ...(Object.keys(after).length > 0 ? { options: after } : {}) };
   const problem = firstSchemaProblem(next);
   if (problem) throw new UsageError(problem, 'see docs/options.md for every option and its values');
+  // Unsafe exposure is refused like init refuses it, before anything is written (other problems surface in validate).
+  const semantic = checkExposure(next)[0];
+  if (semantic) throw new UsageError(semantic.message, semantic.fix ? `cp-gitops set: ${semantic.fix}` : 'see docs/options.md');
   const scope = env ? env.name : 'all';
   const changes = diffOptions(before as Record<string, unknown>, after as Record<string, unknown>).map((row) => ({ env: scope, component: 'options', field: row.path, from: row.from, to: row.to }));
   const touched = [...new Set(changes.map((row) => row.field.split('.')[0]!))];

@@ -26,6 +26,7 @@ const OTHER_KINDS: Readonly<Record<string, string>> = {
   Service: 'v1',
   Ingress: 'networking.k8s.io/v1',
   Certificate: 'cert-manager.io/v1',
+  NetworkPolicy: 'networking.k8s.io/v1',
 };
 const CLUSTER_SCOPED = new Set(['ClusterRole', 'ClusterRoleBinding', 'StorageClass']);
 const SCENARIOS = ['external-loadbalancer', 'external-nodeport', 'monitoring', 'external-host-routing'] as const;

@@ -42,12 +42,24 @@ describe('golden trees', () => {
   }
 });
 
+/** The security trade-offs a scenario makes on purpose (issue 11): validate must show them, as warnings. */
+const INTENDED_WARNINGS: Readonly<Record<string, RegExp>> = {
+  'external-nodeport': /^cp-gitops\.yaml:\d+:\d+: model\/security: environment "staging": security\.allowInsecure is set/,
+  'tls-sasl': /^cp-gitops\.yaml:\d+:\d+: model\/security: environment "prod": authorization simple in production/,
+};
+
 describe('generated repositories validate clean', () => {
   const templates = loadTemplates();
   for (const scenario of Object.keys(GOLDEN_SCENARIOS)) {
-    it(`${scenario}: no errors and no warnings from every rule family`, () => {
+    it(`${scenario}: no errors and no warnings from every rule family${INTENDED_WARNINGS[scenario] ? ' but its intended security warning' : ''}`, () => {
       const report = validateTree(generateRepository(goldenModel(scenario), templates));
-      expect(report.violations.map((violation) => `${violation.file}:${violation.line}:${violation.column}: ${violation.rule}: ${violation.message}`)).to.deep.equal([]);
+      const found = report.violations.map((violation) => `${violation.file}:${violation.line}:${violation.column}: ${violation.rule}: ${violation.message}`);
+      const intended = INTENDED_WARNINGS[scenario];
+      if (intended) {
+        expect(found.filter((line) => intended.test(line)), 'the intended warning').to.have.length(1);
+        expect(report.violations.filter((violation) => violation.rule === 'model/security').every((violation) => violation.severity === 'warning')).to.equal(true);
+      }
+      expect(found.filter((line) => !intended?.test(line))).to.deep.equal([]);
       expect(report.stats.overlays).to.equal(deployedModel(goldenModel(scenario)).environments.length);
     });
   }

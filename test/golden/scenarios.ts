@@ -26,6 +26,7 @@ export const GOLDEN_SCENARIOS: Readonly<Record<string, NewModelOptions>> = {
       'authorization.type=simple',
       'secrets.provider=external-secrets',
       'secrets.store={kind: ClusterSecretStore, name: vault}',
+      'networkPolicy.clients=[orders]',
     ],
   },
   // One cert-manager Certificate per component, signed by a ClusterIssuer; mutual TLS on the Kafka listeners.
@@ -54,6 +55,7 @@ export const GOLDEN_SCENARIOS: Readonly<Record<string, NewModelOptions>> = {
       'authentication.kafka=plain',
       'authorization.type=rbac',
       'authorization.ldap.address=ldaps://ldap.acme.example:636',
+      'authorization.ldap.caSecret=ldap-ca',
       'authorization.ldap.configurations={userSearchBase: "ou=users,dc=acme,dc=example", userNameAttribute: uid, userObjectClass: inetOrgPerson, groupSearchBase: "ou=groups,dc=acme,dc=example", groupNameAttribute: cn, groupObjectClass: groupOfNames, groupMemberAttribute: member, groupMemberAttributePattern: "uid=(.*),ou=users,dc=acme,dc=example"}',
       'authorization.roleBindings=[{principal: "Group:kafka-admins", role: SystemAdmin}]',
       'secrets.provider=external-secrets',
@@ -72,7 +74,9 @@ export const GOLDEN_SCENARIOS: Readonly<Record<string, NewModelOptions>> = {
     name: 'np',
     environments: ['staging'],
     repoURL: 'https://github.com/acme/np.git',
+    // A lab: node ports without authentication are refused unless security.allowInsecure says so (then README and PRs warn).
     settings: [
+      'security.allowInsecure=true',
       'externalAccess.type=nodePort',
       'externalAccess.host=kafka.nodes.acme.example',
       'externalAccess.nodePortOffset=30100',

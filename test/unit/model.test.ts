@@ -51,18 +51,21 @@ describe('platform model', () => {
     expect(error.problems[0]!.fix).to.match(/kraft, zookeeper/);
   });
 
-  it('reports host-based routing without a domain or TLS at the line and column of externalAccess.type, with the fix', () => {
+  it('reports host-based routing without a domain, TLS or authentication at the line and column of externalAccess.type, with the fix', () => {
     const withAccess = text.replace(/^environments:/m, 'options:\n  externalAccess:\n    type: staticForHostBasedRouting\nenvironments:');
     const error = problemsOf(withAccess);
     const line = withAccess.split('\n').findIndex((l) => l.includes('type: staticForHostBasedRouting')) + 1;
     expect(error.problems.map((problem) => [problem.file, problem.line, problem.column])).to.deep.equal([
       [FILE, line, 11],
       [FILE, line, 11],
+      [FILE, line, 11],
     ]);
-    expect(error.problems[0]!.message).to.match(/needs the DNS domain/);
-    expect(error.problems[0]!.fix).to.match(/externalAccess\.domain=/);
-    expect(error.problems[1]!.message).to.match(/needs TLS/);
-    expect(error.problems[1]!.fix).to.match(/tls\.mode=cert-manager/);
+    expect(error.problems[0]!.message).to.match(/exposed outside the cluster \(externalAccess\) without authentication/);
+    expect(error.problems[0]!.fix).to.match(/security\.allowInsecure=true/);
+    expect(error.problems[1]!.message).to.match(/needs the DNS domain/);
+    expect(error.problems[1]!.fix).to.match(/externalAccess\.domain=/);
+    expect(error.problems[2]!.message).to.match(/needs TLS/);
+    expect(error.problems[2]!.fix).to.match(/tls\.mode=cert-manager/);
   });
 
   it('refuses an out-of-range host-routing port where it is written', () => {

@@ -139,10 +139,10 @@ describe('authorization rbac: generated resources', () => {
     expect(at(spec, 'dependencies.mdsKafkaCluster.authentication')).to.deep.equal({ type: 'mtls' });
   });
 
-  it('simple is unchanged: no MDS, every component a super user', () => {
+  it('simple has no MDS; its super users are the brokers, controllers, Schema Registry and Control Center', () => {
     const spec = patchSpec(context(model(['authentication.kafka=plain', 'authorization.type=simple'])), 'Kafka');
     expect(at(spec, 'services')).to.equal(undefined);
-    expect((at(spec, 'authorization.superUsers') as string[]).length).to.equal(7);
+    expect(at(spec, 'authorization.superUsers')).to.deep.equal(['User:kraftcontroller', 'User:kafka', 'User:schemaregistry', 'User:controlcenter']);
   });
 });
 

@@ -121,7 +121,7 @@ describe('security options: TLS', () => {
     });
 
     it('adds the external names to the Kafka certificate when Kafka is exposed', () => {
-      const exposed = context(model(['tls.mode=cert-manager', 'tls.issuer={kind: Issuer, name: ca}', 'externalAccess.type=loadBalancer', 'externalAccess.domain=kafka.acme.example'], { environments: ['dev'] }));
+      const exposed = context(model(['tls.mode=cert-manager', 'tls.issuer={kind: Issuer, name: ca}', 'authentication.kafka=mtls', 'externalAccess.type=loadBalancer', 'externalAccess.domain=kafka.acme.example'], { environments: ['dev'] }));
       const certificates = tlsOption.manifests!(exposed);
       expect(at(certificates.find((manifest) => manifest.file === 'tls/kafka-certificate.yaml')!.object, 'spec.dnsNames')).to.include('*.kafka.acme.example');
       expect(at(certificates.find((manifest) => manifest.file === 'tls/connect-certificate.yaml')!.object, 'spec.dnsNames')).to.not.include('*.kafka.acme.example');
@@ -214,7 +214,9 @@ describe('security options: authentication', () => {
         type: 'basic',
         basic: { secretRef: 'controlcenter-basic', roles: ['Administrators', 'Restricted'], restrictedRoles: ['Restricted'] },
       });
-      expect(authenticationOption.resourcePatch!(resource(ctx, 'Kafka'), ctx)).to.equal(undefined);
+      // The brokers' embedded Admin REST API too, and the KafkaRestClass logs in to it.
+      expect(authenticationOption.resourcePatch!(resource(ctx, 'Kafka'), ctx)).to.deep.equal({ services: { kafkaRest: { authentication: { type: 'basic', basic: { secretRef: 'kafka-basic' } } } } });
+      expect(at(patchSpec(ctx, 'KafkaRestClass'), 'kafkaRest.authentication')).to.deep.equal({ type: 'basic', basic: { secretRef: 'restclass-basic' } });
     });
 
     it('configures each client of a REST API once, also in Control Center\'s lists (one entry, not one per module)', () => {
@@ -223,8 +225,10 @@ describe('security options: authentication', () => {
       expect(at(controlCenter, 'dependencies.connect')).to.deep.equal([{ name: 'connect', url: 'https://connect.acme-dev.svc.cluster.local:8083', authentication: client, tls: { enabled: true } }]);
       expect(at(controlCenter, 'dependencies.ksqldb')).to.have.lengthOf(1);
       expect(at(controlCenter, 'dependencies.schemaRegistry.authentication')).to.deep.equal(client);
-      // The bundled Prometheus and Alertmanager are not REST APIs of the platform: no credentials.
-      expect(at(controlCenter, 'dependencies.prometheusClient.authentication')).to.equal(undefined);
+      // The bundled Prometheus and Alertmanager authenticate with their own basic users (control-center-next-gen/basic_tls).
+      expect(at(controlCenter, 'dependencies.prometheusClient.authentication')).to.deep.equal({ type: 'basic', basic: { secretRef: 'prometheus-basic-client' } });
+      expect(at(controlCenter, 'services.prometheus.authentication')).to.deep.equal({ type: 'basic', basic: { secretRef: 'prometheus-basic' } });
+      expect(at(patchSpec(ctx, 'Kafka'), 'dependencies.metricsClient.authentication')).to.deep.equal({ type: 'basic', basic: { secretRef: 'prometheus-basic-client' } });
       expect(at(patchSpec(ctx, 'Connect'), 'dependencies.schemaRegistry.authentication')).to.deep.equal({ type: 'basic', basic: { secretRef: 'connect-basic-client' } });
     });
 
@@ -242,6 +246,7 @@ describe('security options: authentication', () => {
       expect(names).to.include.members(['connect-basic-client', 'ksqldb-basic-client', 'kafkarestproxy-basic-client', 'controlcenter-basic-client']);
       // Schema Registry calls no other REST API.
       expect(names).to.not.include('schemaregistry-basic-client');
+      expect(names).to.include.members(['kafka-basic', 'restclass-basic', 'prometheus-basic', 'prometheus-basic-client', 'alertmanager-basic', 'alertmanager-basic-client']);
     });
   });
 
@@ -249,6 +254,20 @@ describe('security options: authentication', () => {
     const ctx = context(model(['tls.mode=auto', 'authentication.http=mtls']));
     expect(at(patchSpec(ctx, 'Connect'), 'authentication')).to.deep.equal({ type: 'mtls', mtls: { sslClientAuthentication: 'required' } });
     expect(at(patchSpec(ctx, 'Connect'), 'dependencies.schemaRegistry.authentication')).to.deep.equal({ type: 'mtls' });
+    // The Admin REST API requires a client certificate; the KafkaRestClass presents restclass-tls (CN kafka), a Secret made from the CA.
+    expect(at(patchSpec(ctx, 'Kafka'), 'services.kafkaRest')).to.deep.equal({
+      tls: { enabled: true },
+      authentication: { type: 'mtls', mtls: { sslClientAuthentication: 'required', principalMappingRules: [...CN_PRINCIPAL_RULES] } },
+    });
+    expect(at(patchSpec(ctx, 'KafkaRestClass'), 'kafkaRest')).to.deep.equal({ authentication: { type: 'mtls' }, tls: { secretRef: 'restclass-tls' } });
+    expect(secretsNeeded(ctx).map((need) => need.name)).to.deep.equal(['ca-pair-sslcerts', 'restclass-tls']);
+    expect(at(patchSpec(ctx, 'ControlCenter'), 'services.alertmanager.authentication')).to.deep.equal({ type: 'mtls' });
+    // cert-manager: a Certificate for the KafkaRestClass from the same issuer, and mTLS clients of Prometheus name their own certificate.
+    const managed = context(model(['tls.mode=cert-manager', 'tls.issuer={kind: Issuer, name: ca}', 'authentication.http=mtls']));
+    const certificate = optionManifests(managed).find((manifest) => manifest.file === 'tls/restclass-tls-certificate.yaml');
+    expect(at(certificate!.object, 'spec.commonName')).to.equal('kafka');
+    expect(secretsNeeded(managed)).to.deep.equal([]);
+    expect(at(patchSpec(managed, 'Kafka'), 'dependencies.metricsClient.tls')).to.deep.equal({ enabled: true, secretRef: 'kafka-tls' });
   });
 
   it('kerberos is refused with the explanation and the alternatives', () => {
@@ -259,12 +278,18 @@ describe('security options: authentication', () => {
 });
 
 describe('security options: authorization', () => {
-  it('simple: ACLs on Kafka and the KRaft controllers, super users = every component principal', () => {
+  it('simple: ACLs on Kafka and the KRaft controllers; super users limited: not Connect, ksqlDB or REST Proxy, whose REST users act as them', () => {
     const ctx = context(model(['tls.mode=auto', 'authentication.kafka=plain', 'authorization.type=simple']));
-    const expected = ['User:kraftcontroller', 'User:kafka', 'User:connect', 'User:ksqldb', 'User:kafkarestproxy', 'User:schemaregistry', 'User:controlcenter'];
+    const expected = ['User:kraftcontroller', 'User:kafka', 'User:schemaregistry', 'User:controlcenter'];
     expect(at(patchSpec(ctx, 'Kafka'), 'authorization')).to.deep.equal({ type: 'simple', superUsers: expected });
     expect(at(patchSpec(ctx, 'KRaftController'), 'authorization')).to.deep.equal({ type: 'simple', superUsers: expected });
     expect(authorizationOption.resourcePatch!(resource(ctx, 'Connect'), ctx)).to.equal(undefined);
+    // The README states the trade-off and the ACLs each of them needs.
+    const readme = authorizationOption.readme!(ctx).join('\n');
+    expect(readme).to.include('The trade-off');
+    expect(readme).to.include('--allow-principal User:connect --operation All --topic acme-dev.connect --resource-pattern-type prefixed');
+    expect(readme).to.include('--allow-principal User:ksqldb');
+    expect(readme).to.include('--allow-principal User:kafkarestproxy');
   });
 
   it('simple with superUsers: those, and always the brokers and controllers', () => {
@@ -374,12 +399,12 @@ describe('security options: model checks (src/model/options-check.ts)', () => {
 });
 
 describe('security options: production defaults to TLS', () => {
-  it('init gives large environments tls.mode auto of their own, and the others nothing', () => {
+  it('init gives large environments tls.mode auto and mTLS on every listener and REST API of their own, and the others nothing', () => {
     const platform = buildNewModel({ name: 'acme' });
     expect(platform.environments.map((env) => [env.name, env.options])).to.deep.equal([
       ['dev', undefined],
       ['staging', undefined],
-      ['prod', { tls: { mode: 'auto' } }],
+      ['prod', { tls: { mode: 'auto' }, authentication: { kafka: 'mtls', http: 'mtls' } }],
     ]);
     expect(platform.options).to.equal(undefined);
     expect(parsePlatformModel(serializePlatformModel(platform), 'cp-gitops.yaml')).to.deep.equal(platform);
@@ -389,8 +414,12 @@ describe('security options: production defaults to TLS', () => {
     for (const setting of ['tls.mode=none', 'tls.mode=cert-manager', 'options.tls.mode=auto']) {
       const settings = setting.includes('cert-manager') ? [setting, 'tls.issuer={kind: Issuer, name: ca}'] : [setting];
       const platform = buildNewModel({ name: 'acme', settings });
-      expect(platform.environments.every((env) => env.options === undefined), setting).to.equal(true);
+      expect(platform.environments.every((env) => env.options?.tls === undefined), setting).to.equal(true);
+      // Authentication still comes by default where TLS is on.
+      expect(platform.environments.at(-1)!.options?.authentication, setting).to.deep.equal(setting === 'tls.mode=none' ? undefined : { kafka: 'mtls', http: 'mtls' });
     }
+    // --set authentication.… takes over, and under rbac the REST APIs use MDS tokens (no authentication.http).
+    expect(buildNewModel({ name: 'acme', settings: ['authentication.kafka=plain'] }).environments.at(-1)!.options).to.deep.equal({ tls: { mode: 'auto' } });
   });
 
   it('the prod overlay then runs on TLS, dev does not', () => {

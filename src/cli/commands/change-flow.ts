@@ -19,6 +19,7 @@ import type { ChangePlan } from '../../promotion/plan.js';
 import { commitMessage, isCpGitopsCommit } from '../../promotion/commit-message.js';
 import { resolveGitHubTarget } from './git-provider.js';
 import { pullRequestBody } from '../../promotion/pr-body.js';
+import { securityWarnings } from '../../model/security-warnings.js';
 import { changedOverlays, diffRenders } from '../../promotion/rendered-diff.js';
 import { planTreeChange } from '../../promotion/tree-change.js';
 import { validateTree } from '../../validator/full-validation.js';
@@ -131,7 +132,10 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
   const { root, git, plan, github, base, start, hasRemote, pushEnv, out } = setting;
   const modelPath = join(root, MODEL_FILE);
   const model = parsePlatformModel(readTextFile(modelPath), modelPath);
-  const change = plan(model);
+  const planned = plan(model);
+  // Security trade-offs of the resulting model (security.allowInsecure, …) go into every pull request.
+  const extra = securityWarnings(planned.model).filter((warning) => !(planned.warnings ?? []).includes(warning));
+  const change: ChangePlan = extra.length > 0 ? { ...planned, warnings: [...(planned.warnings ?? []), ...extra] } : planned;
   for (const warning of change.warnings ?? []) out.warn(warning);
   if (change.changes.length === 0) {
     out.line(`Nothing to change: ${change.title.charAt(0).toLowerCase()}${change.title.slice(1)} is already the case. No commit, no push.`);

@@ -14,6 +14,7 @@ import { buildNewModel, PLACEHOLDER_REPO_HOST } from '../../model/build.js';
 import { suggestName } from '../../model/names.js';
 import { withGitHubProvider } from '../../model/git-provider.js';
 import { parsePlatformModel } from '../../model/parse.js';
+import { securityWarnings } from '../../model/security-warnings.js';
 import { MODEL_FILE, type PlatformModel } from '../../model/types.js';
 import { summarize } from '../../validator/printers/text.js';
 import { hasErrors } from '../../validator/violation.js';
@@ -116,6 +117,7 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   if (isAbsolute(model.repoURL) || model.repoURL.startsWith('file:')) {
     out.warn(`Argo CD will pull from the local path ${model.repoURL}, which it cannot reach: pass --repo-url with the URL Argo CD can clone`);
   }
+  for (const warning of securityWarnings(model)) out.warn(warning);
   if (model.repoURL.includes(PLACEHOLDER_REPO_HOST)) {
     out.warn(`Argo CD will pull from the placeholder ${model.repoURL}: run init with --repo-url or --remote, or edit repoURL in ${MODEL_FILE} and run cp-gitops generate`);
   }

@@ -5,6 +5,7 @@ import type { DependencyField, ResourceTemplate } from '../templates.js';
 import type { OptionContext, OptionModule } from './option-module.js';
 import { metricReporterOn } from './metric-reporter.js';
 import { rbacOn } from './rbac.js';
+import { SYNC_WAVE_ANNOTATION } from '../resources.js';
 import type { SecretNeed } from './secrets.js';
 
 /** The components that serve a REST API (HTTP basic or mTLS authentication on it). */
@@ -27,7 +28,39 @@ export const secretNames = {
   basic: (component: string) => `${component}-basic`,
   /** HTTP basic, client side: basic.txt with the user a component presents to other REST APIs. */
   basicClient: (component: string) => `${component}-basic-client`,
+  /** The KafkaRestClass "default" (the operator's calls to the Admin REST API): its basic login. */
+  restClassBasic: 'restclass-basic',
+  /** The KafkaRestClass "default" under mTLS: its client certificate (CN=kafka) and the CA. */
+  restClassTls: 'restclass-tls',
+  /** Control Center next-gen's bundled Prometheus and Alertmanager: basic users (server) and the login of their clients. */
+  bundledBasic: (service: BundledService) => `${service}-basic`,
+  bundledBasicClient: (service: BundledService) => `${service}-basic-client`,
 };
+
+/** Control Center next-gen's bundled services, on their own ports of its pod. */
+export type BundledService = 'prometheus' | 'alertmanager';
+export const BUNDLED_SERVICE_PORTS: Readonly<Record<number, BundledService>> = { 9090: 'prometheus', 9093: 'alertmanager' };
+
+/** The principal the KafkaRestClass calls the Admin REST API as: the brokers' own, a super user (as in Confluent's examples). */
+export const REST_CLASS_PRINCIPAL = 'kafka';
+
+/** Whether an environment's Control Center is next-gen (it has the bundled Prometheus). */
+export function isNextGenControlCenter(resource: ResourceTemplate): boolean {
+  return resource.kind === 'ControlCenter' && resource.images.some((image) => image.path === 'spec.services.prometheus.image');
+}
+
+/** How a client authenticates to Control Center next-gen's bundled Prometheus or Alertmanager, or undefined. */
+export function bundledClientAuthentication(service: BundledService, options: PlatformOptions): PlainObject | undefined {
+  if (options.authorization?.type === 'rbac') return undefined;
+  switch (httpAuthentication(options)) {
+    case 'basic':
+      return { type: 'basic', basic: { secretRef: secretNames.bundledBasicClient(service) } };
+    case 'mtls':
+      return { type: 'mtls' };
+    default:
+      return undefined;
+  }
+}
 
 export function kafkaAuthentication(options: PlatformOptions): 'none' | 'plain' | 'mtls' {
   return options.authentication?.kafka ?? 'none';
@@ -108,6 +141,8 @@ export const authenticationOption: OptionModule = {
       }
     }
     if (listener && resource.kind === 'KRaftController') patch.listeners = { controller: { authentication: listener } };
+    const adminRest = adminRestAuthentication(resource, options);
+    if (adminRest) Object.assign(patch, adminRest);
     if (HTTP_KINDS.has(resource.kind)) {
       const http = httpAuthentication(options);
       if (http === 'basic') {
@@ -118,8 +153,37 @@ export const authenticationOption: OptionModule = {
       } else if (http === 'mtls') {
         patch.authentication = { type: 'mtls', mtls: { sslClientAuthentication: 'required' } };
       }
+      if (isNextGenControlCenter(resource) && options.authorization?.type !== 'rbac') {
+        const bundled = (service: BundledService): PlainObject | undefined =>
+          http === 'basic' ? { authentication: { type: 'basic', basic: { secretRef: secretNames.bundledBasic(service) } } } : http === 'mtls' ? { authentication: { type: 'mtls' } } : undefined;
+        const prometheus = bundled('prometheus');
+        const alertmanager = bundled('alertmanager');
+        if (prometheus && alertmanager) patch.services = { prometheus, alertmanager };
+      }
     }
     return Object.keys(patch).length > 0 ? patch : undefined;
+  },
+  manifests(context) {
+    // cert-manager: the KafkaRestClass's client certificate comes from the same issuer as the components'.
+    const issuer = context.options.tls?.issuer;
+    if (!restClassNeedsCertificate(context.options) || context.options.tls?.mode !== 'cert-manager' || !issuer || !context.units.has('kafka')) return [];
+    return [
+      {
+        file: `tls/${secretNames.restClassTls}-certificate.yaml`,
+        description: `cert-manager Certificate of the KafkaRestClass "default" (Secret ${secretNames.restClassTls}): the operator's client certificate for the brokers' Admin REST API`,
+        object: {
+          apiVersion: 'cert-manager.io/v1',
+          kind: 'Certificate',
+          metadata: { name: secretNames.restClassTls, annotations: { [SYNC_WAVE_ANNOTATION]: '-1' } },
+          spec: {
+            secretName: secretNames.restClassTls,
+            commonName: REST_CLASS_PRINCIPAL,
+            usages: ['client auth', 'digital signature', 'key encipherment'],
+            issuerRef: { group: 'cert-manager.io', kind: issuer.kind, name: issuer.name },
+          },
+        },
+      },
+    ];
   },
   readme({ env, options, units }) {
     const lines: string[] = [];
@@ -151,6 +215,36 @@ export const authenticationOption: OptionModule = {
     return lines;
   },
 };
+
+/** The KafkaRestClass presents a client certificate: mTLS on the REST APIs, without rbac (bearer there). */
+function restClassNeedsCertificate(options: PlatformOptions): boolean {
+  return httpAuthentication(options) === 'mtls' && options.authorization?.type !== 'rbac';
+}
+
+/**
+ * The brokers' embedded Admin REST API (8090, spec.services.kafkaRest) takes the authentication of the
+ * other REST APIs, and the KafkaRestClass "default" (through which the operator manages topics) logs in
+ * to it: basic with restclass-basic, mTLS with the client certificate in restclass-tls. Under rbac the
+ * rbac module wires both with MDS bearer tokens.
+ */
+function adminRestAuthentication(resource: ResourceTemplate, options: PlatformOptions): PlainObject | undefined {
+  if (options.authorization?.type === 'rbac') return undefined;
+  const http = httpAuthentication(options);
+  if (http === 'none') return undefined;
+  if (resource.kind === 'Kafka') {
+    const authentication =
+      http === 'basic'
+        ? { type: 'basic', basic: { secretRef: secretNames.basic(resource.name) } }
+        : { type: 'mtls', mtls: { sslClientAuthentication: 'required', principalMappingRules: [...CN_PRINCIPAL_RULES] } };
+    return { services: { kafkaRest: { authentication } } };
+  }
+  if (resource.kind === 'KafkaRestClass') {
+    return http === 'basic'
+      ? { kafkaRest: { authentication: { type: 'basic', basic: { secretRef: secretNames.restClassBasic } } } }
+      : { kafkaRest: { authentication: { type: 'mtls' }, tls: { secretRef: secretNames.restClassTls } } };
+  }
+  return undefined;
+}
 
 function controllerResource(units: UnitIndex): ResourceTemplate | undefined {
   return units.get('kraftcontroller')?.resources[0];
@@ -190,6 +284,41 @@ export function authenticationSecrets({ options, units }: OptionContext): Secret
         keys: [{ key: 'basic.txt', content: `one "<user>: <password>,<role>" line per user${resource.kind === 'ControlCenter' ? ' (roles Administrators or Restricted)' : ''}, including the components that call it` }],
       });
     }
+    const kafka = components.find((resource) => resource.kind === 'Kafka');
+    if (kafka && options.authorization?.type !== 'rbac') {
+      needs.push(
+        {
+          name: secretNames.basic(kafka.name),
+          type: 'Opaque',
+          purpose: `HTTP basic users of the brokers' embedded Admin REST API (port 8090)`,
+          keys: [{ key: 'basic.txt', content: `one "<user>: <password>,<role>" line per user, including ${REST_CLASS_PRINCIPAL} (the KafkaRestClass)` }],
+        },
+        {
+          name: secretNames.restClassBasic,
+          type: 'Opaque',
+          purpose: 'the HTTP basic user the KafkaRestClass "default" (topics) calls the Admin REST API as',
+          keys: [{ key: 'basic.txt', content: `username=${REST_CLASS_PRINCIPAL} and password=<password> on two lines` }],
+        },
+      );
+    }
+    if (options.authorization?.type !== 'rbac' && components.some(isNextGenControlCenter)) {
+      for (const service of ['prometheus', 'alertmanager'] as const) {
+        needs.push(
+          {
+            name: secretNames.bundledBasic(service),
+            type: 'Opaque',
+            purpose: `HTTP basic users of Control Center's bundled ${service}`,
+            keys: [{ key: 'basic.txt', content: `one "<user>: <password>" line, e.g. ${service}-client: <password>` }],
+          },
+          {
+            name: secretNames.bundledBasicClient(service),
+            type: 'Opaque',
+            purpose: `the login Control Center${service === 'prometheus' ? ', the brokers and the controllers' : ''} present${service === 'prometheus' ? '' : 's'} to the bundled ${service}`,
+            keys: [{ key: 'basic.txt', content: `username=${service}-client and password=<password> on two lines` }],
+          },
+        );
+      }
+    }
     for (const resource of httpComponents) {
       if (!resource.dependencies.some((dependency) => restTarget(dependency, units))) continue;
       needs.push({
@@ -199,6 +328,18 @@ export function authenticationSecrets({ options, units }: OptionContext): Secret
         keys: [{ key: 'basic.txt', content: `username=${resource.name} and password=<password> on two lines` }],
       });
     }
+  }
+  if (restClassNeedsCertificate(options) && options.tls?.mode === 'auto' && components.some((resource) => resource.kind === 'Kafka')) {
+    needs.push({
+      name: secretNames.restClassTls,
+      type: 'Opaque',
+      purpose: `the client certificate the KafkaRestClass "default" (topics) presents to the brokers' Admin REST API: CN=${REST_CLASS_PRINCIPAL}, signed by the CA of ${options.tls?.caSecret ?? 'ca-pair-sslcerts'} (the README shows the openssl commands)`,
+      keys: [
+        { key: 'fullchain.pem', content: `the client certificate (PEM, CN=${REST_CLASS_PRINCIPAL})` },
+        { key: 'privkey.pem', content: 'its private key (PEM)' },
+        { key: 'cacerts.pem', content: 'the CA certificate (PEM)' },
+      ],
+    });
   }
   return needs;
 }

@@ -72,7 +72,9 @@ function mdsService(options: PlatformOptions): PlainObject {
     configurations: { ...(ldap?.configurations ?? {}) },
   };
   // ldaps://: the brokers check the directory's certificate against their trust store (the CA of tls.mode).
-  if (ldap?.address.startsWith('ldaps://')) provider.tls = { enabled: true };
+  // With authorization.ldap.caSecret they also trust the directory's CA from that Secret (truststore.jks,
+  // jksPassword.txt), as confluent-kubernetes-examples security/plaintext-ldaps-auth-control-center does.
+  if (ldap?.address.startsWith('ldaps://')) provider.tls = { enabled: true, ...(ldap.caSecret ? { secretRef: ldap.caSecret } : {}) };
   return {
     ...tlsClient(options),
     tokenKeyPair: { secretRef: tokenKeyPairSecret(options) },
@@ -155,6 +157,15 @@ export const rbacOption: OptionModule = {
     for (const binding of options.authorization?.roleBindings ?? []) {
       lines.push(`  - ${binding.principal} is ${binding.role} of the Kafka cluster (ConfluentRolebinding \`${roleBindingName(binding)}\`, sync wave ${ROLE_BINDING_SYNC_WAVE}).`);
     }
+    if (ldap?.address.startsWith('ldaps://')) {
+      lines.push(
+        ldap.caSecret
+          ? `  - ldaps://: the brokers trust the directory's CA from Secret \`${ldap.caSecret}\`. Make it from the CA certificate of the directory (ldap-ca.pem): ` +
+              `\`keytool -importcert -noprompt -alias ldap-ca -file ldap-ca.pem -keystore truststore.jks -storepass <password>\`, \`printf 'jksPassword=<password>' > jksPassword.txt\`, ` +
+              `\`kubectl -n ${env.namespace} create secret generic ${ldap.caSecret} --from-file=truststore.jks --from-file=jksPassword.txt\`.`
+          : `  - ldaps://: the brokers check the directory's certificate against their own trust store (the CA of tls.mode). If another CA signed it, set authorization.ldap.caSecret (\`cp-gitops validate\` warns) and create that Secret as docs/options.md shows.`,
+      );
+    }
     if (!ldap?.configurations?.userSearchBase || !ldap.configurations.groupSearchBase) {
       lines.push('  - authorization.ldap.configurations sets no userSearchBase or groupSearchBase: MDS then searches the whole directory; set them for a large directory.');
     }
@@ -215,6 +226,18 @@ export function rbacSecrets(context: OptionContext): SecretNeed[] {
       keys: [{ key: 'bearer.txt', content: 'username=<a super user, e.g. kafka> and password=<its LDAP password> on two lines' }],
     },
   ];
+  const ldap = options.authorization?.ldap;
+  if (ldap?.caSecret && ldap.address.startsWith('ldaps://')) {
+    needs.push({
+      name: ldap.caSecret,
+      type: 'Opaque',
+      purpose: `the CA of the LDAP directory ${ldap.address}, which the brokers trust`,
+      keys: [
+        { key: 'truststore.jks', content: 'a JKS trust store with the directory\'s CA certificate (keytool -importcert)' },
+        { key: 'jksPassword.txt', content: 'jksPassword=<the trust store password>' },
+      ],
+    });
+  }
   for (const resource of componentResources(units)) {
     if (resource.kind !== 'Kafka' && !HTTP_KINDS.has(resource.kind)) continue;
     needs.push({

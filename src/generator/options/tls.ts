@@ -2,7 +2,7 @@ import type { PlatformOptions } from '../../model/options.js';
 import { isPlainObject, mergePlain, type PlainObject } from '../object-path.js';
 import { dependencyValue, SYNC_WAVE_ANNOTATION } from '../resources.js';
 import type { DependencyField, ResourceTemplate } from '../templates.js';
-import { componentResources, httpClientAuthentication, kafkaClientAuthentication, logsInWithToken, restTarget } from './authentication.js';
+import { BUNDLED_SERVICE_PORTS, bundledClientAuthentication, componentResources, httpClientAuthentication, isNextGenControlCenter, kafkaClientAuthentication, logsInWithToken, restTarget } from './authentication.js';
 import { metricReporterOn } from './metric-reporter.js';
 import type { ExtraManifest, OptionContext, OptionModule } from './option-module.js';
 import type { SecretNeed } from './secrets.js';
@@ -114,6 +114,8 @@ function serverTls(resource: ResourceTemplate, { units }: OptionContext, mode: E
       patch.listeners = { internal: enabled(), external: enabled(), replication: enabled() };
       // The broker's own metrics reporter is a client of the internal listener.
       if (metricReporterOn(units)) patch.metricReporter = enabled();
+      // The embedded Admin REST API (8090), which the KafkaRestClass and MDS clients call: stated, not left to CFK's default.
+      patch.services = { kafkaRest: enabled() };
       if (units.has('kraftcontroller') && resource.dependencies.some((dependency) => dependency.unit === 'kraftcontroller')) {
         patch.dependencies = { kRaftController: { controllerListener: enabled() } };
       }
@@ -151,9 +153,17 @@ export function dependencyClients(resource: ResourceTemplate, { options, units, 
       const secure: DependencyField = { ...dependency, port: ZOOKEEPER_TLS_PORT };
       setAt(result, path.slice(2, -1), { [path.at(-1)!]: dependencyValue(secure, units, env.namespace), ...trust });
     } else {
-      const authentication = restTarget(dependency, units) ? httpClientAuthentication(resource.name, options) : undefined;
+      const bundled = dependency.port !== undefined ? BUNDLED_SERVICE_PORTS[dependency.port] : undefined;
+      const authentication = restTarget(dependency, units)
+        ? httpClientAuthentication(resource.name, options)
+        : bundled && isNextGenControlCenter(target)
+          ? bundledClientAuthentication(bundled, options)
+          : undefined;
       if (!tls && !authentication) continue;
-      const client = { ...(authentication ? { authentication } : {}), ...trust };
+      // mTLS to the bundled Prometheus and Alertmanager names the client certificate, as Confluent's
+      // control-center-next-gen/mtls example does; with cert-manager it is the component's own.
+      const clientCertificate = bundled && authentication?.type === 'mtls' && tlsMode(options) === 'cert-manager' ? { tls: { enabled: true, secretRef: certificateSecretName(resource.name) } } : trust;
+      const client = { ...(authentication ? { authentication } : {}), ...clientCertificate };
       const value = dependencyValue(dependency, units, env.namespace);
       if (dependency.value === 'list' && Array.isArray(value)) {
         setAt(result, path.slice(2), value.map((entry) => (isPlainObject(entry) ? { ...entry, url: secureUrl(String(entry.url), tls), ...structuredClone(client) } : entry)));

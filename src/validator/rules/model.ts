@@ -10,7 +10,8 @@ import type { Violation } from '../violation.js';
 export const MODEL_RULES: Readonly<Record<string, string>> = {
   'model/missing': 'The repository has a cp-gitops.yaml platform model at its root',
   'model/schema': 'cp-gitops.yaml follows its JSON Schema',
-  'model/semantic': 'cp-gitops.yaml is consistent: compatible versions, unique environments, Kafka in every environment',
+  'model/semantic': 'cp-gitops.yaml is consistent: compatible versions, unique environments, Kafka in every environment, no unsafe exposure',
+  'model/security': 'Security trade-offs in cp-gitops.yaml are visible: security.allowInsecure, authorization simple in production, ldaps:// without the directory CA',
 };
 
 export const modelRules: RuleFamily = ({ sources }: RuleContext): Violation[] => {
@@ -36,6 +37,7 @@ export const modelRules: RuleFamily = ({ sources }: RuleContext): Violation[] =>
     ...(parsed ? check.syntax.map((problem) => toViolation('model/schema', problem, `${MODEL_FILE} holds exactly one YAML document`)) : []),
     ...check.schema.map((problem) => toViolation('model/schema', problem, `see docs/model.md for every field of ${MODEL_FILE}`)),
     ...check.semantic.map((problem) => toViolation('model/semantic', problem, `correct ${MODEL_FILE}`)),
+    ...(check.warnings ?? []).map((problem) => ({ ...toViolation('model/security', problem, `correct ${MODEL_FILE}`), severity: 'warning' as const })),
   ];
 };
 
@@ -46,7 +48,7 @@ function toViolation(rule: string, problem: LocatedProblem, defaultFix: string):
 /** The little of the model other families need, read leniently (a broken model is model/'s to report). */
 export interface ModelFacts {
   readonly repoURL?: string;
-  readonly environments: readonly { readonly name: string; readonly size?: string }[];
+  readonly environments: readonly { readonly name: string; readonly size?: string; readonly allowInsecure?: boolean }[];
 }
 
 export function modelFacts(sources: SourceSet): ModelFacts | undefined {
@@ -56,6 +58,9 @@ export function modelFacts(sources: SourceSet): ModelFacts | undefined {
     ? value.environments.filter(isRecord).flatMap((env) => {
         if (typeof env.name !== 'string') return [];
         const size = typeof env.size === 'string' ? { size: env.size } : {};
+        // security.allowInsecure of the environment, else of the platform (its Kafka clusters inherit it).
+        const own = allowInsecureOf(env.options) ?? allowInsecureOf(value.options);
+        Object.assign(size, own !== undefined ? { allowInsecure: own } : {});
         // A Kafka cluster is an environment of its own ("<env>/<cluster>"), sized like its environment unless it says otherwise.
         const clusters = Array.isArray(env.kafkaClusters)
           ? env.kafkaClusters.filter(isRecord).flatMap((cluster) => (typeof cluster.name === 'string' ? [{ name: kafkaClusterKey(env.name as string, cluster.name), ...(typeof cluster.size === 'string' ? { size: cluster.size } : size) }] : []))
@@ -64,6 +69,11 @@ export function modelFacts(sources: SourceSet): ModelFacts | undefined {
       })
     : [];
   return { ...(typeof value.repoURL === 'string' ? { repoURL: value.repoURL } : {}), environments };
+}
+
+function allowInsecureOf(options: unknown): boolean | undefined {
+  if (!isRecord(options) || !isRecord(options.security)) return undefined;
+  return typeof options.security.allowInsecure === 'boolean' ? options.security.allowInsecure : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -28,6 +28,7 @@ export const POLICY_RULES: Readonly<Record<string, string>> = {
   'policy/prod-pdb': 'In production, brokers and controllers have a PodDisruptionBudget',
   'policy/image-tag': 'Images are pinned to a version tag or a digest, never latest or untagged',
   'policy/memory-request': 'Every Confluent Platform component sets podTemplate.resources.requests.memory (CFK sizes the heap from it)',
+  'policy/external-authentication': 'Kafka exposed outside the cluster (listeners.external.externalAccess) authenticates its external listener, unless security.allowInsecure',
   'policy/plaintext-secret': 'No Secret with data or stringData (and no secretGenerator) in the repository: secrets come by reference',
   'policy/placeholder-repo-url': 'No placeholder repository URL left in Argo CD manifests or cp-gitops.yaml',
 };
@@ -73,8 +74,15 @@ function builtResourceRules(builds: ReadonlyMap<string, KustomizationBuild>, fac
   for (const [dir, build] of [...builds].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const prod = isProdLike(dir, facts);
     const kafka = brokersOf(build);
+    const insecureAllowed = facts?.environments.find((candidate) => layout.overlayDir(candidate.name) === dir)?.allowInsecure === true;
     for (const resource of build.resources) {
-      for (const finding of [...resourceFindings(resource, prod, build), ...(kafka ? replicationFactorFindings(resource, build, kafka) : []), ...duplicateKeyFindings(resource), ...staticQuorumFindings(resource)]) {
+      for (const finding of [
+        ...resourceFindings(resource, prod, build),
+        ...(kafka ? replicationFactorFindings(resource, build, kafka) : []),
+        ...duplicateKeyFindings(resource),
+        ...staticQuorumFindings(resource),
+        ...(insecureAllowed ? [] : exposureFindings(resource)),
+      ]) {
         const where = locate(finding.document, finding.path);
         const key = [finding.rule, where.file, where.line, where.column, finding.message].join('\u0000');
         const entry = merged.get(key);
@@ -164,6 +172,28 @@ function resourceFindings(resource: BuiltResource, prod: boolean, build: Kustomi
     }
   }
   return findings;
+}
+
+/**
+ * A hand edit of an overlay that publishes Kafka (listeners.external.externalAccess) without
+ * authentication on that listener: the same refusal the model check gives cp-gitops.yaml (issue 11).
+ */
+function exposureFindings(resource: BuiltResource): Finding[] {
+  const object = resource.object;
+  if (object.kind !== 'Kafka' || typeof object.apiVersion !== 'string' || !object.apiVersion.startsWith(CFK_GROUP)) return [];
+  const external = pathValue(isPlainObject(object.spec) ? object.spec : {}, ['listeners', 'external']);
+  if (!isPlainObject(external) || !isPlainObject(external.externalAccess) || isPlainObject(external.authentication)) return [];
+  const ref = blameOf(resource, '/spec/listeners/external/externalAccess');
+  return [
+    {
+      rule: 'policy/external-authentication',
+      severity: 'error',
+      document: ref.document,
+      path: ref.path,
+      message: `Kafka "${resource.originalId.name}" is exposed outside the cluster (listeners.external.externalAccess) without authentication on its external listener: anyone who reaches the address can produce, consume and delete topics`,
+      fix: 'set authentication.kafka=mtls (with tls.mode=auto) or plain with TLS in cp-gitops.yaml and regenerate, or add listeners.external.authentication; or, for a lab only, set security.allowInsecure=true',
+    },
+  ];
 }
 
 /** min.insync.replicas ≥ 2 and < default.replication.factor, from configOverrides.server (last entry wins, as in a properties file). */
