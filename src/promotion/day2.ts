@@ -21,6 +21,7 @@ import {
   versionsOf,
 } from '../model/versions.js';
 import { flatKafkaClusterKey } from '../model/kafka-clusters.js';
+import { secretSettingFix, secretSettingProblem } from '../model/secret-settings.js';
 import { environmentOf, realEnvironmentOf, replaceEnvironment, type ChangePlan, type ChangeRow } from './plan.js';
 
 /** What `scale` accepts: the components, and Kafka's controllers by their own names. */
@@ -275,6 +276,9 @@ export function planConfig(model: PlatformModel, request: ConfigRequest): Change
       );
     }
     const value = setting.slice(at + 1);
+    // Checked before anything is planned: the value would land in cp-gitops.yaml, the patch, the commit and the PR body.
+    const secret = secretSettingProblem(key, value);
+    if (secret) throw new UsageError(`${secret}: cp-gitops refuses to commit credentials (nothing was written)`, secretSettingFix(key));
     const before = lines.get(key);
     if (value === '') lines.delete(key);
     else lines.set(key, value);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathExists, readTextFile, readTree, removeFile, writeTree } from '../../adapters/fs.js';
 import { GitRepository } from '../../adapters/git.js';
-import { createGitHub, gitAuthEnvironment, resolveApiUrl, resolveGitHubToken, type GitHubPort, type PullInfo } from '../../adapters/github.js';
+import { createGitHub, gitAuthEnvironment, gitHubGitUrls, resolveApiUrl, resolveGitHubToken, type GitHubPort, type PullInfo } from '../../adapters/github.js';
 import { findKustomize } from '../../adapters/kustomize.js';
 import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
 import { loadTemplates } from '../../adapters/templates.js';
@@ -131,7 +131,7 @@ async function applyChange(
   // The branch starts from the branch Argo CD follows, so the pull request holds this change only.
   const base = model.targetRevision;
   // The pre-push hook validates again with this very cp-gitops (it may not be installed globally).
-  const pushEnv: Record<string, string> = { [CP_GITOPS_BIN_ENV]: join(PACKAGE_ROOT, 'bin', 'cp-gitops.js'), ...(github ? gitAuthEnvironment(github.token, { env: context.env }) : {}) };
+  const pushEnv: Record<string, string> = { [CP_GITOPS_BIN_ENV]: join(PACKAGE_ROOT, 'bin', 'cp-gitops.js'), ...(github ? gitAuthEnvironment(github.token, gitHubGitUrls(github.apiUrl), { env: context.env }) : {}) };
   const hasRemote = await git.hasRemote(args.remote);
   let commit: string;
   let pushed = false;
@@ -198,6 +198,7 @@ interface GitHubTarget {
   readonly owner: string;
   readonly repo: string;
   readonly token: string;
+  readonly apiUrl: string;
   readonly port: GitHubPort;
 }
 
@@ -212,7 +213,7 @@ export function githubTarget(args: { github?: string; 'github-api-url'?: string 
   const { owner, repo } = parseGitHubRepo(args.github!);
   const token = resolveGitHubToken(context.env);
   const apiUrl = resolveApiUrl(args['github-api-url'], context.env);
-  return { owner, repo, token, port: createGitHub({ token, apiUrl, timing: githubTiming(context.env) }) };
+  return { owner, repo, token, apiUrl, port: createGitHub({ token, apiUrl, timing: githubTiming(context.env) }) };
 }
 
 /** Operators can shorten GitHub's recommended spacing between writes (for a GitHub Enterprise, or tests). */
