@@ -7,15 +7,16 @@ import { ARGOCD_RULES, argocdRules } from './rules/argocd.js';
 import { MODEL_RULES, modelRules } from './rules/model.js';
 import { POLICY_RULES, policyRules } from './rules/policy.js';
 import { REFERENCE_RULES, referenceRules } from './rules/references.js';
+import { STATEFUL_REMOVAL_RULES, statefulRemovalRules } from './rules/stateful-removal.js';
 import { repositorySchemaRules, SCHEMA_RULES } from './rules/schema-rules.js';
 import { KUSTOMIZE_RULES } from './kustomize/rules.js';
 import { YAML_RULES } from './sources.js';
-import { applySuppressions, SUPPRESSION_RULES } from './suppressions.js';
+import { SUPPRESSION_RULES, suppressViolations } from './suppressions.js';
 import { validateRepository, type RuleFamily, type ValidationReport } from './validate.js';
 import { dedupeViolations, type Violation } from './violation.js';
 
 /** The rule families that need nothing but the tree (the final list is sorted by file and position anyway). */
-export const RULE_FAMILIES: readonly RuleFamily[] = [modelRules, referenceRules, argocdRules, policyRules];
+export const RULE_FAMILIES: readonly RuleFamily[] = [modelRules, referenceRules, argocdRules, policyRules, statefulRemovalRules];
 
 /** Every family: the above plus the schema checks (built-in schemas, and the ones imported into .cp-gitops/schemas). */
 export function allRuleFamilies(options: { readonly schemaCacheDir?: string } = {}): RuleFamily[] {
@@ -31,6 +32,7 @@ export const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   ...SCHEMA_RULES,
   ...ARGOCD_RULES,
   ...POLICY_RULES,
+  ...STATEFUL_REMOVAL_RULES,
   ...SUPPRESSION_RULES,
 };
 
@@ -56,7 +58,8 @@ export interface ValidateOptions {
 export function validateTree(tree: FileTree, options: ValidateOptions = {}): ValidationReport {
   const report = validateRepository(tree, options.families ?? allRuleFamilies(options.schemaCacheDir === undefined ? {} : { schemaCacheDir: options.schemaCacheDir }));
   const rendered = options.render ? renderViolations(report, tree, options.render) : [];
-  return { ...report, violations: applySuppressions(dedupeViolations([...report.violations, ...rendered]), tree) };
+  const { violations, suppressed } = suppressViolations(dedupeViolations([...report.violations, ...rendered]), tree);
+  return { ...report, violations, suppressed };
 }
 
 function renderViolations(report: ValidationReport, tree: FileTree, { root, renderer }: RenderOptions): Violation[] {

@@ -115,7 +115,7 @@ async function applyChange(
     changes: change.changes,
     overlays,
     diffs,
-    validation: warnings === 0 ? 'no errors, no warnings' : summarize(report.violations),
+    validation: warnings === 0 && (report.suppressed ?? []).length === 0 ? 'no errors, no warnings' : summarize(report.violations, report.suppressed),
     renderer: renderer.command,
     warnings: change.warnings ?? [],
   });

@@ -39,7 +39,7 @@ export function runValidate(args: ValidateArgs, context: CommandContext): void {
       stdout.write(printText(report, { color: wantsColor(stdout, context.env) }));
   }
   if (hasErrors(report.violations)) {
-    throw new ValidationFailedError(summarize(report.violations), {
+    throw new ValidationFailedError(summarize(report.violations, report.suppressed), {
       reportPrinted: true,
       hint: 'fix the errors reported above; to accept an exception in one file, add # cp-gitops:ignore <rule-id> <reason> to it',
     });

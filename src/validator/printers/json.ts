@@ -10,7 +10,7 @@ export function printJson(report: ValidationReport): string {
   const counts = countViolations(report.violations);
   const document = {
     ok: !hasErrors(report.violations),
-    summary: summarize(report.violations),
+    summary: summarize(report.violations, report.suppressed),
     stats: {
       errors: counts.errors,
       warnings: counts.warnings,
@@ -18,8 +18,10 @@ export function printJson(report: ValidationReport): string {
       filesChecked: report.stats.files,
       overlays: report.stats.overlays,
       resources: report.stats.resources,
+      suppressed: report.suppressed?.length ?? 0,
     },
     violations: [...report.violations].sort(compareViolations),
+    suppressed: [...(report.suppressed ?? [])],
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

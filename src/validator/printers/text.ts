@@ -22,9 +22,11 @@ export function countViolations(violations: readonly Violation[]): ViolationCoun
 }
 
 /** "2 errors, 1 warning in 2 files": the last line of the text report and the message of a failed run. */
-export function summarize(violations: readonly Violation[]): string {
+/** `suppressed`: findings a cp-gitops:ignore comment silenced; named whenever there are any, so none goes unseen. */
+export function summarize(violations: readonly Violation[], suppressed: readonly Violation[] = []): string {
   const counts = countViolations(violations);
-  return `${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')} in ${plural(counts.files, 'file')}`;
+  const silenced = suppressed.length === 0 ? '' : `; ${suppressed.length} suppressed (${[...new Set(suppressed.map((violation) => `${violation.rule} in ${violation.file}`))].join(', ')})`;
+  return `${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')} in ${plural(counts.files, 'file')}${silenced}`;
 }
 
 function plural(count: number, noun: string): string {
@@ -55,7 +57,7 @@ export function printText(report: ValidationReport, options: TextPrinterOptions)
       .join('\n'),
   );
   const counts = countViolations(report.violations);
-  const summary = `${summarize(report.violations)} (${plural(report.stats.files, 'file')} checked)`;
+  const summary = `${summarize(report.violations, report.suppressed)} (${plural(report.stats.files, 'file')} checked)`;
   const coloured = counts.errors > 0 ? paint('red', summary) : counts.warnings > 0 ? paint('yellow', summary) : paint('green', summary);
   return [...blocks, coloured].join('\n\n') + '\n';
 }
