@@ -8,6 +8,7 @@ import { MODEL_RULES, modelRules } from './rules/model.js';
 import { POLICY_RULES, policyRules } from './rules/policy.js';
 import { REFERENCE_RULES, referenceRules } from './rules/references.js';
 import { STATEFUL_REMOVAL_RULES, statefulRemovalRules } from './rules/stateful-removal.js';
+import { INTEGRITY_RULES, integrityRules } from './rules/integrity.js';
 import { repositorySchemaRules, SCHEMA_RULES } from './rules/schema-rules.js';
 import { KUSTOMIZE_RULES } from './kustomize/rules.js';
 import { YAML_RULES } from './sources.js';
@@ -16,7 +17,7 @@ import { validateRepository, type RuleFamily, type ValidationReport } from './va
 import { dedupeViolations, type Violation } from './violation.js';
 
 /** The rule families that need nothing but the tree (the final list is sorted by file and position anyway). */
-export const RULE_FAMILIES: readonly RuleFamily[] = [modelRules, referenceRules, argocdRules, policyRules, statefulRemovalRules];
+export const RULE_FAMILIES: readonly RuleFamily[] = [modelRules, referenceRules, argocdRules, policyRules, statefulRemovalRules, integrityRules];
 
 /** Every family: the above plus the schema checks (built-in schemas, and the ones imported into .cp-gitops/schemas). */
 export function allRuleFamilies(options: { readonly schemaCacheDir?: string } = {}): RuleFamily[] {
@@ -33,6 +34,7 @@ export const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   ...ARGOCD_RULES,
   ...POLICY_RULES,
   ...STATEFUL_REMOVAL_RULES,
+  ...INTEGRITY_RULES,
   ...SUPPRESSION_RULES,
 };
 
@@ -48,6 +50,8 @@ export interface ValidateOptions {
   /** Where compiled imported schemas are cached (see src/adapters/schema-cache.ts). */
   readonly schemaCacheDir?: string;
   readonly render?: RenderOptions;
+  /** Findings an adapter made outside the tree (what git tracks under node_modules/), merged before suppressions. */
+  readonly extraViolations?: readonly Violation[];
 }
 
 /**
@@ -58,7 +62,7 @@ export interface ValidateOptions {
 export function validateTree(tree: FileTree, options: ValidateOptions = {}): ValidationReport {
   const report = validateRepository(tree, options.families ?? allRuleFamilies(options.schemaCacheDir === undefined ? {} : { schemaCacheDir: options.schemaCacheDir }));
   const rendered = options.render ? renderViolations(report, tree, options.render) : [];
-  const { violations, suppressed } = suppressViolations(dedupeViolations([...report.violations, ...rendered]), tree);
+  const { violations, suppressed } = suppressViolations(dedupeViolations([...report.violations, ...rendered, ...(options.extraViolations ?? [])]), tree);
   return { ...report, violations, suppressed };
 }
 

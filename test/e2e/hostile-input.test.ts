@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import { expectExit, makeTempDir, removeTempDirs, runCli, type CliResult } from '../helpers/cli.js';
 import { createBareRepository, gitRun, NEUTRAL_ENV, refsOf } from '../helpers/git-remotes.js';
@@ -115,6 +116,115 @@ describe('hostile input (through bin/)', function () {
       expect(seen.length, 'git asked the origin').to.be.greaterThan(0);
       expect(seen.map((headers) => headers.authorization ?? null)).to.deep.equal(seen.map(() => null));
       expectNoPassword(result);
+    });
+  });
+
+  /** A clone of the repository with `files` written (and committed when `commit`), validated through bin/. */
+  async function validateWith(files: Record<string, string>, options: { commit?: boolean; edit?: (dir: string) => void; args?: string[] } = {}): Promise<{ result: CliResult; dir: string }> {
+    const dir = join(makeTempDir('cp-gitops-hostile-validate-'), 'p');
+    gitRun(['clone', '-q', repo, dir], work);
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    }
+    options.edit?.(dir);
+    if (options.commit) {
+      gitRun(['add', '-A', '-f', '.'], dir);
+      gitRun(['commit', '-q', '-m', 'hostile'], dir);
+    }
+    return { result: await runCli(['validate', dir, ...(options.args ?? [])], { env: NEUTRAL_ENV }), dir };
+  }
+  const addResource = (dir: string, overlay: string, entry: string) => {
+    const path = join(dir, 'overlays', overlay, 'kustomization.yaml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/^resources:\n/m, `resources:\n  - ${entry}\n`));
+  };
+  const SECRET_YAML = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2\n';
+
+  describe('validation bypasses', () => {
+    it('security: a kustomization named Kustomization (no extension) is validated like kustomization.yaml', async () => {
+      const { result } = await validateWith(
+        { 'overlays/dev/extra/Kustomization': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - missing.yaml\nsecretGenerator:\n  - name: db\n    literals:\n      - password=hunter2\n' },
+        { edit: (dir) => addResource(dir, 'dev', 'extra') },
+      );
+      expectExit(result, 1);
+      expect(result.stdout).to.match(/overlays\/dev\/extra\/Kustomization:4:5: error: kustomize\/missing-resource/);
+      expect(result.stdout).to.match(/overlays\/dev\/extra\/Kustomization:7:5: error: policy\/plaintext-secret/);
+    });
+
+    it('security: plaintext Secrets are found in .json and upper-case .YAML files, kind: List items, and Component generators', async () => {
+      const { result } = await validateWith({
+        'overlays/dev/secret.json': JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'j' }, data: { password: 'aHVudGVyMg==' } }),
+        'overlays/dev/SECRET.YAML': SECRET_YAML,
+        'overlays/dev/list.yaml': `apiVersion: v1\nkind: List\nitems:\n  - ${SECRET_YAML.trimEnd().split('\n').join('\n    ')}\n`,
+        'components/extra/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nsecretGenerator:\n  - name: s\n    literals:\n      - token=abc\nconfigMapGenerator:\n  - name: c\n    literals:\n      - db.password=hunter2\n      - log.level=INFO\n',
+      });
+      expectExit(result, 1);
+      const found = result.stdout.split('\n').filter((line) => line.includes('policy/plaintext-secret')).map((line) => line.split(': error')[0]);
+      expect(found).to.have.members(['components/extra/kustomization.yaml:5:5', 'components/extra/kustomization.yaml:10:9', 'overlays/dev/SECRET.YAML:5:1', 'overlays/dev/list.yaml:8:5', 'overlays/dev/secret.json:1:60']);
+    });
+
+    it('security: a suppression inside a string value silences nothing; a real one is counted in the summary', async () => {
+      const hidden = await validateWith({ 'overlays/dev/db.yaml': SECRET_YAML.replace('  name: db\n', '  name: db\n  annotations:\n    note: "x # cp-gitops:ignore policy/plaintext-secret hidden in a string"\n') });
+      expectExit(hidden.result, 1);
+      expect(hidden.result.stdout).to.match(/overlays\/dev\/db\.yaml:\d+:\d+: error: policy\/plaintext-secret/);
+      const real = await validateWith({ 'overlays/dev/db.yaml': `# cp-gitops:ignore policy/plaintext-secret a test fixture, not a real credential\n${SECRET_YAML}` });
+      expectExit(real.result, 0);
+      expect(real.result.stdout).to.match(/1 suppressed \(policy\/plaintext-secret in overlays\/dev\/db\.yaml\)/);
+      const json = await runCli(['validate', real.dir, '--json'], { env: NEUTRAL_ENV });
+      expect(JSON.parse(json.stdout).stats.suppressed).to.equal(1);
+      const sarif = JSON.parse((await runCli(['validate', real.dir, '--format', 'sarif'], { env: NEUTRAL_ENV })).stdout) as { runs: { results: { ruleId: string; suppressions?: unknown[] }[] }[] };
+      expect(sarif.runs[0]!.results.filter((entry) => entry.suppressions !== undefined).map((entry) => entry.ruleId)).to.deep.equal(['policy/plaintext-secret']);
+    });
+
+    it("security: $patch: delete of prod's Kafka and a JSON6902 remove of its KRaftController's spec are errors", async () => {
+      const { result } = await validateWith(
+        {
+          'overlays/prod/patches/drop-kafka.yaml': 'apiVersion: platform.confluent.io/v1beta1\nkind: Kafka\nmetadata:\n  name: kafka\n$patch: delete\n',
+          'overlays/prod/patches/drop-spec.yaml': '- op: remove\n  path: /spec\n',
+        },
+        {
+          edit: (dir) => {
+            const path = join(dir, 'overlays', 'prod', 'kustomization.yaml');
+            writeFileSync(path, readFileSync(path, 'utf8').replace(/^patches:\n/m, 'patches:\n  - path: patches/drop-kafka.yaml\n  - path: patches/drop-spec.yaml\n    target:\n      kind: KRaftController\n'));
+          },
+        },
+      );
+      expectExit(result, 1);
+      expect(result.stdout).to.match(/overlays\/prod\/patches\/drop-kafka\.yaml:5:1: error: policy\/stateful-removal: this patch deletes Kafka\/kafka/);
+      expect(result.stdout).to.match(/overlays\/prod\/patches\/drop-spec\.yaml:1:3: error: policy\/stateful-removal: .*KRaftController\/kraftcontroller/);
+    });
+
+    it('security: validate flags a committed node_modules/ and an edited pre-push hook; suppressing them is refused', async () => {
+      const { result } = await validateWith(
+        { 'node_modules/.bin/cp-gitops': '#!/bin/sh\nexit 0\n', '.github/workflows/validate.yaml': 'on: pull_request\njobs: {}\n# cp-gitops:ignore policy/generated-hook-changed trust me\n' },
+        { commit: true, edit: (dir) => writeFileSync(join(dir, '.githooks', 'pre-push'), '#!/bin/sh\nexit 0\n') },
+      );
+      expectExit(result, 1);
+      expect(result.stdout).to.match(/node_modules\/\.bin\/cp-gitops:1:1: error: policy\/committed-dependencies/);
+      expect(result.stdout).to.match(/\.githooks\/pre-push:1:1: error: policy\/generated-hook-changed/);
+      expect(result.stdout).to.match(/\.github\/workflows\/validate\.yaml:1:1: error: policy\/generated-hook-changed/);
+      expect(result.stdout).to.match(/suppression\/missing-reason: .*policy\/generated-hook-changed/);
+    });
+
+    it('security: the pre-push hook never runs a committed node_modules/.bin/cp-gitops', async () => {
+      const dir = join(makeTempDir('cp-gitops-hostile-hook-'), 'p');
+      gitRun(['clone', '-q', repo, dir], work);
+      const marker = join(dirname(dir), 'ran');
+      mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
+      writeFileSync(join(dir, 'node_modules', '.bin', 'cp-gitops'), `#!/bin/sh\ntouch '${marker}'\nexit 0\n`);
+      chmodSync(join(dir, 'node_modules', '.bin', 'cp-gitops'), 0o755);
+      gitRun(['add', '-f', 'node_modules'], dir);
+      gitRun(['commit', '-q', '-m', 'hostile'], dir);
+      gitRun(['config', 'core.hooksPath', '.githooks'], dir);
+      gitRun(['remote', 'set-url', 'origin', createBareRepository(join(dirname(dir), 'remote.git'))], dir);
+      // Plain git with the repository's own hooksPath (gitRun turns hooks off).
+      const env = { ...process.env };
+      delete env.CP_GITOPS_BIN;
+      const push = spawnSync('git', ['push', '-q', 'origin', 'HEAD:refs/heads/hostile'], { cwd: dir, env, encoding: 'utf8' });
+      expect(push.status).to.not.equal(0);
+      const failure = push.stderr;
+      expect(failure).to.match(/node_modules\/ is committed/);
+      expect(existsSync(marker), 'the committed binary ran').to.equal(false);
     });
   });
 });

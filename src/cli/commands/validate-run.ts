@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import { isDirectory, readTree } from '../../adapters/fs.js';
 import { findKustomize } from '../../adapters/kustomize.js';
+import { GitRepository } from '../../adapters/git.js';
+import { committedDependencyViolations } from '../../validator/rules/integrity.js';
 import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
 import { UsageError, ValidationFailedError } from '../../errors.js';
 import { packageVersion } from '../../package-root.js';
@@ -15,7 +17,7 @@ import type { ReportFormat, ValidateArgs } from './validate.js';
 /** Folders never read: Git's own data, and dependencies when the repository is also an npm project. */
 const SKIPPED = new Set(['.git', 'node_modules']);
 
-export function runValidate(args: ValidateArgs, context: CommandContext): void {
+export async function runValidate(args: ValidateArgs, context: CommandContext): Promise<void> {
   if (args.json && args.format !== undefined && args.format !== 'json') {
     throw new UsageError(`--json asks for JSON but --format asks for ${args.format}`, `use --format ${args.format} alone, or --json alone`);
   }
@@ -25,7 +27,10 @@ export function runValidate(args: ValidateArgs, context: CommandContext): void {
 
   const tree = readTree(root, SKIPPED);
   const render = args.render ? { root, renderer: findKustomize(context.env) } : undefined;
-  const report = validateTree(tree, { ...(render ? { render } : {}), schemaCacheDir: defaultSchemaCacheDir(context.env) });
+  // node_modules/ is never read as manifests, but git tracking it is a finding (its code would run on push).
+  const git = new GitRepository(root);
+  const dependencies = (await git.isRepository()) ? committedDependencyViolations(await git.trackedFiles('node_modules')) : [];
+  const report = validateTree(tree, { ...(render ? { render } : {}), schemaCacheDir: defaultSchemaCacheDir(context.env), extraViolations: dependencies });
 
   const stdout = context.streams.stdout as { write(text: string): unknown; isTTY?: boolean };
   switch (format) {

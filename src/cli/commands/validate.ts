@@ -28,7 +28,7 @@ export function validateCommand(context: CommandContext): CommandModule<object, 
         .epilogue('Silence a rule in one file with a comment anywhere in it: # cp-gitops:ignore <rule-id> <reason>\nExit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.') as unknown as Argv<ValidateArgs>,
     handler: async (args) => {
       const { runValidate } = await import('./validate-run.js');
-      runValidate(args, context);
+      await runValidate(args, context);
     },
   };
 }
