@@ -1,5 +1,6 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { WorkspaceError } from '../errors.js';
 import type { FileTree } from '../generator/file-tree.js';
 
 export function pathExists(path: string): boolean {
@@ -96,4 +97,35 @@ export function removeDirectory(path: string): void {
 
 export function removeFile(path: string): void {
   rmSync(path, { force: true });
+}
+
+/**
+ * Refuses when a path cp-gitops is about to write, delete or read below `root` passes through a
+ * symbolic link (a committed `overlays/dev/topics -> /somewhere` or `kustomization.yaml -> ~/x`): a
+ * pull request must not make a later command write or read outside the repository. Checked with
+ * lstat on every component, before anything is written.
+ */
+export function assertNoSymlinks(root: string, relativePaths: Iterable<string>): void {
+  const checked = new Set<string>();
+  for (const relative of relativePaths) {
+    const parts = relative.split('/');
+    for (let length = 1; length <= parts.length; length += 1) {
+      const prefix = parts.slice(0, length).join('/');
+      if (checked.has(prefix)) continue;
+      checked.add(prefix);
+      const absolute = join(root, ...parts.slice(0, length));
+      let isLink = false;
+      try {
+        isLink = lstatSync(absolute).isSymbolicLink();
+      } catch {
+        break; // absent: nothing below it can be a link yet
+      }
+      if (isLink) {
+        throw new WorkspaceError(
+          `${prefix} is a symbolic link (to ${readlinkSync(absolute)}); cp-gitops never writes or reads through a link, so it could not leave the repository; nothing was written`,
+          `replace the link with the real file or folder (git rm ${prefix}, then commit the content), then run again`,
+        );
+      }
+    }
+  }
 }

@@ -66,8 +66,13 @@ export function validateTree(tree: FileTree, options: ValidateOptions = {}): Val
   return { ...report, violations, suppressed };
 }
 
+/** Entries Kustomize would resolve over the network (a URL, or a path it does not find and then tries as a git repository). */
+const NETWORK_RULES = new Set(['kustomize/remote-resource', 'kustomize/missing-resource']);
+
 function renderViolations(report: ValidationReport, tree: FileTree, { root, renderer }: RenderOptions): Violation[] {
   return [...report.builds].flatMap(([dir, build]) => {
+    // Refused before Kustomize runs: the violation is already reported, and nothing is fetched.
+    if (build.violations.some((violation) => NETWORK_RULES.has(violation.rule))) return [];
     const file = KUSTOMIZATION_FILES.map((name) => `${dir}/${name}`).find((path) => tree.has(path)) ?? `${dir}/kustomization.yaml`;
     let output: string;
     try {

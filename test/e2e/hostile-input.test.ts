@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -225,6 +225,74 @@ describe('hostile input (through bin/)', function () {
       const failure = push.stderr;
       expect(failure).to.match(/node_modules\/ is committed/);
       expect(existsSync(marker), 'the committed binary ran').to.equal(false);
+    });
+  });
+
+  describe('writes and reads outside the repository', () => {
+    /** A clone whose commit holds `link` pointing at a folder (or file) outside it; returns the clone and the outside place. */
+    function cloneWithLink(link: string, outsideIsFile: boolean): { dir: string; outside: string } {
+      const parent = makeTempDir('cp-gitops-hostile-link-');
+      const dir = join(parent, 'p');
+      gitRun(['clone', '-q', repo, dir], work);
+      const outside = join(parent, outsideIsFile ? 'victim.txt' : 'victim');
+      if (outsideIsFile) writeFileSync(outside, 'precious\n');
+      else mkdirSync(outside);
+      mkdirSync(dirname(join(dir, link)), { recursive: true });
+      if (existsSync(join(dir, link))) gitRun(['rm', '-q', link], dir);
+      symlinkSync(outside, join(dir, link));
+      gitRun(['add', '-A'], dir);
+      gitRun(['commit', '-q', '-m', 'hostile link'], dir);
+      return { dir, outside };
+    }
+
+    it('security: a committed folder link (overlays/dev/topics -> outside) is refused by a change command, nothing written there', async () => {
+      const { dir, outside } = cloneWithLink('overlays/dev/topics', false);
+      const result = await runCli(['add-component', '--topic', 'orders', '--partitions', '3', '--env', 'dev'], { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(result, 1);
+      expect(result.stderr).to.match(/overlays\/dev\/topics is a symbolic link .*nothing was written/);
+      expect(readdirSync(outside)).to.deep.equal([]);
+      expect(gitRun(['status', '--porcelain'], dir)).to.equal('');
+    });
+
+    it('security: a committed file link (overlays/dev/kustomization.yaml -> outside) is never overwritten', async () => {
+      const { dir, outside } = cloneWithLink('overlays/dev/kustomization.yaml', true);
+      const result = await runCli(['add-component', 'schemaregistry', '--env', 'dev'], { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(result, 1);
+      expect(result.stderr).to.match(/overlays\/dev\/kustomization\.yaml is a symbolic link/);
+      expect(readFileSync(outside, 'utf8')).to.equal('precious\n');
+    });
+
+    it('security: schemas import refuses a linked .cp-gitops/schemas', async () => {
+      const { dir, outside } = cloneWithLink('.cp-gitops/schemas', false);
+      const crd = join(dirname(dir), 'crd.yaml');
+      writeFileSync(
+        crd,
+        'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema: {type: object}\n',
+      );
+      const result = await runCli(['schemas', 'import', crd, '--dir', dir], { env: NEUTRAL_ENV });
+      expectExit(result, 1);
+      expect(result.stderr).to.match(/\.cp-gitops\/schemas is a symbolic link/);
+      expect(readdirSync(outside)).to.deep.equal([]);
+    });
+
+    it('security: validate --render refuses a remote resource before Kustomize runs: no request leaves', async () => {
+      const seen: string[] = [];
+      const server = createServer((request, response) => {
+        seen.push(request.url ?? '');
+        response.writeHead(200, { 'content-type': 'text/yaml' }).end('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fetched\n');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+      const { port } = server.address() as AddressInfo;
+      let outcome: { result: CliResult; dir: string };
+      try {
+        outcome = await validateWith({}, { edit: (dir) => addResource(dir, 'dev', `http://127.0.0.1:${port}/evil.yaml`), args: ['--render'] });
+      } finally {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      expectExit(outcome.result, 1);
+      expect(outcome.result.stdout).to.match(/overlays\/dev\/kustomization\.yaml:\d+:\d+: error: kustomize\/remote-resource/);
+      expect(seen).to.deep.equal([]);
     });
   });
 });

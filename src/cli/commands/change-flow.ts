@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathExists, readTextFile, readTree, removeFile, writeTree } from '../../adapters/fs.js';
+import { assertNoSymlinks, pathExists, readTextFile, readTree, removeFile, writeTree } from '../../adapters/fs.js';
 import { GitRepository } from '../../adapters/git.js';
 import { createGitHub, gitAuthEnvironment, gitHubGitUrls, resolveApiUrl, resolveGitHubToken, type GitHubPort, type PullInfo } from '../../adapters/github.js';
 import { findKustomize } from '../../adapters/kustomize.js';
@@ -39,6 +39,7 @@ import type { ChangeFlowArgs } from './change-flow-options.js';
 export async function proposeChange(args: ChangeFlowArgs, context: CommandContext, plan: (model: PlatformModel) => ChangePlan): Promise<void> {
   const root = resolve(context.cwd, args.dir);
   const modelPath = join(root, MODEL_FILE);
+  assertNoSymlinks(root, [MODEL_FILE]);
   if (!pathExists(modelPath)) {
     throw new WorkspaceError(`${root} is not a cp-gitops repository (no ${MODEL_FILE})`, 'run the command inside a repository made by cp-gitops init, or pass --dir');
   }
@@ -89,6 +90,7 @@ async function applyChange(
       'move those edits into cp-gitops.yaml or a file cp-gitops does not generate, or revert them (git checkout -- <file>), then run again',
     );
   }
+  assertNoSymlinks(root, [...treeChange.writes.keys(), ...treeChange.deletes]);
   const after = new Map(disk);
   for (const [path, content] of treeChange.writes) after.set(path, content);
   for (const path of treeChange.deletes) after.delete(path);

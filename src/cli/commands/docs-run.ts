@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { pathExists, readTextFile, writeFileAtomic } from '../../adapters/fs.js';
+import { assertNoSymlinks, pathExists, readTextFile, writeFileAtomic } from '../../adapters/fs.js';
 import { loadTemplates } from '../../adapters/templates.js';
 import { ModelError, UsageError, ValidationFailedError, WorkspaceError } from '../../errors.js';
 import { CHECKSUMS_FILE } from '../../generator/checksums.js';
@@ -23,8 +23,10 @@ export function runDocs(args: DocsArgs, context: CommandContext): void {
   if (!pathExists(modelPath)) {
     throw new WorkspaceError(`${root} is not a cp-gitops repository (no ${MODEL_FILE})`, 'run cp-gitops docs in a repository made by cp-gitops init, or pass its folder: cp-gitops docs ./my-platform');
   }
+  assertNoSymlinks(root, [MODEL_FILE]);
   const model = readModel(modelPath);
   const generated = generateDocs(model, loadTemplates());
+  assertNoSymlinks(root, [...generated.keys(), CHECKSUMS_FILE]);
   const disk = new Map<string, string>();
   for (const file of [...generated.keys(), CHECKSUMS_FILE]) {
     const path = join(root, ...file.split('/'));
