@@ -1,4 +1,5 @@
 import { names } from '../generator/layout.js';
+import { topicResourceName } from '../generator/overlays.js';
 import { operationsOptionProblems } from './options-check-access.js';
 import type { YamlPath } from '../yaml/positions.js';
 import { optionProblems } from './options-check.js';
@@ -69,6 +70,10 @@ function semanticProblems(model: PlatformModel, origins: readonly YamlPath[]): M
     const seen = new Set<string>();
     (env.topics ?? []).forEach((topic, topicIndex) => {
       if (seen.has(topic.name)) problems.push({ path: ['environments', index, 'topics', topicIndex, 'name'], message: `topic "${topic.name}" is listed twice in environment "${env.name}"`, fix: 'keep one entry per topic' });
+      else {
+        const clash = (env.topics ?? []).slice(0, topicIndex).find((other) => other.name !== topic.name && topicResourceName(other.name) === topicResourceName(topic.name));
+        if (clash) problems.push({ path: ['environments', index, 'topics', topicIndex, 'name'], message: `topics "${clash.name}" and "${topic.name}" of environment "${env.name}" would both be the KafkaTopic resource "${topicResourceName(topic.name)}"`, fix: 'rename one so the names differ in letters or digits, not only in case, dots or underscores' });
+      }
       seen.add(topic.name);
     });
   });

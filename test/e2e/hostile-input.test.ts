@@ -4,7 +4,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
-import { expectExit, makeTempDir, removeTempDirs, runCli, type CliResult } from '../helpers/cli.js';
+import { CLI_BIN, expectExit, makeTempDir, removeTempDirs, runCli, type CliResult } from '../helpers/cli.js';
 import { createBareRepository, gitRun, NEUTRAL_ENV, refsOf } from '../helpers/git-remotes.js';
 
 // A pull request is hostile input, and the laptop running cp-gitops holds tokens (issue #15). Each case
@@ -293,6 +293,44 @@ describe('hostile input (through bin/)', function () {
       expectExit(outcome.result, 1);
       expect(outcome.result.stdout).to.match(/overlays\/dev\/kustomization\.yaml:\d+:\d+: error: kustomize\/remote-resource/);
       expect(seen).to.deep.equal([]);
+    });
+  });
+
+  describe('robustness', () => {
+    const BOMB = 'x-bomb:\n  a: &a [l, l, l, l, l, l, l, l, l]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n';
+
+    it('an alias bomb in cp-gitops.yaml is a located error, and --format sarif still prints its report', async () => {
+      const { result, dir } = await validateWith({}, { edit: (clone) => writeFileSync(join(clone, 'cp-gitops.yaml'), readFileSync(join(clone, 'cp-gitops.yaml'), 'utf8') + BOMB) });
+      expectExit(result, 1);
+      expect(result.stdout).to.match(/cp-gitops\.yaml:\d+:1: error: yaml\/alias-bomb/);
+      expect(result.stderr).not.to.include('internal error');
+      const sarif = await runCli(['validate', dir, '--format', 'sarif'], { env: NEUTRAL_ENV });
+      expectExit(sarif, 1);
+      const log = JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string }[] }[] };
+      expect(log.runs[0]!.results.map((entry) => entry.ruleId)).to.include('yaml/alias-bomb');
+      gitRun(['commit', '-q', '-am', 'bomb'], dir);
+      const change = await runCli(['scale', 'kafka', '--env', 'dev', '--replicas', '4'], { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(change, 1);
+      expect(change.stderr).to.match(/cp-gitops\.yaml:\d+:1: YAML: aliases expand too much .*fix: write the values out/);
+    });
+
+    it('two topic names that fold to one resource name are refused with both names (no internal error)', async () => {
+      const dir = join(makeTempDir('cp-gitops-hostile-topics-'), 'p');
+      gitRun(['clone', '-q', repo, dir], work);
+      expectExit(await runCli(['add-component', '--topic', 'orders.v1', '--partitions', '3', '--env', 'dev'], { cwd: dir, env: NEUTRAL_ENV }), 0);
+      gitRun(['merge', '-q', '--ff-only', 'cp-gitops/add-topic-orders-v1-dev'], dir);
+      const before = gitRun(['status', '--porcelain'], dir);
+      const result = await runCli(['add-component', '--topic', 'Orders_V1', '--partitions', '3', '--env', 'dev'], { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(result, 2);
+      expect(result.stderr).to.match(/topic "Orders_V1" and topic "orders\.v1" of dev would both be the KafkaTopic resource "orders-v1"/);
+      expect(gitRun(['status', '--porcelain'], dir)).to.equal(before);
+    });
+
+    it('| head: a reader that goes away gives no EPIPE stack trace', async () => {
+      const { dir } = await validateWith({ 'overlays/dev/many.yaml': Array.from({ length: 3000 }, (_, index) => `k${index}: yes\n`).join('') });
+      const piped = spawnSync('sh', ['-c', `node '${CLI_BIN}' validate '${dir}' | head -n 1`], { encoding: 'utf8', env: { ...process.env, ...NEUTRAL_ENV } as NodeJS.ProcessEnv });
+      expect(piped.stdout.split('\n').filter(Boolean)).to.have.length(1);
+      expect(piped.stderr).not.to.match(/EPIPE|Unhandled 'error' event/);
     });
   });
 });
