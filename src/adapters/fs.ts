@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { WorkspaceError } from '../errors.js';
 import type { FileTree } from '../generator/file-tree.js';
@@ -81,7 +81,7 @@ export function promoteStagingDirectory(staging: string, target: string): void {
   const moved: string[] = [];
   try {
     for (const entry of readdirSync(staging)) {
-      renameSync(join(staging, entry), join(target, entry));
+      moveAcrossDevices(join(staging, entry), join(target, entry));
       moved.push(entry);
     }
   } catch (error) {
@@ -89,6 +89,25 @@ export function promoteStagingDirectory(staging: string, target: string): void {
     throw error;
   }
   rmSync(staging, { recursive: true, force: true });
+}
+
+/**
+ * A rename, or, when the target is another filesystem (an empty folder that is a mount point: EXDEV),
+ * a copy followed by removal of the source. The copy keeps file modes (hooks stay executable).
+ */
+function moveAcrossDevices(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    try {
+      cpSync(from, to, { recursive: true, verbatimSymlinks: true, errorOnExist: true, force: false });
+    } catch (copyError) {
+      rmSync(to, { recursive: true, force: true });
+      throw copyError;
+    }
+    rmSync(from, { recursive: true, force: true });
+  }
 }
 
 export function removeDirectory(path: string): void {

@@ -1,7 +1,7 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import { CLI_BIN, expectExit, makeTempDir, removeTempDirs, runCli, type CliResult } from '../helpers/cli.js';
@@ -333,5 +333,48 @@ describe('hostile input (through bin/)', function () {
       expect(piped.stderr).not.to.match(/EPIPE|Unhandled 'error' event/);
     });
   });
-});
 
+  describe('data loss and interruptions', () => {
+    it('init into an empty folder that is another filesystem (EXDEV) copies instead of failing', async function () {
+      const parent = makeTempDir('cp-gitops-hostile-exdev-');
+      const mount = join(parent, 'volume');
+      mkdirSync(mount);
+      // Needs root (or a user namespace) to mount a tmpfs: skipped elsewhere.
+      if (spawnSync('mount', ['-t', 'tmpfs', 'tmpfs', mount]).status !== 0) this.skip();
+      try {
+        const result = await runCli(['init', 'volume', '--components', 'kafka'], { cwd: parent, env: NEUTRAL_ENV });
+        expectExit(result, 0);
+        expect(existsSync(join(mount, 'cp-gitops.yaml'))).to.equal(true);
+        expect(gitRun(['status', '--porcelain'], mount)).to.equal('');
+        expect(readdirSync(parent).filter((name) => name.startsWith('.'))).to.deep.equal([]);
+      } finally {
+        spawnSync('umount', [mount]);
+      }
+    });
+  
+    it('a black-hole remote (accepts, never answers) is given up after CP_GITOPS_GIT_TIMEOUT, with how to raise it', async () => {
+      const sockets = new Set<Socket>();
+      const server = createNetServer((socket) => sockets.add(socket));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+      const { port } = server.address() as AddressInfo;
+      const dir = join(makeTempDir('cp-gitops-hostile-blackhole-'), 'p');
+      gitRun(['clone', '-q', repo, dir], work);
+      gitRun(['remote', 'set-url', 'origin', `git://127.0.0.1:${port}/p.git`], dir);
+      const before = refsOf(join(dir, '.git'));
+      const started = Date.now();
+      let result: CliResult;
+      try {
+        result = await runCli(['scale', 'kafka', '--env', 'dev', '--replicas', '4'], { cwd: dir, env: { ...NEUTRAL_ENV, CP_GITOPS_GIT_TIMEOUT: '2' } });
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      expectExit(result, 1);
+      expect(Date.now() - started).to.be.below(60_000);
+      expect(result.stderr).to.match(/could not reach the remote "origin"/);
+      expect(result.stderr).to.match(/export CP_GITOPS_GIT_TIMEOUT=<seconds>/);
+      expect(refsOf(join(dir, '.git'))).to.equal(before);
+      expect(gitRun(['symbolic-ref', '--short', 'HEAD'], dir)).to.equal('main');
+    });
+  });
+});
