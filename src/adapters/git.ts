@@ -125,6 +125,11 @@ export class GitRepository {
     return (await this.run('write the tree', () => this.git.raw(['write-tree']))).trim();
   }
 
+  /** The repository's git directory, absolute (a worktree's own). */
+  async gitDir(): Promise<string> {
+    return (await this.run('find the git directory', () => this.git.raw(['rev-parse', '--absolute-git-dir']))).trim();
+  }
+
   async revParse(ref: string): Promise<string> {
     return (await this.run(`resolve ${ref}`, () => this.git.raw(['rev-parse', ref]))).trim();
   }

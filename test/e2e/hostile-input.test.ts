@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSyn
 import { spawnSync } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import { CLI_BIN, expectExit, makeTempDir, removeTempDirs, runCli, type CliResult } from '../helpers/cli.js';
@@ -375,6 +376,37 @@ describe('hostile input (through bin/)', function () {
       expect(result.stderr).to.match(/export CP_GITOPS_GIT_TIMEOUT=<seconds>/);
       expect(refsOf(join(dir, '.git'))).to.equal(before);
       expect(gitRun(['symbolic-ref', '--short', 'HEAD'], dir)).to.equal('main');
+    });
+
+    it('a change command refuses while another holds the lock in .git (and says who); a stale lock is taken over', async () => {
+      const dir = join(makeTempDir('cp-gitops-hostile-lock-'), 'p');
+      gitRun(['clone', '-q', repo, dir], work);
+      const lock = join(dir, '.git', 'cp-gitops.lock');
+      writeFileSync(lock, `${JSON.stringify({ pid: process.pid, host: hostname(), command: 'cp-gitops scale kafka --env prod --replicas 6', started: '2026-01-01T00:00:00.000Z' })}\n`);
+      const snapshot = () => ({ heads: refsOf(join(dir, '.git')), status: gitRun(['status', '--porcelain'], dir) });
+      const before = snapshot();
+      const held = await runCli(['scale', 'kafka', '--env', 'dev', '--replicas', '4'], { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(held, 1);
+      expect(held.stderr).to.include(`another cp-gitops is changing this repository: pid ${process.pid} on ${hostname()} (cp-gitops scale kafka --env prod --replicas 6)`);
+      expect(held.stderr).to.include(`delete ${lock}`);
+      expect(snapshot()).to.deep.equal(before);
+      writeFileSync(lock, `${JSON.stringify({ pid: 2 ** 22 + 7, host: hostname(), command: 'cp-gitops killed', started: '2026-01-01T00:00:00.000Z' })}\n`);
+      const stale = await runCli(['scale', 'kafka', '--env', 'dev', '--replicas', '4', '--dry-run'], { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(stale, 0);
+      expect(existsSync(lock), 'released after the run').to.equal(false);
+    });
+
+    it('a detached HEAD is refused before any switch, so its commits are not orphaned', async () => {
+      const dir = join(makeTempDir('cp-gitops-hostile-detached-'), 'p');
+      gitRun(['clone', '-q', repo, dir], work);
+      gitRun(['checkout', '-q', '--detach'], dir);
+      gitRun(['commit', '-q', '--allow-empty', '-m', 'work on a detached HEAD'], dir);
+      const head = gitRun(['rev-parse', 'HEAD'], dir);
+      const result = await runCli(['scale', 'kafka', '--env', 'dev', '--replicas', '4'], { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(result, 1);
+      expect(result.stderr).to.match(/HEAD is detached at [0-9a-f]{12}.*git switch -c <name>/s);
+      expect(gitRun(['rev-parse', 'HEAD'], dir)).to.equal(head);
+      expect(gitRun(['status', '--porcelain'], dir)).to.equal('');
     });
   });
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { assertNoSymlinks, pathExists, readTextFile, readTree, removeFile, writeTree } from '../../adapters/fs.js';
 import { GitRepository } from '../../adapters/git.js';
+import { lockRepository } from '../../adapters/lock.js';
 import { createGitHub, gitAuthEnvironment, gitHubGitUrls, resolveApiUrl, resolveGitHubToken, type GitHubPort, type PullInfo } from '../../adapters/github.js';
 import { findKustomize } from '../../adapters/kustomize.js';
 import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
@@ -46,19 +47,29 @@ export async function proposeChange(args: ChangeFlowArgs, context: CommandContex
   const github = args.github === undefined ? undefined : githubTarget(args, context);
   const git = new GitRepository(root);
   if (!(await git.isRepository())) throw new WorkspaceError(`${root} is not a git repository`, 'cp-gitops changes a repository through commits: run git init, or clone it');
-  const dirty = await git.dirtyFiles();
-  if (dirty.length > 0) {
-    throw new WorkspaceError(`the working tree has uncommitted changes: ${dirty.slice(0, 10).join(', ')}${dirty.length > 10 ? `, and ${dirty.length - 10} more` : ''}`, 'commit or stash them first (git stash), so the change holds only what cp-gitops makes');
-  }
-
-  // Changes start from the branch Argo CD follows; the tree is clean, so switching is safe.
-  const original = await git.currentBranch();
-  const base = parsePlatformModel(readTextFile(modelPath), modelPath).targetRevision;
-  if (original !== base) await git.checkout(base);
+  const lock = lockRepository(await git.gitDir(), `cp-gitops ${process.argv.slice(2).join(' ')}`.trim());
   try {
-    await applyChange(args, context, root, git, plan, github);
+    const dirty = await git.dirtyFiles();
+    if (dirty.length > 0) {
+      throw new WorkspaceError(`the working tree has uncommitted changes: ${dirty.slice(0, 10).join(', ')}${dirty.length > 10 ? `, and ${dirty.length - 10} more` : ''}`, 'commit or stash them first (git stash), so the change holds only what cp-gitops makes');
+    }
+
+    // Changes start from the branch Argo CD follows; the tree is clean, so switching is safe.
+    const original = await git.currentBranch();
+    if (original === 'HEAD') {
+      // Switching away would leave commits made on the detached HEAD reachable from no branch.
+      const head = await git.revParse('HEAD');
+      throw new WorkspaceError(`HEAD is detached at ${head.slice(0, 12)}; cp-gitops would switch branches and leave its commits on no branch`, `keep them on a branch first (git switch -c <name>), or go back to a branch (git switch main), then run again`);
+    }
+    const base = parsePlatformModel(readTextFile(modelPath), modelPath).targetRevision;
+    if (original !== base) await git.checkout(base);
+    try {
+      await applyChange(args, context, root, git, plan, github);
+    } finally {
+      if (original !== base) await git.checkout(original).catch(() => undefined);
+    }
   } finally {
-    if (original !== base) await git.checkout(original).catch(() => undefined);
+    lock.release();
   }
 }
 
