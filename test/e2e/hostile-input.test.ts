@@ -335,6 +335,34 @@ describe('hostile input (through bin/)', function () {
     });
   });
 
+  describe('ReDoS in imported schemas', () => {
+    const widgetCrd = (pattern: string) =>
+      `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              properties:\n                name: {type: string, pattern: '${pattern}'}\n`;
+
+    it('security: schemas import refuses a catastrophic pattern (^(a+)+$), writes nothing', async () => {
+      const dir = join(makeTempDir('cp-gitops-hostile-redos-'), 'p');
+      gitRun(['clone', '-q', repo, dir], work);
+      const crd = join(dirname(dir), 'crd.yaml');
+      writeFileSync(crd, widgetCrd('^(a+)+$'));
+      const result = await runCli(['schemas', 'import', crd, '--dir', dir], { env: NEUTRAL_ENV });
+      expectExit(result, 1);
+      expect(result.stderr).to.match(/pattern "\^\(a\+\)\+\$" repeats a repeated group.*ReDoS/);
+      expect(gitRun(['status', '--porcelain', '--untracked-files=all'], dir)).to.equal('');
+    });
+
+    it('security: a catastrophic pattern committed under .cp-gitops/schemas is not used, and validate ends quickly', async () => {
+      const schema = { type: 'object', properties: { spec: { type: 'object', properties: { name: { type: 'string', pattern: '^(a+)+$' } } } } };
+      const started = Date.now();
+      const { result } = await validateWith({
+        '.cp-gitops/schemas/example.com_widget_v1.json': JSON.stringify(schema),
+        'overlays/dev/widget.yaml': `apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  name: ${'a'.repeat(40)}!\n`,
+      }, { edit: (dir) => addResource(dir, 'dev', 'widget.yaml') });
+      expectExit(result, 1);
+      expect(result.stdout).to.match(/\.cp-gitops\/schemas\/example\.com_widget_v1\.json:1:1: error: schema\/imported: .*ReDoS/);
+      expect(Date.now() - started).to.be.below(60_000);
+    });
+  });
+
   describe('data loss and interruptions', () => {
     it('init into an empty folder that is another filesystem (EXDEV) copies instead of failing', async function () {
       const parent = makeTempDir('cp-gitops-hostile-exdev-');
