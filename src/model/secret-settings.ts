@@ -5,8 +5,8 @@
  * secret stays in a Kubernetes Secret that CFK mounts through `mountedSecrets`.
  */
 
-/** Key endings that name a credential (`ssl.key.password`, `client.secret`, `basic.auth.user.info`, `*.key`). */
-const SECRET_KEY = /(^|[._-])(password|passwd|pwd|secret|token|credentials?|key|user\.info|jaas\.config)$/i;
+/** Key endings that name a credential (`ssl.key.password`, `client.secret`, `basic.auth.user.info`, `*.key`); a JAAS config is judged by its password below. */
+const SECRET_KEY = /(^|[._-])(password|passwd|pwd|secret|token|credentials?|key|user\.info)$/i;
 /** A literal password inside a value (a JAAS line: `password="…"`, `password=…`). */
 const INLINE_PASSWORD = /\b(password|passwd|secret|token)\s*=\s*("[^"]*"|'[^']*'|\S+)/gi;
 /** The whole value is one (or several) config provider references, nothing literal. */

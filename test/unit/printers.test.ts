@@ -60,7 +60,7 @@ describe('printers', () => {
       const json = JSON.parse(printJson(report())) as { ok: boolean; summary: string; stats: Record<string, number>; violations: Violation[] };
       expect(json.ok).to.equal(false);
       expect(json.summary).to.equal('4 errors, 1 warning in 4 files');
-      expect(json.stats).to.deep.equal({ errors: 4, warnings: 1, filesWithViolations: 4, filesChecked: 42, overlays: 3, resources: 21 });
+      expect(json.stats).to.deep.equal({ errors: 4, warnings: 1, filesWithViolations: 4, filesChecked: 42, overlays: 3, resources: 21, suppressed: 0 });
       expect(json.violations).to.have.length(VIOLATIONS.length);
       expect(json.violations[0]).to.deep.equal(VIOLATIONS[1]);
       expect(JSON.parse(printJson(report([]))).ok).to.equal(true);
