@@ -1,5 +1,6 @@
-import { appendFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { WorkspaceError } from '../errors.js';
 import type { FileTree } from '../generator/file-tree.js';
 
 export function pathExists(path: string): boolean {
@@ -85,7 +86,7 @@ export function promoteStagingDirectory(staging: string, target: string): void {
   const moved: string[] = [];
   try {
     for (const entry of readdirSync(staging)) {
-      renameSync(join(staging, entry), join(target, entry));
+      moveAcrossDevices(join(staging, entry), join(target, entry));
       moved.push(entry);
     }
   } catch (error) {
@@ -93,6 +94,25 @@ export function promoteStagingDirectory(staging: string, target: string): void {
     throw error;
   }
   rmSync(staging, { recursive: true, force: true });
+}
+
+/**
+ * A rename, or, when the target is another filesystem (an empty folder that is a mount point: EXDEV),
+ * a copy followed by removal of the source. The copy keeps file modes (hooks stay executable).
+ */
+function moveAcrossDevices(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    try {
+      cpSync(from, to, { recursive: true, verbatimSymlinks: true, errorOnExist: true, force: false });
+    } catch (copyError) {
+      rmSync(to, { recursive: true, force: true });
+      throw copyError;
+    }
+    rmSync(from, { recursive: true, force: true });
+  }
 }
 
 export function removeDirectory(path: string): void {
@@ -128,4 +148,35 @@ export function removeFileAndEmptyFolders(root: string, relative: string): void 
 /** Appends (GitHub's $GITHUB_STEP_SUMMARY is shared by every step of a job). */
 export function appendTextFile(path: string, content: string): void {
   appendFileSync(path, content);
+}
+
+/**
+ * Refuses when a path cp-gitops is about to write, delete or read below `root` passes through a
+ * symbolic link (a committed `overlays/dev/topics -> /somewhere` or `kustomization.yaml -> ~/x`): a
+ * pull request must not make a later command write or read outside the repository. Checked with
+ * lstat on every component, before anything is written.
+ */
+export function assertNoSymlinks(root: string, relativePaths: Iterable<string>): void {
+  const checked = new Set<string>();
+  for (const relative of relativePaths) {
+    const parts = relative.split('/');
+    for (let length = 1; length <= parts.length; length += 1) {
+      const prefix = parts.slice(0, length).join('/');
+      if (checked.has(prefix)) continue;
+      checked.add(prefix);
+      const absolute = join(root, ...parts.slice(0, length));
+      let isLink = false;
+      try {
+        isLink = lstatSync(absolute).isSymbolicLink();
+      } catch {
+        break; // absent: nothing below it can be a link yet
+      }
+      if (isLink) {
+        throw new WorkspaceError(
+          `${prefix} is a symbolic link (to ${readlinkSync(absolute)}); cp-gitops never writes or reads through a link, so it could not leave the repository; nothing was written`,
+          `replace the link with the real file or folder (git rm ${prefix}, then commit the content), then run again`,
+        );
+      }
+    }
+  }
 }

@@ -138,20 +138,29 @@ export class GitRepository {
     return (await this.run('write the tree', () => this.git.raw(['write-tree']))).trim();
   }
 
+  /** The repository's git directory, absolute (a worktree's own). */
+  async gitDir(): Promise<string> {
+    return (await this.run('find the git directory', () => this.git.raw(['rev-parse', '--absolute-git-dir']))).trim();
+  }
+
   async revParse(ref: string): Promise<string> {
     return (await this.run(`resolve ${ref}`, () => this.git.raw(['rev-parse', ref]))).trim();
   }
 
-  /** Fetches one branch of a remote; false when the remote has no such branch. */
+  /**
+   * Fetches one branch of a remote; false when the remote has no such branch. Bounded: a remote that
+   * accepts the connection and then says nothing (a black hole) is given up after GIT_NETWORK_TIMEOUT.
+   */
   async fetchBranch(remote: string, branch: string, env?: Record<string, string>): Promise<boolean> {
+    const timeout = gitNetworkTimeout({ ...process.env, ...env });
     try {
-      const git = env ? this.withEnvironment(env) : this.git;
+      const git = this.withEnvironment(env ?? {}, timeout.ms);
       const heads = await git.raw(['ls-remote', '--heads', remote, `refs/heads/${branch}`]);
       if (!heads.trim()) return false;
       await git.raw(['fetch', '-q', remote, `+refs/heads/${branch}:refs/remotes/${remote}/${branch}`]);
       return true;
     } catch (error) {
-      throw new GitError(`could not reach the remote "${remote}": ${firstLine(error)}`, 'check the network and the remote URL (git remote -v); nothing was pushed', error);
+      throw new GitError(`could not reach the remote "${remote}": ${firstLine(error)}`, `check the network and the remote URL (git remote -v); nothing was pushed. ${timeout.hint}`, error);
     }
   }
 
@@ -189,6 +198,12 @@ export class GitRepository {
     await this.run(`check out ${ref}`, () => this.git.raw(['checkout', '-q', '--detach', ref]));
   }
 
+  /** Paths git tracks below `folder` (what a checkout would write there). */
+  async trackedFiles(folder: string): Promise<string[]> {
+    const listed = await this.run('list tracked files', () => this.git.raw(['ls-files', '-z', '--', folder]));
+    return listed.split('\0').filter(Boolean);
+  }
+
   async hasRemote(name: string): Promise<boolean> {
     return (await this.git.getRemotes()).some((remote) => remote.name === name);
   }
@@ -210,11 +225,12 @@ export class GitRepository {
    * pre-push hook's CP_GITOPS_BIN), so the shared one never keeps it. simple-git refuses variables
    * that can run commands unless allowed: these come from the user's own environment and from us.
    */
-  private withEnvironment(env: Record<string, string>): SimpleGit {
+  private withEnvironment(env: Record<string, string>, timeoutMs?: number): SimpleGit {
     return simpleGit({
       baseDir: this.dir,
       trimmed: true,
       unsafe: USER_ENVIRONMENT,
+      ...(timeoutMs === undefined ? {} : { timeout: { block: timeoutMs } }),
     }).env({ ...process.env, ...env });
   }
 
@@ -254,14 +270,25 @@ function shellQuote(value: string): string {
   return /^[A-Za-z0-9@%+=:,./_-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
+/** Seconds a git network read may go without any output; CP_GITOPS_GIT_TIMEOUT raises (or lowers) it. */
+export const GIT_NETWORK_TIMEOUT_ENV = 'CP_GITOPS_GIT_TIMEOUT';
+const DEFAULT_GIT_NETWORK_TIMEOUT_SECONDS = 120;
+
+export function gitNetworkTimeout(env: NodeJS.ProcessEnv): { ms: number; hint: string } {
+  const given = env[GIT_NETWORK_TIMEOUT_ENV];
+  const seconds = given !== undefined && /^[1-9]\d*$/.test(given) ? Number(given) : DEFAULT_GIT_NETWORK_TIMEOUT_SECONDS;
+  return { ms: seconds * 1000, hint: `git may wait ${seconds} s for the remote; a slow remote needs more: export ${GIT_NETWORK_TIMEOUT_ENV}=<seconds>` };
+}
+
 /** Whether a remote URL has a branch (`git ls-remote`), with credentials from the environment. */
 export async function remoteHasBranch(url: string, branch: string, env: Record<string, string>): Promise<boolean> {
+  const timeout = gitNetworkTimeout({ ...process.env, ...env });
   try {
-    const heads = await simpleGit({ unsafe: USER_ENVIRONMENT })
+    const heads = await simpleGit({ unsafe: USER_ENVIRONMENT, timeout: { block: timeout.ms } })
       .env({ ...process.env, ...env })
       .raw(['ls-remote', '--heads', url, `refs/heads/${branch}`]);
     return heads.trim() !== '';
   } catch (error) {
-    throw new GitError(`could not reach ${url}: ${firstLine(error)}`, 'check the network and the token; nothing was written', error);
+    throw new GitError(`could not reach ${url}: ${firstLine(error)}`, `check the network and the token; nothing was written. ${timeout.hint}`, error);
   }
 }

@@ -154,20 +154,39 @@ export interface GitAuthEnvironmentOptions {
 
 /**
  * Environment variables that make git send `Authorization: Basic base64(x-access-token:<token>)` on
- * its HTTPS requests (GIT_CONFIG_COUNT, git ≥ 2.31). Unlike a token in the remote URL or a `-c` flag,
- * the token is then in no argv, no .git/config, no remote URL and no git output. Merge the result into
- * the environment of the git processes that push to GitHub, and only those.
+ * its HTTPS requests to `urls` only (GIT_CONFIG_COUNT, git ≥ 2.31; `http.<url>.extraHeader`, which git
+ * applies to a request whose scheme, host, port and path prefix match). Unlike a token in the remote
+ * URL or a `-c` flag, the token is then in no argv, no .git/config, no remote URL and no git output; and
+ * unlike a bare `http.extraHeader`, a remote on another host (or plain HTTP) never receives it. Merge the
+ * result into the environment of the git processes that push to GitHub, and only those.
  */
-export function gitAuthEnvironment(token: string, options: GitAuthEnvironmentOptions = {}): Record<string, string> {
+export function gitAuthEnvironment(token: string, urls: readonly string[], options: GitAuthEnvironmentOptions = {}): Record<string, string> {
   const existing = Number.parseInt(options.env?.GIT_CONFIG_COUNT ?? '0', 10);
-  const index = Number.isInteger(existing) && existing > 0 ? existing : 0;
+  const first = Number.isInteger(existing) && existing > 0 ? existing : 0;
+  const entries: Record<string, string> = {};
+  urls.forEach((url, offset) => {
+    entries[`GIT_CONFIG_KEY_${first + offset}`] = `http.${url}.extraHeader`;
+    entries[`GIT_CONFIG_VALUE_${first + offset}`] = `Authorization: Basic ${basicCredentials(token)}`;
+  });
   return {
-    GIT_CONFIG_COUNT: String(index + 1),
-    [`GIT_CONFIG_KEY_${index}`]: 'http.extraHeader',
-    [`GIT_CONFIG_VALUE_${index}`]: `Authorization: Basic ${basicCredentials(token)}`,
+    GIT_CONFIG_COUNT: String(first + urls.length),
+    ...entries,
     // A refused header must fail the push, not open a password prompt that echoes nothing useful.
     GIT_TERMINAL_PROMPT: '0',
   };
+}
+
+/**
+ * Where git may send the GitHub token: the web host of the API over HTTPS (api.github.com → github.com,
+ * api.<x>.ghe.com → <x>.ghe.com, a GitHub Enterprise Server's own host for /api/v3), plus the clone URL
+ * the API returned when it is HTTPS. Never plain HTTP, never whatever host `origin` happens to name.
+ */
+export function gitHubGitUrls(apiUrl: string, cloneUrl?: string): string[] {
+  const api = new URL(apiUrl);
+  const host = api.hostname.startsWith('api.') ? api.hostname.slice(4) : api.host;
+  const urls = [`https://${host}/`];
+  if (cloneUrl !== undefined && /^https:\/\//i.test(cloneUrl) && !urls.some((url) => cloneUrl.startsWith(url))) urls.push(cloneUrl);
+  return urls;
 }
 
 function basicCredentials(token: string): string {

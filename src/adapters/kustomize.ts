@@ -19,7 +19,25 @@ function onPath(binary: string, args: string[], env: NodeJS.ProcessEnv): boolean
   return result.error === undefined && result.status === 0;
 }
 
-function renderer(binary: string, prefix: string[], env: NodeJS.ProcessEnv): KustomizeRenderer {
+/**
+ * Kustomize has no offline switch. cp-gitops never needs the network to render its trees, so the
+ * process gets a proxy that refuses every HTTP(S) connection and a git that may only use local files:
+ * a remote resource that slipped past the validator fails instead of being fetched.
+ */
+const NO_NETWORK: NodeJS.ProcessEnv = {
+  HTTP_PROXY: 'http://127.0.0.1:9',
+  HTTPS_PROXY: 'http://127.0.0.1:9',
+  http_proxy: 'http://127.0.0.1:9',
+  https_proxy: 'http://127.0.0.1:9',
+  ALL_PROXY: 'http://127.0.0.1:9',
+  NO_PROXY: '',
+  no_proxy: '',
+  GIT_ALLOW_PROTOCOL: 'file',
+  GIT_TERMINAL_PROMPT: '0',
+};
+
+function renderer(binary: string, prefix: string[], userEnv: NodeJS.ProcessEnv): KustomizeRenderer {
+  const env = { ...userEnv, ...NO_NETWORK };
   return {
     command: `${binary} ${prefix.join(' ')}`,
     render(dir: string): string {

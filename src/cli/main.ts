@@ -40,6 +40,7 @@ export interface CommandContext {
  * Nothing below src/cli prints or exits.
  */
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
+  if (!options.streams) ignoreClosedReader();
   const context: CommandContext = {
     streams: options.streams ?? { stdout: process.stdout, stderr: process.stderr },
     cwd: options.cwd ?? process.cwd(),
@@ -54,6 +55,19 @@ export async function main(argv: readonly string[], options: MainOptions = {}): 
     return 0;
   } catch (error) {
     return reportError(error, context, wantsJson, verbose, argv);
+  }
+}
+
+/**
+ * `cp-gitops validate | head`: once the reader is gone, the rest of the output has nowhere to go. The
+ * command still finishes (a change half-made because nobody read its report would be worse), its exit
+ * code stays, and no EPIPE stack trace appears.
+ */
+function ignoreClosedReader(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    });
   }
 }
 

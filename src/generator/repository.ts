@@ -23,7 +23,7 @@ export function generateRepository(model: PlatformModel, templates: Templates): 
   return withRecord(fileTree([
     [layout.model, serializePlatformModel(model)],
     ...generateDocs(model, templates),
-    [layout.gitignore, ['# Rendered output and editor files; manifests are reviewed as source, never rendered into the repository.', 'rendered/', '.DS_Store', '*.swp', '# The pinned cp-gitops (npm ci installs it from package-lock.json).', 'node_modules/', ''].join('\n')],
+    [layout.gitignore, ['# Rendered output and editor files; manifests are reviewed as source, never rendered into the repository.', 'rendered/', '.DS_Store', '*.swp', '# The pinned cp-gitops: npm ci installs it from package-lock.json; never commit it (the pre-push hook refuses a committed node_modules/).', 'node_modules/', ''].join('\n')],
     [layout.gitattributes, gitattributes()],
     [layout.prePushHook, prePushHook()],
     [layout.validateWorkflow, validateWorkflow()],
@@ -80,6 +80,11 @@ function prePushHook(): string {
     `# ${GENERATED_MARKER}`,
     'set -u',
     '',
+    // A pull request can commit node_modules/.bin/cp-gitops (git add -f): that code must never run on push.
+    'if [ -n "$(git ls-files -- node_modules | head -n 1)" ]; then',
+    '  echo "cp-gitops pre-push: node_modules/ is committed to this repository, so its code is not run. Remove it: git rm -r --cached node_modules" >&2',
+    '  exit 1',
+    'fi',
     `if [ -n "\${${bin}:-}" ]; then`,
     `  if [ ! -f "$${bin}" ]; then`,
     `    echo "cp-gitops pre-push: ${bin}=$${bin} is not a file" >&2`,

@@ -1,8 +1,10 @@
 import { clusterKey } from '../generator/cluster-shared.js';
 import { names } from '../generator/layout.js';
+import { topicResourceName } from '../generator/overlays.js';
 import { operationsOptionProblems } from './options-check-access.js';
 import type { YamlPath } from '../yaml/positions.js';
 import { exposureProblems, optionProblems, optionWarnings } from './options-check.js';
+import { secretProblems } from './secret-check.js';
 import { expandKafkaClusters, originalPath } from './kafka-clusters.js';
 import type { Environment, PlatformModel, PlatformVersions } from './types.js';
 import { controlCenterFitsCp, defaultControlCenterVersion, findOperatorRelease, OPERATOR_RELEASES, operatorSupportsCp, parseSemVer, supportedCpRange, supportsZooKeeper, versionsOf } from './versions.js';
@@ -22,7 +24,7 @@ export function checkModelSemantics(model: PlatformModel): ModelProblem[] {
   const { model: expanded, origins } = expandKafkaClusters(model);
   const checked = expanded === model ? model : { ...expanded, environments: expanded.environments.map((env, index) => (index < model.environments.length ? env : withoutVersions(env))) };
   const seen = new Set<string>();
-  return [...kafkaClusterProblems(model), ...semanticProblems(checked, origins)].flatMap((problem) => {
+  return [...kafkaClusterProblems(model), ...secretProblems(model), ...semanticProblems(checked, origins)].flatMap((problem) => {
     const path = originalPath(problem.path, origins);
     const key = `${path.join('.')}\u0000${problem.message}`;
     if (seen.has(key)) return [];
@@ -92,6 +94,10 @@ function semanticProblems(model: PlatformModel, origins: readonly YamlPath[]): M
     const seen = new Set<string>();
     (env.topics ?? []).forEach((topic, topicIndex) => {
       if (seen.has(topic.name)) problems.push({ path: ['environments', index, 'topics', topicIndex, 'name'], message: `topic "${topic.name}" is listed twice in environment "${env.name}"`, fix: 'keep one entry per topic' });
+      else {
+        const clash = (env.topics ?? []).slice(0, topicIndex).find((other) => other.name !== topic.name && topicResourceName(other.name) === topicResourceName(topic.name));
+        if (clash) problems.push({ path: ['environments', index, 'topics', topicIndex, 'name'], message: `topics "${clash.name}" and "${topic.name}" of environment "${env.name}" would both be the KafkaTopic resource "${topicResourceName(topic.name)}"`, fix: 'rename one so the names differ in letters or digits, not only in case, dots or underscores' });
+      }
       seen.add(topic.name);
     });
   });

@@ -33,7 +33,14 @@ export function checkPlatformModel(text: string, file: string): PlatformModelChe
     return { file, line, column: col, message: `YAML: ${problem.message.split('\n')[0]}` };
   });
   if (syntax.length > 0) return { syntax, schema: [], semantic: [] };
-  const data: unknown = document.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // A "billion laughs" document: reported at the document like any YAML problem, never expanded.
+    const { line, col } = lineCounter.linePos(document.range[0]);
+    return { syntax: [{ file, line, column: col, message: `YAML: aliases expand too much (${error instanceof Error ? error.message : String(error)})`, fix: 'write the values out instead of nesting aliases' }], schema: [], semantic: [] };
+  }
   const validate = modelValidator();
   if (!validate(data)) {
     return { syntax, schema: (validate.errors ?? []).map((error) => schemaProblem(located, file, error, data)), semantic: [] };

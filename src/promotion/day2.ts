@@ -25,6 +25,7 @@ import {
 import { deployedModel, flatKafkaClusterKey } from '../model/kafka-clusters.js';
 import { kubernetesClusters } from '../generator/cluster-shared.js';
 import { layout } from '../generator/layout.js';
+import { secretSettingFix, secretSettingProblem } from '../model/secret-settings.js';
 import { environmentOf, realEnvironmentOf, replaceEnvironment, type ChangePlan, type ChangeRow } from './plan.js';
 
 /** What `scale` accepts: the components, and Kafka's controllers by their own names. */
@@ -376,6 +377,9 @@ export function planConfig(model: PlatformModel, templates: Templates, request: 
       );
     }
     const value = setting.slice(at + 1);
+    // Checked before anything is planned: the value would land in cp-gitops.yaml, the patch, the commit and the PR body.
+    const secret = secretSettingProblem(key, value);
+    if (secret) throw new UsageError(`${secret}: cp-gitops refuses to commit credentials (nothing was written)`, secretSettingFix(key));
     refuseReplicationAboveBrokers(key, value, brokers, env.name);
     const profileValue = serverValue(generated, key);
     const before = lines.get(key) ?? profileValue;

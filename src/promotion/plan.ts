@@ -1,3 +1,4 @@
+import { topicResourceName } from '../generator/overlays.js';
 import { UsageError } from '../errors.js';
 import { COMPONENT_NAMES, type ComponentName, type Environment, type PlatformModel, type PlatformVersions, type TopicSpec } from '../model/types.js';
 import { flatKafkaClusterKey, kafkaClusterEnvironment, kafkaClusterKey, kafkaClusterSpecOf, splitKafkaClusterKey } from '../model/kafka-clusters.js';
@@ -77,6 +78,14 @@ export interface AddTopicRequest {
 export function planAddTopic(model: PlatformModel, request: AddTopicRequest): ChangePlan {
   const env = environmentOf(model, request.env);
   const existing = (env.topics ?? []).find((topic) => topic.name === request.topic.name);
+  // Two topics whose names fold to one KafkaTopic resource name would be one file and one resource.
+  const clash = (env.topics ?? []).find((topic) => topic.name !== request.topic.name && topicResourceName(topic.name) === topicResourceName(request.topic.name));
+  if (clash) {
+    throw new UsageError(
+      `topic "${request.topic.name}" and topic "${clash.name}" of ${env.name} would both be the KafkaTopic resource "${topicResourceName(clash.name)}" (names are lower-cased, and characters other than a-z, 0-9 and - become -)`,
+      'choose a topic name that differs in letters or digits, not only in case, dots or underscores; nothing was written',
+    );
+  }
   const topics = [...(env.topics ?? []).filter((topic) => topic.name !== request.topic.name), request.topic];
   const changes: ChangeRow[] = [];
   if (!existing) changes.push({ env: env.name, component: `topic ${request.topic.name}`, field: 'partitions', from: '—', to: String(request.topic.partitions) });

@@ -8,15 +8,17 @@ import { DRIFT_RULES, driftRules } from './rules/drift.js';
 import { MODEL_RULES, modelRules } from './rules/model.js';
 import { POLICY_RULES, policyRules } from './rules/policy.js';
 import { REFERENCE_RULES, referenceRules } from './rules/references.js';
+import { STATEFUL_REMOVAL_RULES, statefulRemovalRules } from './rules/stateful-removal.js';
+import { INTEGRITY_RULES, integrityRules } from './rules/integrity.js';
 import { repositorySchemaRules, SCHEMA_RULES } from './rules/schema-rules.js';
 import { KUSTOMIZE_RULES } from './kustomize/rules.js';
 import { YAML_RULES } from './sources.js';
-import { applySuppressions, SUPPRESSION_RULES } from './suppressions.js';
+import { SUPPRESSION_RULES, suppressViolations } from './suppressions.js';
 import { validateRepository, type RuleFamily, type ValidationReport } from './validate.js';
 import { dedupeViolations, type Violation } from './violation.js';
 
 /** The rule families that need nothing but the tree (the final list is sorted by file and position anyway). */
-export const RULE_FAMILIES: readonly RuleFamily[] = [modelRules, referenceRules, argocdRules, policyRules];
+export const RULE_FAMILIES: readonly RuleFamily[] = [modelRules, referenceRules, argocdRules, policyRules, statefulRemovalRules, integrityRules];
 
 /** Every family: the above plus the schema checks (built-in schemas, and the ones imported into .cp-gitops/schemas). */
 export function allRuleFamilies(options: { readonly schemaCacheDir?: string } = {}): RuleFamily[] {
@@ -33,6 +35,8 @@ export const RULE_DESCRIPTIONS: Readonly<Record<string, string>> = {
   ...SCHEMA_RULES,
   ...ARGOCD_RULES,
   ...POLICY_RULES,
+  ...STATEFUL_REMOVAL_RULES,
+  ...INTEGRITY_RULES,
   ...SUPPRESSION_RULES,
 };
 
@@ -50,6 +54,8 @@ export interface ValidateOptions {
   readonly render?: RenderOptions;
   /** What cp-gitops.yaml generates: with it, drift from the model is reported too (rule family drift/). */
   readonly expected?: FileTree;
+  /** Findings an adapter made outside the tree (what git tracks under node_modules/), merged before suppressions. */
+  readonly extraViolations?: readonly Violation[];
 }
 
 /**
@@ -61,11 +67,17 @@ export function validateTree(tree: FileTree, options: ValidateOptions = {}): Val
   const families = options.families ?? allRuleFamilies(options.schemaCacheDir === undefined ? {} : { schemaCacheDir: options.schemaCacheDir });
   const report = validateRepository(tree, options.expected ? [...families, driftRules(options.expected)] : families);
   const rendered = options.render ? renderViolations(report, tree, options.render) : [];
-  return { ...report, violations: applySuppressions(dedupeViolations([...report.violations, ...rendered]), tree) };
+  const { violations, suppressed } = suppressViolations(dedupeViolations([...report.violations, ...rendered, ...(options.extraViolations ?? [])]), tree);
+  return { ...report, violations, suppressed };
 }
+
+/** Entries Kustomize would resolve over the network (a URL, or a path it does not find and then tries as a git repository). */
+const NETWORK_RULES = new Set(['kustomize/remote-resource', 'kustomize/missing-resource']);
 
 function renderViolations(report: ValidationReport, tree: FileTree, { root, renderer }: RenderOptions): Violation[] {
   return [...report.builds].flatMap(([dir, build]) => {
+    // Refused before Kustomize runs: the violation is already reported, and nothing is fetched.
+    if (build.violations.some((violation) => NETWORK_RULES.has(violation.rule))) return [];
     const file = KUSTOMIZATION_FILES.map((name) => `${dir}/${name}`).find((path) => tree.has(path)) ?? `${dir}/kustomization.yaml`;
     let output: string;
     try {

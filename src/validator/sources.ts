@@ -36,8 +36,14 @@ export interface SourceSet {
   readonly yaml: ReadonlyMap<string, SourceFile>;
 }
 
+/**
+ * Every file Kustomize or Argo CD may read as manifests: .yaml/.yml in any case, .json (JSON is YAML),
+ * and the extensionless `Kustomization`. A check that skipped one of them would be a bypass. Imported
+ * schemas (.cp-gitops/) are data, not manifests.
+ */
 export function isYamlPath(path: string): boolean {
-  return path.endsWith('.yaml') || path.endsWith('.yml');
+  if (path.startsWith('.cp-gitops/')) return false;
+  return /\.(ya?ml|json)$/i.test(path) || path === 'Kustomization' || path.endsWith('/Kustomization');
 }
 
 /** Where a value of a document is, as a violation position. */

@@ -11,6 +11,8 @@ export interface ValidationReport {
   readonly stats: { readonly files: number; readonly overlays: number; readonly resources: number };
   /** Every overlay's build, for --render's comparison with the real Kustomize. */
   readonly builds: ReadonlyMap<string, KustomizationBuild>;
+  /** Findings that a `cp-gitops:ignore` comment silenced (only after validateTree): counted in every summary. */
+  readonly suppressed?: readonly Violation[];
 }
 
 /** What the rule families see. */

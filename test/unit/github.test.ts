@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import {
   createGitHub,
   gitAuthEnvironment,
+  gitHubGitUrls,
   resolveApiUrl,
   resolveGitHubToken,
   type GitHubOptions,
@@ -403,19 +404,48 @@ describe('GitHub configuration', () => {
     expect(() => resolveApiUrl('ftp://x', {})).to.throw(UsageError, /--github-api-url/);
   });
 
-  it('gitAuthEnvironment: appends after config entries the environment already has', () => {
-    expect(gitAuthEnvironment('t')).to.deep.equal({
+  it('gitAuthEnvironment: one URL-scoped header per URL, appended after config entries the environment already has', () => {
+    expect(gitAuthEnvironment('t', ['https://github.com/'])).to.deep.equal({
       GIT_CONFIG_COUNT: '1',
-      GIT_CONFIG_KEY_0: 'http.extraHeader',
+      GIT_CONFIG_KEY_0: 'http.https://github.com/.extraHeader',
       GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from('x-access-token:t').toString('base64')}`,
       GIT_TERMINAL_PROMPT: '0',
     });
-    const appended = gitAuthEnvironment('t', { env: { GIT_CONFIG_COUNT: '2' } });
+    const appended = gitAuthEnvironment('t', ['https://github.com/'], { env: { GIT_CONFIG_COUNT: '2' } });
     expect(appended.GIT_CONFIG_COUNT).to.equal('3');
-    expect(appended.GIT_CONFIG_KEY_2).to.equal('http.extraHeader');
+    expect(appended.GIT_CONFIG_KEY_2).to.equal('http.https://github.com/.extraHeader');
   });
 
-  it('gitAuthEnvironment: real git sends the Basic header, and the token is in no argv or git output', async () => {
+  it('security: gitHubGitUrls names only the HTTPS web host of the API (and an HTTPS clone URL)', () => {
+    expect(gitHubGitUrls('https://api.github.com')).to.deep.equal(['https://github.com/']);
+    expect(gitHubGitUrls('https://ghe.example.com/api/v3', 'https://ghe.example.com/acme/p.git')).to.deep.equal(['https://ghe.example.com/']);
+    expect(gitHubGitUrls('https://api.acme.ghe.com', 'https://acme.ghe.com/acme/p.git')).to.deep.equal(['https://acme.ghe.com/']);
+    // A plain-HTTP API (a stand-in) still yields only https: git never sends the token in clear text.
+    expect(gitHubGitUrls('http://127.0.0.1:9', 'http://127.0.0.1:9/acme/p.git')).to.deep.equal(['https://127.0.0.1:9/']);
+    expect(gitHubGitUrls('https://api.github.com', 'https://mirror.example/acme/p.git')).to.deep.equal(['https://github.com/', 'https://mirror.example/acme/p.git']);
+  });
+
+  it('security: gitAuthEnvironment: real git sends no header to a URL outside the list', async () => {
+    const seen: IncomingHttpHeaders[] = [];
+    const server = createServer((request, response) => {
+      seen.push(request.headers);
+      response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    const { port } = server.address() as AddressInfo;
+    const env: NodeJS.ProcessEnv = { ...process.env, ...gitAuthEnvironment(TOKEN, ['https://github.com/', `https://127.0.0.1:${port}/`]), NO_PROXY: '*', no_proxy: '*' };
+    for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'all_proxy']) delete env[name];
+    try {
+      await run('git', ['ls-remote', `http://127.0.0.1:${port}/acme/platform.git`], { env }).catch(() => undefined);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    expect(seen.length).to.be.greaterThan(0);
+    expect(seen.map((headers) => headers.authorization)).to.deep.equal(seen.map(() => undefined));
+  });
+
+  it('gitAuthEnvironment: real git sends the Basic header to a listed URL, and the token is in no argv or git output', async () => {
     const seen: IncomingHttpHeaders[] = [];
     const server = createServer((request, response) => {
       seen.push(request.headers);
@@ -424,7 +454,7 @@ describe('GitHub configuration', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
     const { port } = server.address() as AddressInfo;
     const args = ['ls-remote', `http://127.0.0.1:${port}/acme/platform.git`];
-    const env: NodeJS.ProcessEnv = { ...process.env, ...gitAuthEnvironment(TOKEN), NO_PROXY: '*', no_proxy: '*' };
+    const env: NodeJS.ProcessEnv = { ...process.env, ...gitAuthEnvironment(TOKEN, [`http://127.0.0.1:${port}/acme/`]), NO_PROXY: '*', no_proxy: '*' };
     for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'all_proxy']) delete env[name];
     let output = '';
     try {

@@ -86,7 +86,7 @@ describe('printers', () => {
       expect(json.command).to.equal('validate');
       expect(json.ok).to.equal(false);
       expect(json.summary).to.equal('4 errors, 1 warning in 4 files');
-      expect(json.stats).to.deep.equal({ errors: 4, places: 5, warnings: 1, filesWithViolations: 4, filesChecked: 42, overlays: 3, resources: 21 });
+      expect(json.stats).to.deep.equal({ errors: 4, places: 5, warnings: 1, filesWithViolations: 4, filesChecked: 42, overlays: 3, resources: 21, suppressed: 0 });
       expect(json.findings[0]).to.deep.equal({ rule: 'policy/placeholder-repo-url', severity: 'warning', message: 'placeholder repository', fix: 'set the real URL', locations: [{ file: 'cp-gitops.yaml', line: 4, column: 10 }] });
       expect(json.violations).to.have.length(VIOLATIONS.length);
       expect(json.violations[0]).to.deep.equal(VIOLATIONS[1]);

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathExists, readTextFile, readTree, removeFile, writeTree } from '../../adapters/fs.js';
+import { assertNoSymlinks, pathExists, readTextFile, readTree, removeFile, writeTree } from '../../adapters/fs.js';
 import { GitRepository } from '../../adapters/git.js';
-import { createGitHub, gitAuthEnvironment, resolveApiUrl, resolveGitHubToken, type GitHubPort, type PullInfo } from '../../adapters/github.js';
+import { lockRepository } from '../../adapters/lock.js';
+import { createGitHub, gitAuthEnvironment, gitHubGitUrls, resolveApiUrl, resolveGitHubToken, type GitHubPort, type PullInfo } from '../../adapters/github.js';
 import { findKustomize } from '../../adapters/kustomize.js';
 import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
 import { loadTemplates } from '../../adapters/templates.js';
@@ -43,34 +44,45 @@ import { repositoryRoot } from './repository-root.js';
 export async function proposeChange(args: ChangeFlowArgs, context: CommandContext, plan: (model: PlatformModel) => ChangePlan): Promise<void> {
   const root = repositoryRoot(context.cwd, args.dir);
   const modelPath = join(root, MODEL_FILE);
+  assertNoSymlinks(root, [MODEL_FILE]);
   if (!pathExists(modelPath)) {
     throw new WorkspaceError(`${root} is not a cp-gitops repository (no ${MODEL_FILE})`, 'run the command inside a repository made by cp-gitops init, or pass --dir');
   }
   const git = new GitRepository(root);
   if (!(await git.isRepository())) throw new WorkspaceError(`${root} is not a git repository`, 'cp-gitops changes a repository through commits: run git init, or clone it');
-  const dirty = await git.dirtyFiles();
-  if (dirty.length > 0) {
-    throw new WorkspaceError(`the working tree has uncommitted changes: ${dirty.slice(0, 10).join(', ')}${dirty.length > 10 ? `, and ${dirty.length - 10} more` : ''}`, 'commit or stash them first (git stash), so the change holds only what cp-gitops makes');
-  }
-  const out = createOutput(args.json, context.streams, String(args._?.[0] ?? 'change'));
-  const localModel = parsePlatformModel(readTextFile(modelPath), modelPath);
-  const github = await resolveGitHubTarget(args, context, localModel, git, out);
-
-  // Changes start from the branch Argo CD follows, fetched first (a merge on the remote is seen without a pull);
-  // HEAD is detached meanwhile: the tree is clean, so switching is safe, and no local branch moves.
-  const base = localModel.targetRevision;
-  // The pre-push hook validates again with this very cp-gitops (it may not be installed globally).
-  const pushEnv: Record<string, string> = { [CP_GITOPS_BIN_ENV]: join(PACKAGE_ROOT, 'bin', 'cp-gitops.js'), ...(github ? gitAuthEnvironment(github.token, { env: context.env }) : {}) };
-  const hasRemote = await git.hasRemote(args.remote);
-  const remoteBase = hasRemote && (await git.fetchBranch(args.remote, base, pushEnv)) ? `refs/remotes/${args.remote}/${base}` : undefined;
-  const start = await startPoint(git, base, remoteBase, `${args.remote}/${base}`, out);
-  const current = await git.currentBranch();
-  const original = current === 'HEAD' ? await git.revParse('HEAD') : current;
-  await git.checkoutDetached(start);
+  // One change at a time per repository: two runs would share a checkout and corrupt both branches.
+  const lock = lockRepository(await git.gitDir(), `cp-gitops ${process.argv.slice(2).join(' ')}`.trim());
   try {
-    await applyChange(args, context, { root, git, plan, github, base, start, hasRemote, pushEnv, out });
+    const dirty = await git.dirtyFiles();
+    if (dirty.length > 0) {
+      throw new WorkspaceError(`the working tree has uncommitted changes: ${dirty.slice(0, 10).join(', ')}${dirty.length > 10 ? `, and ${dirty.length - 10} more` : ''}`, 'commit or stash them first (git stash), so the change holds only what cp-gitops makes');
+    }
+    const out = createOutput(args.json, context.streams, String(args._?.[0] ?? 'change'));
+    const localModel = parsePlatformModel(readTextFile(modelPath), modelPath);
+    const github = await resolveGitHubTarget(args, context, localModel, git, out);
+
+    // Changes start from the branch Argo CD follows, fetched first (a merge on the remote is seen without a pull);
+    // HEAD is detached meanwhile: the tree is clean, so switching is safe, and no local branch moves.
+    const base = localModel.targetRevision;
+    // The pre-push hook validates again with this very cp-gitops (it may not be installed globally).
+    const pushEnv: Record<string, string> = { [CP_GITOPS_BIN_ENV]: join(PACKAGE_ROOT, 'bin', 'cp-gitops.js'), ...(github ? gitAuthEnvironment(github.token, gitHubGitUrls(github.apiUrl), { env: context.env }) : {}) };
+    const hasRemote = await git.hasRemote(args.remote);
+    const remoteBase = hasRemote && (await git.fetchBranch(args.remote, base, pushEnv)) ? `refs/remotes/${args.remote}/${base}` : undefined;
+    const start = await startPoint(git, base, remoteBase, `${args.remote}/${base}`, out);
+    const original = await git.currentBranch();
+    if (original === 'HEAD') {
+      // Commits made on a detached HEAD belong to no branch: say so rather than switch away from them.
+      const head = await git.revParse('HEAD');
+      throw new WorkspaceError(`HEAD is detached at ${head.slice(0, 12)}; cp-gitops would switch branches and leave its commits on no branch`, `keep them on a branch first (git switch -c <name>), or go back to a branch (git switch main), then run again`);
+    }
+    await git.checkoutDetached(start);
+    try {
+      await applyChange(args, context, { root, git, plan, github, base, start, hasRemote, pushEnv, out });
+    } finally {
+      await git.checkout(original).catch(() => undefined);
+    }
   } finally {
-    await git.checkout(original).catch(() => undefined);
+    lock.release();
   }
 }
 
@@ -153,6 +165,7 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
       'move those edits into cp-gitops.yaml or a file cp-gitops does not generate, or revert them (git checkout -- <file>), then run again',
     );
   }
+  assertNoSymlinks(root, [...treeChange.writes.keys(), ...treeChange.deletes]);
   const after = new Map(disk);
   for (const [path, content] of treeChange.writes) after.set(path, content);
   for (const path of treeChange.deletes) after.delete(path);
@@ -181,7 +194,7 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
     changes: change.changes,
     overlays,
     diffs,
-    validation: warnings === 0 ? 'no errors, no warnings' : summarize(report.violations),
+    validation: warnings === 0 && (report.suppressed ?? []).length === 0 ? 'no errors, no warnings' : summarize(report.violations, report.suppressed),
     renderer: renderer.command,
     warnings: change.warnings ?? [],
     rerun: rerunCommand(context.argv),

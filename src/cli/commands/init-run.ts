@@ -2,7 +2,7 @@ import { basename, isAbsolute, resolve } from 'node:path';
 import { createStagingDirectory, isDirectory, isEmptyDirectory, pathExists, promoteStagingDirectory, readTextFile, readTree, removeDirectory, writeTree } from '../../adapters/fs.js';
 import { GitRepository, remoteHasBranch } from '../../adapters/git.js';
 import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
-import { gitAuthEnvironment } from '../../adapters/github.js';
+import { gitAuthEnvironment, gitHubGitUrls } from '../../adapters/github.js';
 import { githubTarget } from './change-flow.js';
 import { loadTemplates } from '../../adapters/templates.js';
 import { GitError, UsageError, ValidationFailedError, WorkspaceError } from '../../errors.js';
@@ -13,6 +13,7 @@ import { generateRepository } from '../../generator/repository.js';
 import { buildNewModel, PLACEHOLDER_REPO_HOST } from '../../model/build.js';
 import { suggestName } from '../../model/names.js';
 import { withGitHubProvider } from '../../model/git-provider.js';
+import { redactUrl, URL_CREDENTIAL_FIX, urlCredentialProblem } from '../../model/url-credentials.js';
 import { parsePlatformModel } from '../../model/parse.js';
 import { securityWarnings } from '../../model/security-warnings.js';
 import { MODEL_FILE, type PlatformModel } from '../../model/types.js';
@@ -29,6 +30,11 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   const out = createOutput(args.json, context.streams, 'init');
   const target = resolve(context.cwd, args.dir);
   const templates = loadTemplates();
+  // First: every later message (and file) would repeat the URL.
+  for (const flag of ['remote', 'repo-url'] as const) {
+    const problem = args[flag] === undefined ? undefined : urlCredentialProblem(args[flag]);
+    if (problem) throw new UsageError(`--${flag} ${redactUrl(args[flag]!)}: ${problem}; it would be written into cp-gitops.yaml, the Argo CD manifests and .git/config`, `${URL_CREDENTIAL_FIX}; nothing was written`);
+  }
 
   if (pathExists(resolve(target, MODEL_FILE))) {
     reportExistingRepository(target, args, templates, out);
@@ -53,7 +59,7 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
     createdOnGitHub = existing === undefined;
     remote = repo.cloneUrl;
     // An existing repository with history cannot take a new root commit: refuse before writing anything.
-    if (!createdOnGitHub && (await remoteHasBranch(repo.cloneUrl, args.branch, gitAuthEnvironment(github.token, { env: context.env })))) {
+    if (!createdOnGitHub && (await remoteHasBranch(repo.cloneUrl, args.branch, gitAuthEnvironment(github.token, gitHubGitUrls(github.apiUrl, repo.cloneUrl), { env: context.env })))) {
       throw new WorkspaceError(
         `GitHub repository ${repo.fullName} already has a ${args.branch} branch; init starts a new history and would be refused`,
         `clone it (git clone ${repo.cloneUrl}) and change it with cp-gitops add-component / promote / set, or choose another --github name; nothing was written`,
@@ -126,7 +132,7 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   if (remote) {
     try {
       out.progress(`pushing ${args.branch} to ${remote}`);
-      await pushWithRetry(repository, args.branch, github ? gitAuthEnvironment(github.token, { env: context.env }) : undefined, createdOnGitHub ? 4 : 1);
+      await pushWithRetry(repository, args.branch, github ? gitAuthEnvironment(github.token, gitHubGitUrls(github.apiUrl, remote), { env: context.env }) : undefined, createdOnGitHub ? 4 : 1);
     } catch (error) {
       throw error instanceof GitError ? new GitError(error.message, [error.hint, `then turn on the pre-push validation hook: ${enableHook}`].filter(Boolean).join('\n'), error) : error;
     }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { fileMode, pathExists, readTextFile, readTree, removeFileAndEmptyFolders, writeFileAtomic } from '../../adapters/fs.js';
+import { assertNoSymlinks, fileMode, pathExists, readTextFile, readTree, removeFileAndEmptyFolders, writeFileAtomic } from '../../adapters/fs.js';
 import { loadTemplates } from '../../adapters/templates.js';
 import { ModelError, UsageError, ValidationFailedError, WorkspaceError } from '../../errors.js';
 import { isRecordPath, RECORD_DIR } from '../../generator/checksums.js';
@@ -40,6 +40,7 @@ export function runRegenerate(args: RegenerateRunArgs, context: CommandContext):
   if (!pathExists(modelPath)) {
     throw new WorkspaceError(`${root} is not a cp-gitops repository (no ${MODEL_FILE})`, `run ${command} in a repository made by cp-gitops init (or a folder below it), or pass its folder: ${command} ./my-platform`);
   }
+  assertNoSymlinks(root, [MODEL_FILE]);
   const model = readModel(modelPath, command);
   const templates = loadTemplates();
   const target: FileTree =
@@ -59,6 +60,8 @@ export function runRegenerate(args: RegenerateRunArgs, context: CommandContext):
   else reportFiles(out, plan, recordChanges, write);
 
   if (write) {
+    // Never through a link: a committed `docs -> /somewhere` must not make this write outside the repository.
+    assertNoSymlinks(root, [...plan.writes.keys(), ...plan.deletes]);
     // Files first, the record last: an interrupted run leaves files the next run recognises as generated.
     const ordered = [...plan.writes].sort(([a], [b]) => Number(isRecordPath(a)) - Number(isRecordPath(b)));
     for (const [file, content] of ordered) writeFileAtomic(join(root, ...file.split('/')), content, fileMode(file));

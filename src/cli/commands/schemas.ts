@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { isDirectory, pathExists, readTextFile, writeTree } from '../../adapters/fs.js';
+import { assertNoSymlinks, isDirectory, pathExists, readTextFile, writeTree } from '../../adapters/fs.js';
 import { readSchemaSources } from '../../adapters/schema-sources.js';
 import { UsageError } from '../../errors.js';
 import { convertSchemaSources, IMPORTED_SCHEMAS_DIR, importedSchemaFiles } from '../../validator/schemas/import.js';
@@ -54,6 +54,8 @@ async function runSchemasImport(args: SchemasImportArgs, context: CommandContext
   const sources = await readSchemaSources(args.sources, { cwd: context.cwd, repoDir });
   const schemas = convertSchemaSources(sources, args.group === undefined ? {} : { group: args.group });
   const files = importedSchemaFiles(schemas);
+  // A committed link (.cp-gitops/schemas -> elsewhere) must not turn the import into a write outside the repository.
+  assertNoSymlinks(repoDir, files.keys());
   const changed = [...files].filter(([path, content]) => {
     const target = join(repoDir, ...path.split('/'));
     return !pathExists(target) || readTextFile(target) !== content;

@@ -5,6 +5,8 @@ import type { FileTree } from '../../generator/file-tree.js';
 import { generateRepository } from '../../generator/repository.js';
 import { parsePlatformModel } from '../../model/parse.js';
 import { MODEL_FILE } from '../../model/types.js';
+import { GitRepository } from '../../adapters/git.js';
+import { committedDependencyViolations } from '../../validator/rules/integrity.js';
 import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
 import { UsageError, ValidationFailedError } from '../../errors.js';
 import { packageVersion } from '../../package-root.js';
@@ -21,7 +23,7 @@ import type { ReportFormat, ValidateArgs } from './validate.js';
 /** Folders never read: Git's own data, and dependencies when the repository is also an npm project. */
 const SKIPPED = new Set(['.git', 'node_modules']);
 
-export function runValidate(args: ValidateArgs, context: CommandContext): void {
+export async function runValidate(args: ValidateArgs, context: CommandContext): Promise<void> {
   if (args.json && args.format !== undefined && args.format !== 'json') {
     throw new UsageError(`--json asks for JSON but --format asks for ${args.format}`, `use --format ${args.format} alone, or --json alone`);
   }
@@ -32,7 +34,10 @@ export function runValidate(args: ValidateArgs, context: CommandContext): void {
   const tree = readTree(root, SKIPPED);
   const render = args.render ? { root, renderer: findKustomize(context.env) } : undefined;
   const expected = generatedFromModel(tree);
-  const report = validateTree(tree, { ...(render ? { render } : {}), ...(expected ? { expected } : {}), schemaCacheDir: defaultSchemaCacheDir(context.env) });
+  // node_modules/ is never read as manifests, but git tracking it is a finding (its code would run on push).
+  const git = new GitRepository(root);
+  const dependencies = (await git.isRepository()) ? committedDependencyViolations(await git.trackedFiles('node_modules')) : [];
+  const report = validateTree(tree, { ...(render ? { render } : {}), ...(expected ? { expected } : {}), schemaCacheDir: defaultSchemaCacheDir(context.env), extraViolations: dependencies });
 
   const stdout = context.streams.stdout as { write(text: string): unknown; isTTY?: boolean };
   switch (format) {
@@ -51,7 +56,7 @@ export function runValidate(args: ValidateArgs, context: CommandContext): void {
       stdout.write(printText(report, { color: wantsColor(stdout, context.env) }));
   }
   if (hasErrors(report.violations)) {
-    throw new ValidationFailedError(summarize(report.violations), {
+    throw new ValidationFailedError(summarize(report.violations, report.suppressed), {
       reportPrinted: true,
       hint: 'fix the errors reported above; to accept an exception in one file, add # cp-gitops:ignore <rule-id> <reason> to it',
     });

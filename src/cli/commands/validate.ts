@@ -26,10 +26,10 @@ export function validateCommand(context: CommandContext): CommandModule<object, 
         .example('$0 validate --format sarif > results.sarif', 'SARIF 2.1.0 for GitHub code scanning')
         .example('$0 validate --json', 'One JSON document: violations and figures')
         .example('$0 validate --render --format github', 'In GitHub Actions: annotations on the files, and the job summary ($GITHUB_STEP_SUMMARY)')
-        .epilogue('Silence a rule in one file with a comment anywhere in it: # cp-gitops:ignore <rule-id> <reason>\nExit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.') as unknown as Argv<ValidateArgs>,
+        .epilogue('Silence a rule in one file with a comment in it: # cp-gitops:ignore <rule-id> <reason> (counted in the summary)\nExit codes: 0 no errors (warnings allowed), 1 errors, 2 usage error.') as unknown as Argv<ValidateArgs>,
     handler: async (args) => {
       const { runValidate } = await import('./validate-run.js');
-      runValidate(args, context);
+      await runValidate(args, context);
     },
   };
 }

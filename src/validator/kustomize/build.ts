@@ -90,7 +90,8 @@ function buildDir(sources: SourceSet, dir: string, input: Accumulated | undefine
       continue;
     }
     if (/^[a-z][a-z0-9+.-]*:\/\/|^git@|^github\.com\//i.test(entry)) {
-      problem(path, 'kustomize/remote-resource', `remote resource "${entry}" cannot be checked offline`, 'vendor it into the repository, pinned', 'warning');
+      // An error, not a warning: a pull request could make CI (validate --render) or Argo CD fetch any URL.
+      problem(path, 'kustomize/remote-resource', `remote resource "${entry}": validate never touches the network, and what it fetches could change after review`, 'vendor it into the repository (a pinned copy of the files), then list the local path');
       continue;
     }
     const target = posix.normalize(posix.join(dir, entry));

@@ -3,7 +3,7 @@ export const KUSTOMIZE_RULES: Readonly<Record<string, string>> = {
   'kustomize/unknown-key': 'A kustomization key Kustomize does not know',
   'kustomize/deprecated-key': 'A deprecated kustomization key (patchesStrategicMerge, patchesJson6902, commonLabels, bases, vars, imageTags)',
   'kustomize/invalid-entry': 'A resources entry that is not a path',
-  'kustomize/remote-resource': 'A remote resource that cannot be checked offline',
+  'kustomize/remote-resource': 'A remote resource (URL or git repository): refused, Kustomize would fetch it',
   'kustomize/missing-resource': 'A resource, patch, component or configuration file that does not exist',
   'kustomize/cycle': 'A kustomization that includes itself',
   'kustomize/not-a-component': 'An entry under components that is not kind: Component',

@@ -13,7 +13,7 @@ export function printJson(report: ValidationReport): string {
     schemaVersion: JSON_SCHEMA_VERSION,
     command: 'validate',
     ok: !hasErrors(report.violations),
-    summary: summarize(report.violations),
+    summary: summarize(report.violations, report.suppressed),
     stats: {
       errors: counts.errors,
       places: counts.places,
@@ -22,11 +22,13 @@ export function printJson(report: ValidationReport): string {
       filesChecked: report.stats.files,
       overlays: report.stats.overlays,
       resources: report.stats.resources,
+      suppressed: report.suppressed?.length ?? 0,
     },
     /** One entry per problem with all its places (what the text report prints). */
     findings: groupViolations(report.violations),
     /** One entry per place, as before findings existed. */
     violations: [...report.violations].sort(compareViolations),
+    suppressed: [...(report.suppressed ?? [])],
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

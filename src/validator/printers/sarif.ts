@@ -21,14 +21,16 @@ export function printSarif(report: ValidationReport, options: SarifPrinterOption
   const violations = [...report.violations].sort(compareViolations);
   const levels = new Map<string, Severity>();
   for (const violation of violations) if (!levels.has(violation.rule) || violation.severity === 'error') levels.set(violation.rule, violation.severity);
-  const ids = [...new Set([...Object.keys(options.ruleDescriptions ?? {}), ...levels.keys()])].sort();
+  const suppressed = [...(report.suppressed ?? [])].sort(compareViolations);
+  const ids = [...new Set([...Object.keys(options.ruleDescriptions ?? {}), ...levels.keys(), ...suppressed.map((violation) => violation.rule)])].sort();
   const index = new Map(ids.map((id, position) => [id, position]));
   const rules = ids.map((id) => {
     const description = options.ruleDescriptions?.[id] ?? id;
     const level = levels.get(id);
     return { id, shortDescription: { text: description }, ...(level ? { defaultConfiguration: { level } } : {}) };
   });
-  const results = violations.map((violation) => ({
+  // Silenced findings stay in the log as SARIF in-source suppressions, so code scanning shows them as such.
+  const results = [...violations.map((violation) => ({ violation, silenced: false })), ...suppressed.map((violation) => ({ violation, silenced: true }))].map(({ violation, silenced }) => ({
     ruleId: violation.rule,
     ruleIndex: index.get(violation.rule)!,
     level: violation.severity,
@@ -42,6 +44,7 @@ export function printSarif(report: ValidationReport, options: SarifPrinterOption
       },
     ],
     ...(violation.fix ? { properties: { fix: violation.fix } } : {}),
+    ...(silenced ? { suppressions: [{ kind: 'inSource' }] } : {}),
   }));
   const log = {
     $schema: SARIF_SCHEMA,

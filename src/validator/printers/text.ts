@@ -28,13 +28,15 @@ export function countViolations(violations: readonly Violation[]): ViolationCoun
 
 /**
  * "2 errors, 1 warning in 2 files", "0 errors, 1 warning (11 places) in 11 files", or "no errors or
- * warnings": the last line of the text report and the message of a failed run.
+ * warnings": the last line of the text report and the message of a failed run. `suppressed`: findings
+ * a cp-gitops:ignore comment silenced, named whenever there are any, so none goes unseen.
  */
-export function summarize(violations: readonly Violation[]): string {
+export function summarize(violations: readonly Violation[], suppressed: readonly Violation[] = []): string {
   const counts = countViolations(violations);
-  if (violations.length === 0) return 'no errors or warnings';
+  const silenced = suppressed.length === 0 ? '' : `; ${suppressed.length} suppressed (${[...new Set(suppressed.map((violation) => `${violation.rule} in ${violation.file}`))].join(', ')})`;
+  if (violations.length === 0) return `no errors or warnings${silenced}`;
   const places = counts.places > counts.errors + counts.warnings ? ` (${counts.places} places)` : '';
-  return `${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')}${places} in ${plural(counts.files, 'file')}`;
+  return `${plural(counts.errors, 'error')}, ${plural(counts.warnings, 'warning')}${places} in ${plural(counts.files, 'file')}${silenced}`;
 }
 
 /** What was looked at, so a clean result says how much it covers: "73 files, 3 overlays, 412 resources checked". */
@@ -64,7 +66,7 @@ export function printText(report: ValidationReport, options: TextPrinterOptions)
     return [head, ...others.map((location) => `  also: ${paint('bold', where(location))}`), ...(finding.fix ? [`  fix: ${finding.fix}`] : [])].join('\n');
   });
   const counts = countViolations(report.violations);
-  const summary = `${summarize(report.violations)} (${describeChecked(report.stats)})`;
+  const summary = `${summarize(report.violations, report.suppressed)} (${describeChecked(report.stats)})`;
   const coloured = counts.errors > 0 ? paint('red', summary) : counts.warnings > 0 ? paint('yellow', summary) : paint('green', summary);
   return [...blocks, coloured].join('\n\n') + '\n';
 }

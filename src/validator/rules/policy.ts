@@ -11,6 +11,7 @@ import type { Severity, Violation } from '../violation.js';
 import { modelFacts, type ModelFacts } from './model.js';
 import { INTERNAL_TOPIC_DEFAULT_FACTOR, internalTopicKeys, isMinInsyncKey, isReplicationFactorKey, KSQLDB_FACTOR_FIELD, maxMinInsync, maxReplicationFactor } from '../../generator/replication.js';
 import { duplicateServerKeys, parseServerLine, serverValue } from '../../generator/server-config.js';
+import { secretSettingProblem } from '../../model/secret-settings.js';
 
 /**
  * Rule family `policy/`: what a production Confluent Platform needs beyond a valid schema. Rules on
@@ -398,36 +399,65 @@ function plaintextSecrets(sources: SourceSet): Violation[] {
     for (const document of file.documents) {
       const value = document.value;
       if (!isPlainObject(value)) continue;
-      // SOPS-encrypted Secrets carry a top-level `sops` block: their values are ciphertext.
-      if (value.kind === 'Secret' && (value.apiVersion === undefined || value.apiVersion === 'v1') && value.sops === undefined) {
-        for (const field of SECRET_FIELDS) {
-          if (!hasContent(value[field])) continue;
-          violations.push({
-            rule: 'policy/plaintext-secret',
-            severity: 'error',
-            ...locate(document, [field], { key: true }),
-            message: `Secret "${secretName(value)}" carries its values in ${field}: anyone who can read the repository can read them (base64 is not encryption)`,
-            fix: 'remove the Secret from the repository and create it in the cluster (External Secrets, Sealed Secrets, SOPS, or kubectl create secret); reference it by name',
-          });
-        }
-      }
-      if (value.kind === 'Kustomization' && Array.isArray(value.secretGenerator)) {
-        value.secretGenerator.forEach((generator, index) => {
-          if (!isPlainObject(generator)) return;
-          for (const source of GENERATOR_SOURCES) {
-            if (!hasContent(generator[source])) continue;
-            violations.push({
-              rule: 'policy/plaintext-secret',
-              severity: 'error',
-              ...locate(document, ['secretGenerator', index, source], { key: true }),
-              message: `secretGenerator "${typeof generator.name === 'string' ? generator.name : index}" builds a Secret from ${source} kept in the repository`,
-              fix: 'create the Secret in the cluster (External Secrets, Sealed Secrets, SOPS, or kubectl create secret) and reference it by name',
-            });
-          }
-        });
-      }
+      // A `kind: List` (what kubectl get -o yaml prints) is applied item by item: each item counts.
+      const items = typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items) ? value.items : [];
+      violations.push(...secretFindings(document, value, []));
+      items.forEach((item, index) => {
+        if (isPlainObject(item)) violations.push(...secretFindings(document, item, ['items', index]));
+      });
+      // A Component's generators are merged into every overlay that uses it: the same rule.
+      if (value.kind === 'Kustomization' || value.kind === 'Component') violations.push(...generatorFindings(document, value));
     }
   }
+  return violations;
+}
+
+function secretFindings(document: SourceDocument, value: PlainObject, at: YamlPath): Violation[] {
+  // SOPS-encrypted Secrets carry a top-level `sops` block: their values are ciphertext.
+  if (value.kind !== 'Secret' || (value.apiVersion !== undefined && value.apiVersion !== 'v1') || value.sops !== undefined) return [];
+  return SECRET_FIELDS.filter((field) => hasContent(value[field])).map((field) => ({
+    rule: 'policy/plaintext-secret',
+    severity: 'error',
+    ...locate(document, [...at, field], { key: true }),
+    message: `Secret "${secretName(value)}" carries its values in ${field}: anyone who can read the repository can read them (base64 is not encryption)`,
+    fix: 'remove the Secret from the repository and create it in the cluster (External Secrets, Sealed Secrets, SOPS, or kubectl create secret); reference it by name',
+  }));
+}
+
+function generatorFindings(document: SourceDocument, value: PlainObject): Violation[] {
+  const violations: Violation[] = [];
+  const generators = (key: string) => (Array.isArray(value[key]) ? (value[key] as unknown[]) : []);
+  generators('secretGenerator').forEach((generator, index) => {
+    if (!isPlainObject(generator)) return;
+    for (const source of GENERATOR_SOURCES) {
+      if (!hasContent(generator[source])) continue;
+      violations.push({
+        rule: 'policy/plaintext-secret',
+        severity: 'error',
+        ...locate(document, ['secretGenerator', index, source], { key: true }),
+        message: `secretGenerator "${typeof generator.name === 'string' ? generator.name : index}" builds a Secret from ${source} kept in the repository`,
+        fix: 'create the Secret in the cluster (External Secrets, Sealed Secrets, SOPS, or kubectl create secret) and reference it by name',
+      });
+    }
+  });
+  // A ConfigMap is no place for a password either: its literals are checked like `cp-gitops config` settings.
+  generators('configMapGenerator').forEach((generator, index) => {
+    if (!isPlainObject(generator) || !Array.isArray(generator.literals)) return;
+    generator.literals.forEach((literal, literalIndex) => {
+      if (typeof literal !== 'string') return;
+      const split = literal.indexOf('=');
+      const key = split === -1 ? literal : literal.slice(0, split);
+      const problem = secretSettingProblem(key, split === -1 ? '' : literal.slice(split + 1));
+      if (!problem) return;
+      violations.push({
+        rule: 'policy/plaintext-secret',
+        severity: 'error',
+        ...locate(document, ['configMapGenerator', index, 'literals', literalIndex]),
+        message: `configMapGenerator "${typeof generator.name === 'string' ? generator.name : index}": ${problem}, kept in the repository in plain text`,
+        fix: 'create a Secret in the cluster (External Secrets, Sealed Secrets, SOPS, or kubectl create secret) and reference it by name',
+      });
+    });
+  });
   return violations;
 }
 

@@ -1,3 +1,4 @@
+import { catastrophicPatterns } from './redos.js';
 /**
  * `cp-gitops schemas import`, the pure half: CRD YAML (spec.versions[].schema.openAPIV3Schema) or
  * catalog JSON Schemas in, one JSON Schema per group/kind/version out, ready to commit under
@@ -63,6 +64,14 @@ export function convertSchemaSource(source: SchemaSource, options: ImportOptions
       results.push(fromCatalog(document, source, hash, options));
     }
   }
+  for (const result of results) {
+    const slow = catastrophicPatterns(result);
+    if (slow.length > 0) {
+      throw new CpGitopsError('schema-import', `${source.origin}: pattern ${JSON.stringify(slow[0])} repeats a repeated group, which can take exponential time on a crafted value (ReDoS); nothing was imported`, {
+        hint: 'rewrite the pattern without a quantifier on a group that holds one (for example ^a+$ instead of ^(a+)+$), then import again',
+      });
+    }
+  }
   if (results.length === 0) {
     throw new CpGitopsError('schema-import', `${source.origin} holds no CustomResourceDefinition and no JSON Schema of a resource`, {
       hint: 'pass CRD YAML files (kind: CustomResourceDefinition) or catalog JSON schemas (<kind>_<version>.json)',
@@ -109,6 +118,8 @@ export function importedSchemasFromTree(tree: FileTree): { schemas: Map<string, 
     try {
       const parsed: unknown = JSON.parse(content);
       if (!isSchemaObject(parsed) || !importedSchemaIdentity(path, parsed)) throw new Error('not a schema named <group>_<kind>_<version>.json');
+      const slow = catastrophicPatterns(parsed);
+      if (slow.length > 0) throw new Error(`pattern ${JSON.stringify(slow[0])} repeats a repeated group, which can take exponential time on a crafted value (ReDoS); the schema is not used`);
       schemas.set(path, parsed);
     } catch (error) {
       problems.push({ file: path, message: error instanceof Error ? error.message : String(error) });

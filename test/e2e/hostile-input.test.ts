@@ -1,0 +1,440 @@
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { hostname } from 'node:os';
+import { dirname, join } from 'node:path';
+import { expect } from 'chai';
+import { CLI_BIN, expectExit, makeTempDir, removeTempDirs, runCli, type CliResult } from '../helpers/cli.js';
+import { createBareRepository, gitRun, NEUTRAL_ENV, refsOf } from '../helpers/git-remotes.js';
+
+// A pull request is hostile input, and the laptop running cp-gitops holds tokens (issue #15). Each case
+// is an attack or a careless input that was reproduced against bin/ before the fix; "security:" marks
+// the ones that leak a secret, run code, or reach outside the repository.
+
+const PASSWORD = 'Sup3rS3cretPassw0rd';
+
+describe('hostile input (through bin/)', function () {
+  this.timeout(120_000);
+  let work: string;
+  let bare: string;
+  let repo: string;
+  const cli = (args: readonly string[], env: NodeJS.ProcessEnv = {}) => runCli(args, { cwd: repo, env: { ...NEUTRAL_ENV, ...env } });
+  const state = () => ({ heads: refsOf(join(repo, '.git')), remote: refsOf(bare), status: gitRun(['status', '--porcelain', '--untracked-files=all'], repo), head: gitRun(['symbolic-ref', '--short', 'HEAD'], repo) });
+  const expectNoPassword = (result: CliResult) => expect(`${result.stdout}${result.stderr}`).not.to.include(PASSWORD);
+
+  before(async () => {
+    work = makeTempDir('cp-gitops-hostile-');
+    bare = createBareRepository(join(work, 'remote.git'));
+    expectExit(await runCli(['init', 'p', '--components', 'kafka,connect', '--envs', 'dev,prod', '--remote', bare, '--repo-url', 'https://git.example.org/p.git'], { cwd: work, env: NEUTRAL_ENV }), 0);
+    repo = join(work, 'p');
+  });
+
+  after(() => removeTempDirs());
+
+  describe('secrets', () => {
+    const refusedSettings: [string, string, string][] = [
+      ['a *.password key', 'kafka', `producer.ssl.key.password=${PASSWORD}`],
+      ['a JAAS config with a password', 'connect', `admin.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="${PASSWORD}";`],
+      ['a *.secret key', 'connect', `consumer.client.secret=${PASSWORD}`],
+      ['a *.key key', 'kafka', `confluent.license.key=${PASSWORD}`],
+    ];
+    for (const [title, component, setting] of refusedSettings) {
+      it(`security: config set refuses ${title}, names the by-reference alternative, commits and prints nothing of it`, async () => {
+        const before = state();
+        const result = await cli(['config', component, 'set', setting, '--env', 'dev']);
+        expectExit(result, 2);
+        expect(result.stderr).to.match(/refuses to commit credentials/);
+        expect(result.stderr).to.include('mountedSecrets').and.to.include('${file:/mnt/secrets/');
+        expectNoPassword(result);
+        expect(state()).to.deep.equal(before);
+      });
+    }
+
+    it('config set accepts a config provider reference to a mounted secret (no secret in git)', async () => {
+      const result = await cli(['config', 'kafka', 'set', 'producer.ssl.key.password=${file:/mnt/secrets/kafka-client/client.properties:key.password}', '--env', 'dev', '--dry-run']);
+      expectExit(result, 0);
+    });
+
+    it('security: validate flags a password typed into cp-gitops.yaml by hand, at its line', async () => {
+      const copy = join(makeTempDir('cp-gitops-hostile-model-'), 'p');
+      gitRun(['clone', '-q', repo, copy], work);
+      const modelPath = join(copy, 'cp-gitops.yaml');
+      const model = readFileSync(modelPath, 'utf8');
+      const edited = model.replace(/^(  - name: dev\n)/m, `$1    config:\n      kafka:\n        - ssl.truststore.password=${PASSWORD}\n`);
+      expect(edited).not.to.equal(model);
+      writeFileSync(modelPath, edited);
+      const result = await runCli(['validate', copy], { env: NEUTRAL_ENV });
+      expectExit(result, 1);
+      const line = edited.split('\n').findIndex((text) => text.includes('ssl.truststore.password')) + 1;
+      expect(result.stdout).to.match(new RegExp(`cp-gitops\\.yaml:${line}:\\d+: error: .*ssl\\.truststore\\.password looks like a credential`));
+      expectNoPassword(result);
+    });
+
+    for (const flag of ['--remote', '--repo-url']) {
+      it(`security: init ${flag} with credentials in the URL is refused, says to use a credential helper, writes nothing`, async () => {
+        const parent = makeTempDir('cp-gitops-hostile-init-');
+        const result = await runCli(['init', 'p', flag, `https://alice:${PASSWORD}@git.example.org/p.git`], { cwd: parent, env: NEUTRAL_ENV });
+        expectExit(result, 2);
+        expect(result.stderr).to.match(/credential helper/);
+        expect(result.stderr).to.include('https://***@git.example.org/p.git');
+        expectNoPassword(result);
+        expect(readdirSync(parent)).to.deep.equal([]);
+      });
+    }
+
+    it('security: a token alone as the URL user (https://<token>@host) is refused too; an ssh user name is not', async () => {
+      const parent = makeTempDir('cp-gitops-hostile-init-');
+      const token = await runCli(['init', 'p', '--remote', `https://${PASSWORD}@github.com/acme/p.git`], { cwd: parent, env: NEUTRAL_ENV });
+      expectExit(token, 2);
+      expectNoPassword(token);
+      const ssh = await runCli(['init', 'p', '--dry-run', '--repo-url', 'ssh://git@github.com/acme/p.git'], { cwd: parent, env: NEUTRAL_ENV });
+      expectExit(ssh, 0);
+    });
+
+    it('security: with --github, the token is never sent to an origin on another host or over plain HTTP', async () => {
+      const seen: IncomingHttpHeaders[] = [];
+      const server = createServer((request, response) => {
+        seen.push(request.headers);
+        response.writeHead(404).end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+      const { port } = server.address() as AddressInfo;
+      const copy = join(makeTempDir('cp-gitops-hostile-origin-'), 'p');
+      gitRun(['clone', '-q', repo, copy], work);
+      gitRun(['remote', 'set-url', 'origin', `http://127.0.0.1:${port}/acme/p.git`], copy);
+      let result: CliResult;
+      try {
+        result = await runCli(['add-component', 'schemaregistry', '--env', 'dev', '--github', 'acme/p'], {
+          cwd: copy,
+          env: { ...NEUTRAL_ENV, GITHUB_TOKEN: PASSWORD, GITHUB_API_URL: `http://127.0.0.1:${port}/api`, NO_PROXY: '*', no_proxy: '*', http_proxy: '', HTTP_PROXY: '', https_proxy: '', HTTPS_PROXY: '' },
+        });
+      } finally {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      expectExit(result, 1);
+      expect(seen.length, 'git asked the origin').to.be.greaterThan(0);
+      expect(seen.map((headers) => headers.authorization ?? null)).to.deep.equal(seen.map(() => null));
+      expectNoPassword(result);
+    });
+  });
+
+  /** A clone of the repository with `files` written (and committed when `commit`), validated through bin/. */
+  async function validateWith(files: Record<string, string>, options: { commit?: boolean; edit?: (dir: string) => void; args?: string[] } = {}): Promise<{ result: CliResult; dir: string }> {
+    const dir = join(makeTempDir('cp-gitops-hostile-validate-'), 'p');
+    gitRun(['clone', '-q', repo, dir], work);
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), content);
+    }
+    options.edit?.(dir);
+    if (options.commit) {
+      gitRun(['add', '-A', '-f', '.'], dir);
+      gitRun(['commit', '-q', '-m', 'hostile'], dir);
+    }
+    return { result: await runCli(['validate', dir, ...(options.args ?? [])], { env: NEUTRAL_ENV }), dir };
+  }
+  const addResource = (dir: string, overlay: string, entry: string) => {
+    const path = join(dir, 'overlays', overlay, 'kustomization.yaml');
+    writeFileSync(path, readFileSync(path, 'utf8').replace(/^resources:\n/m, `resources:\n  - ${entry}\n`));
+  };
+  const SECRET_YAML = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\nstringData:\n  password: hunter2\n';
+
+  describe('validation bypasses', () => {
+    it('security: a kustomization named Kustomization (no extension) is validated like kustomization.yaml', async () => {
+      const { result } = await validateWith(
+        { 'overlays/dev/extra/Kustomization': 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - missing.yaml\nsecretGenerator:\n  - name: db\n    literals:\n      - password=hunter2\n' },
+        { edit: (dir) => addResource(dir, 'dev', 'extra') },
+      );
+      expectExit(result, 1);
+      expect(result.stdout).to.match(/overlays\/dev\/extra\/Kustomization:4:5: error: kustomize\/missing-resource/);
+      expect(result.stdout).to.match(/overlays\/dev\/extra\/Kustomization:7:5: error: policy\/plaintext-secret/);
+    });
+
+    it('security: plaintext Secrets are found in .json and upper-case .YAML files, kind: List items, and Component generators', async () => {
+      const { result } = await validateWith({
+        'overlays/dev/secret.json': JSON.stringify({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'j' }, data: { password: 'aHVudGVyMg==' } }),
+        'overlays/dev/SECRET.YAML': SECRET_YAML,
+        'overlays/dev/list.yaml': `apiVersion: v1\nkind: List\nitems:\n  - ${SECRET_YAML.trimEnd().split('\n').join('\n    ')}\n`,
+        'components/extra/kustomization.yaml': 'apiVersion: kustomize.config.k8s.io/v1alpha1\nkind: Component\nsecretGenerator:\n  - name: s\n    literals:\n      - token=abc\nconfigMapGenerator:\n  - name: c\n    literals:\n      - db.password=hunter2\n      - log.level=INFO\n',
+      });
+      expectExit(result, 1);
+      const found = result.stdout.split('\n').filter((line) => line.includes('policy/plaintext-secret')).map((line) => line.split(': error')[0]);
+      expect(found).to.have.members(['components/extra/kustomization.yaml:5:5', 'components/extra/kustomization.yaml:10:9', 'overlays/dev/SECRET.YAML:5:1', 'overlays/dev/list.yaml:8:5', 'overlays/dev/secret.json:1:60']);
+    });
+
+    it('security: a suppression inside a string value silences nothing; a real one is counted in the summary', async () => {
+      const hidden = await validateWith({ 'overlays/dev/db.yaml': SECRET_YAML.replace('  name: db\n', '  name: db\n  annotations:\n    note: "x # cp-gitops:ignore policy/plaintext-secret hidden in a string"\n') });
+      expectExit(hidden.result, 1);
+      expect(hidden.result.stdout).to.match(/overlays\/dev\/db\.yaml:\d+:\d+: error: policy\/plaintext-secret/);
+      const real = await validateWith({ 'overlays/dev/db.yaml': `# cp-gitops:ignore policy/plaintext-secret a test fixture, not a real credential\n${SECRET_YAML}` });
+      expectExit(real.result, 0);
+      expect(real.result.stdout).to.match(/1 suppressed \(policy\/plaintext-secret in overlays\/dev\/db\.yaml\)/);
+      const json = await runCli(['validate', real.dir, '--json'], { env: NEUTRAL_ENV });
+      expect(JSON.parse(json.stdout).stats.suppressed).to.equal(1);
+      const sarif = JSON.parse((await runCli(['validate', real.dir, '--format', 'sarif'], { env: NEUTRAL_ENV })).stdout) as { runs: { results: { ruleId: string; suppressions?: unknown[] }[] }[] };
+      expect(sarif.runs[0]!.results.filter((entry) => entry.suppressions !== undefined).map((entry) => entry.ruleId)).to.deep.equal(['policy/plaintext-secret']);
+    });
+
+    it("security: $patch: delete of prod's Kafka and a JSON6902 remove of its KRaftController's spec are errors", async () => {
+      const { result } = await validateWith(
+        {
+          'overlays/prod/patches/drop-kafka.yaml': 'apiVersion: platform.confluent.io/v1beta1\nkind: Kafka\nmetadata:\n  name: kafka\n$patch: delete\n',
+          'overlays/prod/patches/drop-spec.yaml': '- op: remove\n  path: /spec\n',
+        },
+        {
+          edit: (dir) => {
+            const path = join(dir, 'overlays', 'prod', 'kustomization.yaml');
+            writeFileSync(path, readFileSync(path, 'utf8').replace(/^patches:\n/m, 'patches:\n  - path: patches/drop-kafka.yaml\n  - path: patches/drop-spec.yaml\n    target:\n      kind: KRaftController\n'));
+          },
+        },
+      );
+      expectExit(result, 1);
+      expect(result.stdout).to.match(/overlays\/prod\/patches\/drop-kafka\.yaml:5:1: error: policy\/stateful-removal: this patch deletes Kafka\/kafka/);
+      expect(result.stdout).to.match(/overlays\/prod\/patches\/drop-spec\.yaml:1:3: error: policy\/stateful-removal: .*KRaftController\/kraftcontroller/);
+    });
+
+    it('security: validate flags a committed node_modules/ and an edited pre-push hook; suppressing them is refused', async () => {
+      const { result } = await validateWith(
+        { 'node_modules/.bin/cp-gitops': '#!/bin/sh\nexit 0\n', '.github/workflows/validate.yaml': 'on: pull_request\njobs: {}\n# cp-gitops:ignore policy/generated-hook-changed trust me\n' },
+        { commit: true, edit: (dir) => writeFileSync(join(dir, '.githooks', 'pre-push'), '#!/bin/sh\nexit 0\n') },
+      );
+      expectExit(result, 1);
+      expect(result.stdout).to.match(/node_modules\/\.bin\/cp-gitops:1:1: error: policy\/committed-dependencies/);
+      expect(result.stdout).to.match(/\.githooks\/pre-push:1:1: error: policy\/generated-hook-changed/);
+      expect(result.stdout).to.match(/\.github\/workflows\/validate\.yaml:1:1: error: policy\/generated-hook-changed/);
+      expect(result.stdout).to.match(/suppression\/missing-reason: .*policy\/generated-hook-changed/);
+    });
+
+    it('security: the pre-push hook never runs a committed node_modules/.bin/cp-gitops', async () => {
+      const dir = join(makeTempDir('cp-gitops-hostile-hook-'), 'p');
+      gitRun(['clone', '-q', repo, dir], work);
+      const marker = join(dirname(dir), 'ran');
+      mkdirSync(join(dir, 'node_modules', '.bin'), { recursive: true });
+      writeFileSync(join(dir, 'node_modules', '.bin', 'cp-gitops'), `#!/bin/sh\ntouch '${marker}'\nexit 0\n`);
+      chmodSync(join(dir, 'node_modules', '.bin', 'cp-gitops'), 0o755);
+      gitRun(['add', '-f', 'node_modules'], dir);
+      gitRun(['commit', '-q', '-m', 'hostile'], dir);
+      gitRun(['config', 'core.hooksPath', '.githooks'], dir);
+      gitRun(['remote', 'set-url', 'origin', createBareRepository(join(dirname(dir), 'remote.git'))], dir);
+      // Plain git with the repository's own hooksPath (gitRun turns hooks off).
+      const env = { ...process.env };
+      delete env.CP_GITOPS_BIN;
+      const push = spawnSync('git', ['push', '-q', 'origin', 'HEAD:refs/heads/hostile'], { cwd: dir, env, encoding: 'utf8' });
+      expect(push.status).to.not.equal(0);
+      const failure = push.stderr;
+      expect(failure).to.match(/node_modules\/ is committed/);
+      expect(existsSync(marker), 'the committed binary ran').to.equal(false);
+    });
+  });
+
+  describe('writes and reads outside the repository', () => {
+    /** A clone whose commit holds `link` pointing at a folder (or file) outside it; returns the clone and the outside place. */
+    function cloneWithLink(link: string, outsideIsFile: boolean): { dir: string; outside: string } {
+      const parent = makeTempDir('cp-gitops-hostile-link-');
+      const dir = join(parent, 'p');
+      gitRun(['clone', '-q', repo, dir], work);
+      const outside = join(parent, outsideIsFile ? 'victim.txt' : 'victim');
+      if (outsideIsFile) writeFileSync(outside, 'precious\n');
+      else mkdirSync(outside);
+      mkdirSync(dirname(join(dir, link)), { recursive: true });
+      if (existsSync(join(dir, link))) gitRun(['rm', '-q', link], dir);
+      symlinkSync(outside, join(dir, link));
+      gitRun(['add', '-A'], dir);
+      gitRun(['commit', '-q', '-m', 'hostile link'], dir);
+      return { dir, outside };
+    }
+
+    it('security: a committed folder link (overlays/dev/topics -> outside) is refused by a change command, nothing written there', async () => {
+      const { dir, outside } = cloneWithLink('overlays/dev/topics', false);
+      const result = await runCli(['add-component', '--topic', 'orders', '--partitions', '3', '--env', 'dev'], { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(result, 1);
+      expect(result.stderr).to.match(/overlays\/dev\/topics is a symbolic link .*nothing was written/);
+      expect(readdirSync(outside)).to.deep.equal([]);
+      expect(gitRun(['status', '--porcelain'], dir)).to.equal('');
+    });
+
+    it('security: a committed file link (overlays/dev/kustomization.yaml -> outside) is never overwritten', async () => {
+      const { dir, outside } = cloneWithLink('overlays/dev/kustomization.yaml', true);
+      const result = await runCli(['add-component', 'schemaregistry', '--env', 'dev'], { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(result, 1);
+      expect(result.stderr).to.match(/overlays\/dev\/kustomization\.yaml is a symbolic link/);
+      expect(readFileSync(outside, 'utf8')).to.equal('precious\n');
+    });
+
+    it('security: schemas import refuses a linked .cp-gitops/schemas', async () => {
+      const { dir, outside } = cloneWithLink('.cp-gitops/schemas', false);
+      const crd = join(dirname(dir), 'crd.yaml');
+      writeFileSync(
+        crd,
+        'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema: {type: object}\n',
+      );
+      const result = await runCli(['schemas', 'import', crd, '--dir', dir], { env: NEUTRAL_ENV });
+      expectExit(result, 1);
+      expect(result.stderr).to.match(/\.cp-gitops\/schemas is a symbolic link/);
+      expect(readdirSync(outside)).to.deep.equal([]);
+    });
+
+    it('security: validate --render refuses a remote resource before Kustomize runs: no request leaves', async () => {
+      const seen: string[] = [];
+      const server = createServer((request, response) => {
+        seen.push(request.url ?? '');
+        response.writeHead(200, { 'content-type': 'text/yaml' }).end('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: fetched\n');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+      const { port } = server.address() as AddressInfo;
+      let outcome: { result: CliResult; dir: string };
+      try {
+        outcome = await validateWith({}, { edit: (dir) => addResource(dir, 'dev', `http://127.0.0.1:${port}/evil.yaml`), args: ['--render'] });
+      } finally {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      expectExit(outcome.result, 1);
+      expect(outcome.result.stdout).to.match(/overlays\/dev\/kustomization\.yaml:\d+:\d+: error: kustomize\/remote-resource/);
+      expect(seen).to.deep.equal([]);
+    });
+  });
+
+  describe('robustness', () => {
+    const BOMB = 'x-bomb:\n  a: &a [l, l, l, l, l, l, l, l, l]\n  b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n  c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n  d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n  e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\n';
+
+    it('an alias bomb in cp-gitops.yaml is a located error, and --format sarif still prints its report', async () => {
+      const { result, dir } = await validateWith({}, { edit: (clone) => writeFileSync(join(clone, 'cp-gitops.yaml'), readFileSync(join(clone, 'cp-gitops.yaml'), 'utf8') + BOMB) });
+      expectExit(result, 1);
+      expect(result.stdout).to.match(/cp-gitops\.yaml:\d+:1: error: yaml\/alias-bomb/);
+      expect(result.stderr).not.to.include('internal error');
+      const sarif = await runCli(['validate', dir, '--format', 'sarif'], { env: NEUTRAL_ENV });
+      expectExit(sarif, 1);
+      const log = JSON.parse(sarif.stdout) as { runs: { results: { ruleId: string }[] }[] };
+      expect(log.runs[0]!.results.map((entry) => entry.ruleId)).to.include('yaml/alias-bomb');
+      gitRun(['commit', '-q', '-am', 'bomb'], dir);
+      const change = await runCli(['scale', 'kafka', '--env', 'dev', '--replicas', '4'], { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(change, 1);
+      expect(change.stderr).to.match(/cp-gitops\.yaml:\d+:1: YAML: aliases expand too much .*fix: write the values out/);
+    });
+
+    it('two topic names that fold to one resource name are refused with both names (no internal error)', async () => {
+      const dir = join(makeTempDir('cp-gitops-hostile-topics-'), 'p');
+      gitRun(['clone', '-q', repo, dir], work);
+      expectExit(await runCli(['add-component', '--topic', 'orders.v1', '--partitions', '3', '--env', 'dev'], { cwd: dir, env: NEUTRAL_ENV }), 0);
+      gitRun(['merge', '-q', '--ff-only', 'cp-gitops/add-topic-orders-v1-dev'], dir);
+      const before = gitRun(['status', '--porcelain'], dir);
+      const result = await runCli(['add-component', '--topic', 'Orders_V1', '--partitions', '3', '--env', 'dev'], { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(result, 2);
+      expect(result.stderr).to.match(/topic "Orders_V1" and topic "orders\.v1" of dev would both be the KafkaTopic resource "orders-v1"/);
+      expect(gitRun(['status', '--porcelain'], dir)).to.equal(before);
+    });
+
+    it('| head: a reader that goes away gives no EPIPE stack trace', async () => {
+      const { dir } = await validateWith({ 'overlays/dev/many.yaml': Array.from({ length: 3000 }, (_, index) => `k${index}: yes\n`).join('') });
+      const piped = spawnSync('sh', ['-c', `node '${CLI_BIN}' validate '${dir}' | head -n 1`], { encoding: 'utf8', env: { ...process.env, ...NEUTRAL_ENV } as NodeJS.ProcessEnv });
+      expect(piped.stdout.split('\n').filter(Boolean)).to.have.length(1);
+      expect(piped.stderr).not.to.match(/EPIPE|Unhandled 'error' event/);
+    });
+  });
+
+  describe('ReDoS in imported schemas', () => {
+    const widgetCrd = (pattern: string) =>
+      `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              properties:\n                name: {type: string, pattern: '${pattern}'}\n`;
+
+    it('security: schemas import refuses a catastrophic pattern (^(a+)+$), writes nothing', async () => {
+      const dir = join(makeTempDir('cp-gitops-hostile-redos-'), 'p');
+      gitRun(['clone', '-q', repo, dir], work);
+      const crd = join(dirname(dir), 'crd.yaml');
+      writeFileSync(crd, widgetCrd('^(a+)+$'));
+      const result = await runCli(['schemas', 'import', crd, '--dir', dir], { env: NEUTRAL_ENV });
+      expectExit(result, 1);
+      expect(result.stderr).to.match(/pattern "\^\(a\+\)\+\$" repeats a repeated group.*ReDoS/);
+      expect(gitRun(['status', '--porcelain', '--untracked-files=all'], dir)).to.equal('');
+    });
+
+    it('security: a catastrophic pattern committed under .cp-gitops/schemas is not used, and validate ends quickly', async () => {
+      const schema = { type: 'object', properties: { spec: { type: 'object', properties: { name: { type: 'string', pattern: '^(a+)+$' } } } } };
+      const started = Date.now();
+      const { result } = await validateWith({
+        '.cp-gitops/schemas/example.com_widget_v1.json': JSON.stringify(schema),
+        'overlays/dev/widget.yaml': `apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  name: ${'a'.repeat(40)}!\n`,
+      }, { edit: (dir) => addResource(dir, 'dev', 'widget.yaml') });
+      expectExit(result, 1);
+      expect(result.stdout).to.match(/\.cp-gitops\/schemas\/example\.com_widget_v1\.json:1:1: error: schema\/imported: .*ReDoS/);
+      expect(Date.now() - started).to.be.below(60_000);
+    });
+  });
+
+  describe('data loss and interruptions', () => {
+    it('init into an empty folder that is another filesystem (EXDEV) copies instead of failing', async function () {
+      const parent = makeTempDir('cp-gitops-hostile-exdev-');
+      const mount = join(parent, 'volume');
+      mkdirSync(mount);
+      // Needs root (or a user namespace) to mount a tmpfs: skipped elsewhere.
+      if (spawnSync('mount', ['-t', 'tmpfs', 'tmpfs', mount]).status !== 0) this.skip();
+      try {
+        const result = await runCli(['init', 'volume', '--components', 'kafka'], { cwd: parent, env: NEUTRAL_ENV });
+        expectExit(result, 0);
+        expect(existsSync(join(mount, 'cp-gitops.yaml'))).to.equal(true);
+        expect(gitRun(['status', '--porcelain'], mount)).to.equal('');
+        expect(readdirSync(parent).filter((name) => name.startsWith('.'))).to.deep.equal([]);
+      } finally {
+        spawnSync('umount', [mount]);
+      }
+    });
+  
+    it('a black-hole remote (accepts, never answers) is given up after CP_GITOPS_GIT_TIMEOUT, with how to raise it', async () => {
+      const sockets = new Set<Socket>();
+      const server = createNetServer((socket) => sockets.add(socket));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+      const { port } = server.address() as AddressInfo;
+      const dir = join(makeTempDir('cp-gitops-hostile-blackhole-'), 'p');
+      gitRun(['clone', '-q', repo, dir], work);
+      gitRun(['remote', 'set-url', 'origin', `git://127.0.0.1:${port}/p.git`], dir);
+      const before = refsOf(join(dir, '.git'));
+      const started = Date.now();
+      let result: CliResult;
+      try {
+        result = await runCli(['scale', 'kafka', '--env', 'dev', '--replicas', '4'], { cwd: dir, env: { ...NEUTRAL_ENV, CP_GITOPS_GIT_TIMEOUT: '2' } });
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      expectExit(result, 1);
+      expect(Date.now() - started).to.be.below(60_000);
+      expect(result.stderr).to.match(/could not reach the remote "origin"/);
+      expect(result.stderr).to.match(/export CP_GITOPS_GIT_TIMEOUT=<seconds>/);
+      expect(refsOf(join(dir, '.git'))).to.equal(before);
+      expect(gitRun(['symbolic-ref', '--short', 'HEAD'], dir)).to.equal('main');
+    });
+
+    it('a change command refuses while another holds the lock in .git (and says who); a stale lock is taken over', async () => {
+      const dir = join(makeTempDir('cp-gitops-hostile-lock-'), 'p');
+      gitRun(['clone', '-q', repo, dir], work);
+      const lock = join(dir, '.git', 'cp-gitops.lock');
+      writeFileSync(lock, `${JSON.stringify({ pid: process.pid, host: hostname(), command: 'cp-gitops scale kafka --env prod --replicas 6', started: '2026-01-01T00:00:00.000Z' })}\n`);
+      const snapshot = () => ({ heads: refsOf(join(dir, '.git')), status: gitRun(['status', '--porcelain'], dir) });
+      const before = snapshot();
+      const held = await runCli(['scale', 'kafka', '--env', 'dev', '--replicas', '4'], { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(held, 1);
+      expect(held.stderr).to.include(`another cp-gitops is changing this repository: pid ${process.pid} on ${hostname()} (cp-gitops scale kafka --env prod --replicas 6)`);
+      expect(held.stderr).to.include(`delete ${lock}`);
+      expect(snapshot()).to.deep.equal(before);
+      writeFileSync(lock, `${JSON.stringify({ pid: 2 ** 22 + 7, host: hostname(), command: 'cp-gitops killed', started: '2026-01-01T00:00:00.000Z' })}\n`);
+      const stale = await runCli(['scale', 'kafka', '--env', 'dev', '--replicas', '4', '--dry-run'], { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(stale, 0);
+      expect(existsSync(lock), 'released after the run').to.equal(false);
+    });
+
+    it('a detached HEAD is refused before any switch, so its commits are not orphaned', async () => {
+      const dir = join(makeTempDir('cp-gitops-hostile-detached-'), 'p');
+      gitRun(['clone', '-q', repo, dir], work);
+      gitRun(['checkout', '-q', '--detach'], dir);
+      gitRun(['commit', '-q', '--allow-empty', '-m', 'work on a detached HEAD'], dir);
+      const head = gitRun(['rev-parse', 'HEAD'], dir);
+      const result = await runCli(['scale', 'kafka', '--env', 'dev', '--replicas', '4'], { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(result, 1);
+      expect(result.stderr).to.match(/HEAD is detached at [0-9a-f]{12}.*git switch -c <name>/s);
+      expect(gitRun(['rev-parse', 'HEAD'], dir)).to.equal(head);
+      expect(gitRun(['status', '--porcelain'], dir)).to.equal('');
+    });
+  });
+});
