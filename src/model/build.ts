@@ -13,6 +13,7 @@ import {
   type PlatformModel,
   type SizeProfile,
 } from './types.js';
+import { defaultQuorumFor } from './kraft-quorum.js';
 import { DEFAULT_CP_VERSION, DEFAULT_OPERATOR_VERSION, defaultControlCenterVersion, findOperatorRelease, parseSemVer } from './versions.js';
 
 export const DEFAULT_ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
@@ -102,7 +103,14 @@ export function buildNewModel(options: NewModelOptions): PlatformModel {
     };
   });
 
-  const platformOptions = options.settings && options.settings.length > 0 ? applyOptionSettings(undefined, options.settings) : undefined;
+  const versions = { confluentPlatform: cpVersion, operator: operatorVersion, operatorChart: chartVersion, controlCenter };
+  const settings = options.settings ?? [];
+  // A new quorum is dynamic where CFK grows it in place (decision 19). Written into cp-gitops.yaml, since a
+  // missing field means static: existing repositories keep the quorum they were created with.
+  const quorumGiven = settings.some((setting) => /^(options\.)?kraft(\.|=)/.test(setting.trim()));
+  const quorumDefault = controller === 'kraft' && !quorumGiven && defaultQuorumFor(versions) === 'dynamic' ? ['kraft.quorum=dynamic'] : [];
+  const allSettings = [...quorumDefault, ...settings];
+  const platformOptions = allSettings.length > 0 ? applyOptionSettings(undefined, allSettings) : undefined;
   const model: PlatformModel = {
     apiVersion: MODEL_API_VERSION,
     kind: MODEL_KIND,
@@ -110,7 +118,7 @@ export function buildNewModel(options: NewModelOptions): PlatformModel {
     repoURL,
     targetRevision,
     controller,
-    versions: { confluentPlatform: cpVersion, operator: operatorVersion, operatorChart: chartVersion, controlCenter },
+    versions,
     ...(platformOptions && Object.keys(platformOptions).length > 0 ? { options: platformOptions } : {}),
     environments,
   };

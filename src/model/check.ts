@@ -2,6 +2,7 @@ import { names } from '../generator/layout.js';
 import { operationsOptionProblems } from './options-check-access.js';
 import type { YamlPath } from '../yaml/positions.js';
 import { optionProblems } from './options-check.js';
+import { kraftQuorumProblems } from './kraft-quorum.js';
 import { expandKafkaClusters, originalPath } from './kafka-clusters.js';
 import type { Environment, PlatformModel, PlatformVersions } from './types.js';
 import { findOperatorRelease, operatorSupportsCp, parseSemVer, supportedCpRange, supportsZooKeeper, versionsOf } from './versions.js';
@@ -21,7 +22,7 @@ export function checkModelSemantics(model: PlatformModel): ModelProblem[] {
   const { model: expanded, origins } = expandKafkaClusters(model);
   const checked = expanded === model ? model : { ...expanded, environments: expanded.environments.map((env, index) => (index < model.environments.length ? env : withoutVersions(env))) };
   const seen = new Set<string>();
-  return [...kafkaClusterProblems(model), ...semanticProblems(checked, origins)].flatMap((problem) => {
+  return [...kafkaClusterProblems(model), ...semanticProblems(checked, origins), ...kraftQuorumProblems(model)].flatMap((problem) => {
     const path = originalPath(problem.path, origins);
     const key = `${path.join('.')}\u0000${problem.message}`;
     if (seen.has(key)) return [];

@@ -130,7 +130,17 @@ export interface ExternalAccessOptions {
   readonly ingressClassName?: string;
 }
 
+export interface KraftOptions {
+  /**
+   * static: controller.quorum.voters, fixed size (what a model without this field means, so a
+   * regeneration never flips a running quorum); dynamic: KIP-853 (spec.dynamicQuorumConfig), which
+   * CFK grows in place. `init` writes dynamic for new platforms on CP 8.2+ with CFK 3.3+.
+   */
+  readonly quorum?: 'static' | 'dynamic';
+}
+
 export interface PlatformOptions {
+  readonly kraft?: KraftOptions;
   readonly storage?: StorageOptions;
   readonly scheduling?: SchedulingOptions;
   readonly monitoring?: MonitoringOptions;

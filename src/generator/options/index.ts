@@ -15,9 +15,10 @@ import { loggingOption } from './logging.js';
 import { monitoringOption } from './monitoring.js';
 import { schedulingOption } from './scheduling.js';
 import { cp7CompatibilityOption } from './cp7-compatibility.js';
+import { kraftQuorumOption } from './kraft-quorum.js';
 
 /** Every option module, in the order their fragments merge. */
-export const OPTION_MODULES: readonly OptionModule[] = [storageOption, tlsOption, authenticationOption, authorizationOption, rbacOption, secretsOption, externalAccessOption, monitoringOption, loggingOption, schedulingOption, cp7CompatibilityOption];
+export const OPTION_MODULES: readonly OptionModule[] = [storageOption, tlsOption, authenticationOption, authorizationOption, rbacOption, secretsOption, externalAccessOption, monitoringOption, loggingOption, schedulingOption, cp7CompatibilityOption, kraftQuorumOption];
 
 export function optionContext(model: PlatformModel, env: Environment, units: UnitIndex, templates: Templates): OptionContext {
   const profile = templates.sizes[env.size];
