@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { COMPONENT_NAMES, type ComponentName, type Environment, type PlatformModel, type PlatformVersions, type TopicSpec } from '../model/types.js';
-import { flatKafkaClusterKey, kafkaClusterEnvironment, kafkaClusterKey, kafkaClusterSpecOf, splitKafkaClusterKey } from '../model/kafka-clusters.js';
+import { deployedModel, flatKafkaClusterKey, kafkaClusterEnvironment, kafkaClusterKey, kafkaClusterSpecOf, splitKafkaClusterKey } from '../model/kafka-clusters.js';
+import { quorumOf, quorumTransitionProblem } from '../model/kraft-quorum.js';
 import { versionsOf } from '../model/versions.js';
 import { firstSchemaProblem } from '../model/build.js';
 import { applyOptionSettings } from '../model/option-settings.js';
@@ -272,6 +273,14 @@ export function planSetOptions(model: PlatformModel, request: SetOptionsRequest)
     : { ...withoutPlatformOptions(model), ...(Object.keys(after).length > 0 ? { options: after } : {}) };
   const problem = firstSchemaProblem(next);
   if (problem) throw new UsageError(problem, 'see docs/options.md for every option and its values');
+  // A running quorum's mode changes only by Confluent's migration (decision 19): checked on every deployed environment.
+  const after2 = deployedModel(next);
+  for (const [index, current] of deployedModel(model).environments.entries()) {
+    const updated = after2.environments[index];
+    if (!updated) continue;
+    const refused = quorumTransitionProblem(current.name, quorumOf(model, current), quorumOf(next, updated));
+    if (refused) throw new UsageError(refused.message, refused.fix);
+  }
   const scope = env ? env.name : 'all';
   const changes = diffOptions(before as Record<string, unknown>, after as Record<string, unknown>).map((row) => ({ env: scope, component: 'options', field: row.path, from: row.from, to: row.to }));
   const touched = [...new Set(changes.map((row) => row.field.split('.')[0]!))];

@@ -1,4 +1,4 @@
-import { autoJoins, quorumOf } from '../../model/kraft-quorum.js';
+import { autoJoins, isDynamic, quorumOf } from '../../model/kraft-quorum.js';
 import { versionsOf } from '../../model/versions.js';
 import type { PlainObject } from '../object-path.js';
 import { SYNC_WAVE_ANNOTATION, type UnitIndex } from '../resources.js';
@@ -46,7 +46,10 @@ export function dynamicQuorumConfigMap(context: OptionContext): string | undefin
 export const kraftQuorumOption: OptionModule = {
   name: 'kraft',
   resourcePatch(resource, { model, env }) {
-    if (resource.kind !== 'KRaftController' || quorumOf(model, env) !== 'dynamic') return undefined;
+    if (resource.kind !== 'KRaftController') return undefined;
+    const mode = quorumOf(model, env);
+    if (mode === 'migrated') return { dynamicQuorumConfig: { enabled: true } }; // formatted long ago: no bootstrap pod
+    if (mode !== 'dynamic') return undefined;
     return { dynamicQuorumConfig: { enabled: true, bootstrapPod: 0 }, podTemplate: { serviceAccountName: dynamicQuorumNames(resource).serviceAccount } };
   },
   manifests(context) {
@@ -56,14 +59,13 @@ export const kraftQuorumOption: OptionModule = {
   },
   readme(context) {
     const kraft = kraftControllerResource(context.units);
-    if (!kraft || quorumOf(context.model, context.env) !== 'dynamic') return [];
-    const names = dynamicQuorumNames(kraft);
+    const mode = quorumOf(context.model, context.env);
+    if (!kraft || !isDynamic(mode)) return [];
     const join = autoJoins(versionsOf(context.model, context.env))
       ? 'new controllers join as voters by themselves (CP 8.2+)'
       : 'promote each new controller with `kafka-metadata-quorum --bootstrap-controller <controller>:9074 add-controller` (CP before 8.2)';
-    return [
-      `- ${context.env.name}: the KRaft quorum is dynamic (KIP-853): \`cp-gitops scale kraftcontroller --replicas <odd>\` grows it in place and ${join}. CFK records in the ConfigMap \`${names.configMap}\` that the quorum was formatted; Argo CD ignores its data. Never reset it on a running quorum.`,
-    ];
+    const bootstrap = mode === 'dynamic' ? ` CFK records in the ConfigMap \`${dynamicQuorumNames(kraft).configMap}\` that the quorum was formatted; Argo CD ignores its data. Never reset it on a running quorum.` : '';
+    return [`- ${context.env.name}: the KRaft quorum is dynamic (KIP-853): \`cp-gitops scale kraftcontroller --replicas <odd>\` grows it in place and ${join}.${bootstrap}`];
   },
 };
 
