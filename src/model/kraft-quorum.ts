@@ -86,11 +86,10 @@ export function kraftQuorumProblems(model: PlatformModel): ModelProblem[] {
     const versions = versionsOf(expanded, env);
     const floor = mode === 'migrated' ? MIGRATION_MIN_CP : DYNAMIC_QUORUM_MIN_CP;
     let message: string | undefined;
-    let fix = mode === 'migrated' ? 'upgrade to CP 8.0 or later first (cp-gitops upgrade), then migrate' : 'set kraft.quorum: static, or use a Confluent Platform and operator version that run dynamic quorums';
-    if (model.controller !== 'kraft') {
-      message = `kraft.quorum ${mode} needs controller: kraft (this platform runs ZooKeeper)`;
-      fix = 'remove kraft.quorum (cp-gitops set kraft.quorum=)';
-    } else if (!atLeast(versions.confluentPlatform, floor)) {
+    const fix = mode === 'migrated' ? 'upgrade to CP 8.0 or later first (cp-gitops upgrade), then migrate' : 'set kraft.quorum: static, or use a Confluent Platform and operator version that run dynamic quorums';
+    // On ZooKeeper the field waits for the move to KRaft (and the controller's own check says why CP 8 cannot).
+    if (model.controller !== 'kraft') return;
+    if (!atLeast(versions.confluentPlatform, floor)) {
       message = `kraft.quorum ${mode} needs Confluent Platform ${show(floor)} or later (${mode === 'migrated' ? 'kraft.version=1 on a running quorum' : 'KIP-853 dynamic quorums'}), not ${versions.confluentPlatform}`;
     } else if (!atLeast(versions.operator, DYNAMIC_QUORUM_MIN_OPERATOR)) {
       message = `kraft.quorum ${mode} needs Confluent for Kubernetes ${show(DYNAMIC_QUORUM_MIN_OPERATOR)} or later (spec.dynamicQuorumConfig), not ${versions.operator}`;

@@ -52,7 +52,7 @@ describe('platform model', () => {
   });
 
   it('reports host-based routing without a domain or TLS at the line and column of externalAccess.type, with the fix', () => {
-    const withAccess = text.replace(/^environments:/m, 'options:\n  externalAccess:\n    type: staticForHostBasedRouting\nenvironments:');
+    const withAccess = text.replace(/^options:\n/m, 'options:\n  externalAccess:\n    type: staticForHostBasedRouting\n');
     const error = problemsOf(withAccess);
     const line = withAccess.split('\n').findIndex((l) => l.includes('type: staticForHostBasedRouting')) + 1;
     expect(error.problems.map((problem) => [problem.file, problem.line, problem.column])).to.deep.equal([
@@ -66,7 +66,7 @@ describe('platform model', () => {
   });
 
   it('refuses an out-of-range host-routing port where it is written', () => {
-    const withAccess = text.replace(/^environments:/m, 'options:\n  tls: {mode: auto}\n  externalAccess:\n    type: staticForHostBasedRouting\n    domain: kafka.example.com\n    port: 70000\nenvironments:');
+    const withAccess = text.replace(/^options:\n/m, 'options:\n  tls: {mode: auto}\n  externalAccess:\n    type: staticForHostBasedRouting\n    domain: kafka.example.com\n    port: 70000\n');
     const error = problemsOf(withAccess);
     const line = withAccess.split('\n').findIndex((l) => l.includes('port: 70000')) + 1;
     expect(error.problems).to.have.length(1);
