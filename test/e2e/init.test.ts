@@ -102,7 +102,11 @@ function itRendersAndValidates(scenario: InitScenario, envs: readonly string[]):
     it(`renders overlays/${env}: CFK resources, all in one namespace of ${env}`, () => {
       const resources = render(`overlays/${env}`);
       expect(resources.map(label)).to.include('Kafka/kafka');
-      for (const resource of resources) expect(resource.apiVersion, label(resource)).to.equal(CFK_API_VERSION);
+      // Besides CFK's kinds, only what a dynamic KRaft quorum needs (decision 19: CP 8.2 KRaft yes, CP 7.9 ZooKeeper no).
+      const dynamicQuorum = resources.some((resource) => resource.kind === 'KRaftController' && resource.spec?.dynamicQuorumConfig !== undefined);
+      expect(resources.filter((resource) => resource.apiVersion !== CFK_API_VERSION).map(label).sort()).to.deep.equal(
+        dynamicQuorum ? ['ConfigMap', 'Role', 'RoleBinding', 'ServiceAccount'].map((kind) => `${kind}/kraftcontroller-dynamic-quorum`) : [],
+      );
       const namespaces = new Set(resources.map((resource) => resource.metadata?.namespace));
       expect([...namespaces]).to.have.lengthOf(1);
       expect([...namespaces][0]).to.match(new RegExp(`-${env}$`));
@@ -110,7 +114,7 @@ function itRendersAndValidates(scenario: InitScenario, envs: readonly string[]):
 
     it(`validates every resource of overlays/${env} against the upstream CFK 3.3.0 schema of its kind`, function () {
       skipWithoutUpstreamSchemas(this);
-      const problems = render(`overlays/${env}`).flatMap((resource) =>
+      const problems = render(`overlays/${env}`).filter((resource) => resource.apiVersion === CFK_API_VERSION).flatMap((resource) =>
         validateAgainstUpstream(resource).map((message) => `${label(resource)}: ${message}`),
       );
       expect(problems).to.deep.equal([]);
