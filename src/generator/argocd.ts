@@ -16,6 +16,8 @@ import {
   OPERATOR_RELEASE_NAME,
 } from './layout.js';
 import { optionContext, optionManifests } from './options/index.js';
+import { dynamicQuorumConfigMap } from './options/kraft-quorum.js';
+import type { OptionContext } from './options/option-module.js';
 import { indexUnits, SYNC_WAVE_ANNOTATION } from './resources.js';
 import type { Templates } from './templates.js';
 import { unitsOfEnvironment } from './units.js';
@@ -61,7 +63,7 @@ export function generateArgoCd(model: PlatformModel, templates: Templates): [str
     const header = (what: string) => ({ header: [`${what} of ${describeEnvironment(env.name)}.`, GENERATED_MARKER] });
     files.push([layout.argocdEnvFile(env.name, 'project.yaml'), stringifyYaml(environmentProject(model, env, optionClusterKinds(model, templates, env)), header('Argo CD AppProject'))]);
     files.push([layout.argocdEnvFile(env.name, 'operator.yaml'), stringifyYaml(operatorApplication(model, env), header('The Confluent for Kubernetes operator (Helm chart, without CRDs)'))]);
-    files.push([layout.argocdEnvFile(env.name, 'platform.yaml'), stringifyYaml(platformApplication(model, env), header(`The Confluent Platform (${layout.overlayDir(env.name)})`))]);
+    files.push([layout.argocdEnvFile(env.name, 'platform.yaml'), stringifyYaml(platformApplication(model, env, dynamicQuorumConfigMap(environmentContext(model, templates, env))), header(`The Confluent Platform (${layout.overlayDir(env.name)})`))]);
   }
   for (const env of rootEnvironments) {
     const header = (what: string) => ({ header: [`${what} of ${describeEnvironment(env.name)}.`, GENERATED_MARKER] });
@@ -215,8 +217,12 @@ function metadata(name: string, wave: number, extra: Record<string, unknown> = {
 
 /** Cluster-scoped kinds that the environment's options add (e.g. a StorageClass), for its project's whitelist. */
 function optionClusterKinds(model: PlatformModel, templates: Templates, env: Environment): { group: string; kind: string }[] {
-  const context = optionContext(model, env, indexUnits(unitsOfEnvironment(model, templates, env)), templates);
+  const context = environmentContext(model, templates, env);
   return optionManifests(context).flatMap((manifest) => (manifest.clusterScoped ? [manifest.clusterScoped] : []));
+}
+
+function environmentContext(model: PlatformModel, templates: Templates, env: Environment): OptionContext {
+  return optionContext(model, env, indexUnits(unitsOfEnvironment(model, templates, env)), templates);
 }
 
 function environmentProject(model: PlatformModel, env: Environment, extraClusterKinds: readonly { group: string; kind: string }[]): Record<string, unknown> {
@@ -265,7 +271,14 @@ function operatorApplication(model: PlatformModel, env: Environment): Record<str
   };
 }
 
-function platformApplication(model: PlatformModel, env: Environment): Record<string, unknown> {
+/**
+ * quorumConfigMap: the dynamic quorum's bootstrap ConfigMap, whose data CFK rewrites once the quorum is
+ * formatted. Argo CD must neither report nor (self-heal) undo that: reset to false, a controller that
+ * lost its volume would format a second quorum. RespectIgnoreDifferences keeps the live data on sync.
+ */
+function platformApplication(model: PlatformModel, env: Environment, quorumConfigMap: string | undefined): Record<string, unknown> {
+  const syncOptions = ['CreateNamespace=true', 'ServerSideApply=true', 'SkipDryRunOnMissingResource=true', 'PruneLast=true'];
+  if (quorumConfigMap) syncOptions.push('RespectIgnoreDifferences=true');
   return {
     apiVersion: ARGO_API_VERSION,
     kind: 'Application',
@@ -274,10 +287,11 @@ function platformApplication(model: PlatformModel, env: Environment): Record<str
       project: names.project(model.name, env.name),
       source: { repoURL: model.repoURL, targetRevision: model.targetRevision, path: layout.overlayDir(env.name) },
       destination: { server: env.cluster, namespace: env.namespace },
+      ...(quorumConfigMap ? { ignoreDifferences: [{ group: '', kind: 'ConfigMap', name: quorumConfigMap, namespace: env.namespace, jsonPointers: ['/data'] }] } : {}),
       syncPolicy: {
         // allowEmpty false: a broken render never prunes the whole platform.
         automated: { prune: true, selfHeal: true, allowEmpty: false },
-        syncOptions: ['CreateNamespace=true', 'ServerSideApply=true', 'SkipDryRunOnMissingResource=true', 'PruneLast=true'],
+        syncOptions,
         retry: RETRY,
       },
     },

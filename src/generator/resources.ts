@@ -88,7 +88,9 @@ export function environmentPatch(
     if (value !== undefined) setPath(spec, stripSpec(dependency.path), value);
   }
   // A static KRaft quorum (controller.quorum.voters) keeps the size it was created with: recorded for validate.
-  const allAnnotations = resource.kind === 'KRaftController' && resource.sized ? { ...annotations, [annotationKeys.staticQuorumVoters]: String(effectiveSize(templates.sizes[env.size], resource.kind, env.overrides?.[resource.kind]).replicas) } : annotations;
+  // A dynamic quorum (spec.dynamicQuorumConfig from the kraft option) grows in place and gets no such record.
+  const staticQuorum = resource.kind === 'KRaftController' && resource.sized && !isPlainObject(optionFragment.dynamicQuorumConfig);
+  const allAnnotations = staticQuorum ? { ...annotations, [annotationKeys.staticQuorumVoters]: String(effectiveSize(templates.sizes[env.size], resource.kind, env.overrides?.[resource.kind]).replicas) } : annotations;
   const hasAnnotations = Object.keys(allAnnotations).length > 0;
   if (Object.keys(spec).length === 0 && !hasAnnotations) return undefined;
   // Annotations merge key by key into the base's (its sync wave stays).

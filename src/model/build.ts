@@ -15,6 +15,7 @@ import {
   type PlatformModel,
   type SizeProfile,
 } from './types.js';
+import { defaultQuorumFor } from './kraft-quorum.js';
 import { DEFAULT_CP_VERSION, DEFAULT_OPERATOR_VERSION, defaultControlCenterVersion, findOperatorRelease, OPERATOR_RELEASES, parseSemVer } from './versions.js';
 
 export const DEFAULT_ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
@@ -91,16 +92,23 @@ export function buildNewModel(options: NewModelOptions): PlatformModel {
     throw new UsageError(`invalid --branch "${targetRevision}": use letters, digits, ".", "_", "/" and "-"`, 'for example --branch main');
   }
 
+  const versions = { confluentPlatform: cpVersion, operator: operatorVersion, operatorChart: chartVersion, controlCenter };
+  const settings = options.settings ?? [];
+  // A new quorum is dynamic where CFK grows it in place (decision 19). Written into cp-gitops.yaml, since a
+  // missing field means static: existing repositories keep the quorum they were created with.
+  const quorumGiven = settings.some((setting) => /^(options\.)?kraft(\.|=)/.test(setting.trim()));
+  const quorumDefault = controller === 'kraft' && !quorumGiven && defaultQuorumFor(versions) === 'dynamic' ? ['kraft.quorum=dynamic'] : [];
+  const allSettings = [...quorumDefault, ...settings];
+  const platformOptions = allSettings.length > 0 ? applyOptionSettings(undefined, allSettings) : undefined;
+
   // Production is secure by default: large environments get options of their own (visible in
   // cp-gitops.yaml, changed with `cp-gitops set … --env <env>`): TLS (tls.mode auto) unless --set tls.…
   // was given, and mutual TLS on every Kafka listener and REST API unless --set authentication.… was
   // given. mTLS from the CA of TLS needs no password: the README says how to make every Secret.
-  const platformOptions = options.settings && options.settings.length > 0 ? applyOptionSettings(undefined, options.settings) : undefined;
-  const given = (path: string) => (options.settings ?? []).some((setting) => new RegExp(`^(options\\.)?${path}(\\.|=)`).test(setting.trim()));
+  const given = (path: string) => settings.some((setting) => new RegExp(`^(options\\.)?${path}(\\.|=)`).test(setting.trim()));
   const environments: Environment[] = envNames.map((env, index) =>
     newEnvironment({ platform: name, name: env, index, count: envNames.length, cluster, components, tlsGiven: given('tls'), authenticationGiven: given('authentication'), ...(platformOptions ? { platformOptions } : {}) }),
   );
-
   const model: PlatformModel = {
     apiVersion: MODEL_API_VERSION,
     kind: MODEL_KIND,
@@ -108,7 +116,7 @@ export function buildNewModel(options: NewModelOptions): PlatformModel {
     repoURL,
     targetRevision,
     controller,
-    versions: { confluentPlatform: cpVersion, operator: operatorVersion, operatorChart: chartVersion, controlCenter },
+    versions,
     ...(platformOptions && Object.keys(platformOptions).length > 0 ? { options: platformOptions } : {}),
     environments,
   };

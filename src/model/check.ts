@@ -5,6 +5,7 @@ import { operationsOptionProblems } from './options-check-access.js';
 import type { YamlPath } from '../yaml/positions.js';
 import { exposureProblems, optionProblems, optionWarnings } from './options-check.js';
 import { secretProblems } from './secret-check.js';
+import { kraftQuorumProblems } from './kraft-quorum.js';
 import { expandKafkaClusters, originalPath } from './kafka-clusters.js';
 import type { Environment, PlatformModel, PlatformVersions } from './types.js';
 import { controlCenterFitsCp, defaultControlCenterVersion, findOperatorRelease, OPERATOR_RELEASES, operatorSupportsCp, parseSemVer, supportedCpRange, supportsZooKeeper, versionsOf } from './versions.js';
@@ -24,7 +25,7 @@ export function checkModelSemantics(model: PlatformModel): ModelProblem[] {
   const { model: expanded, origins } = expandKafkaClusters(model);
   const checked = expanded === model ? model : { ...expanded, environments: expanded.environments.map((env, index) => (index < model.environments.length ? env : withoutVersions(env))) };
   const seen = new Set<string>();
-  return [...kafkaClusterProblems(model), ...secretProblems(model), ...semanticProblems(checked, origins)].flatMap((problem) => {
+  return [...kafkaClusterProblems(model), ...secretProblems(model), ...semanticProblems(checked, origins), ...kraftQuorumProblems(model)].flatMap((problem) => {
     const path = originalPath(problem.path, origins);
     const key = `${path.join('.')}\u0000${problem.message}`;
     if (seen.has(key)) return [];

@@ -14,6 +14,7 @@ export const OPTIONS_SCHEMA = {
   type: 'object',
   additionalProperties: false,
   properties: {
+    kraft: { type: 'object', additionalProperties: false, properties: { quorum: { enum: ['static', 'dynamic', 'migrated'] } } },
     storage: {
       type: 'object',
       additionalProperties: false,

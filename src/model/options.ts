@@ -149,7 +149,19 @@ export interface SecurityOptions {
   readonly allowInsecure?: boolean;
 }
 
+export interface KraftOptions {
+  /**
+   * static: controller.quorum.voters, fixed size (what a model without this field means, so a
+   * regeneration never flips a running quorum); dynamic: a KIP-853 quorum CFK formats from its first
+   * controller (spec.dynamicQuorumConfig with the bootstrap ConfigMap), grown in place; migrated: a
+   * static quorum moved to KIP-853 by hand (kraft.version=1), dynamicQuorumConfig without bootstrap.
+   * `init` writes dynamic for new platforms on CP 8.2+ with CFK 3.3+.
+   */
+  readonly quorum?: 'static' | 'dynamic' | 'migrated';
+}
+
 export interface PlatformOptions {
+  readonly kraft?: KraftOptions;
   readonly storage?: StorageOptions;
   readonly scheduling?: SchedulingOptions;
   readonly monitoring?: MonitoringOptions;

@@ -26,6 +26,7 @@ import { deployedModel, flatKafkaClusterKey } from '../model/kafka-clusters.js';
 import { kubernetesClusters } from '../generator/cluster-shared.js';
 import { layout } from '../generator/layout.js';
 import { secretSettingFix, secretSettingProblem } from '../model/secret-settings.js';
+import { atLeast, autoJoins, isDynamic, quorumOf, ROLL_FREE_SCALE_MIN_OPERATOR } from '../model/kraft-quorum.js';
 import { environmentOf, realEnvironmentOf, replaceEnvironment, type ChangePlan, type ChangeRow } from './plan.js';
 
 /** What `scale` accepts: the components, and Kafka's controllers by their own names. */
@@ -98,10 +99,12 @@ export function planScale(model: PlatformModel, templates: Templates, request: S
       warnings.push(`growing ${kind} volumes needs a StorageClass with allowVolumeExpansion: true; CFK expands the PersistentVolumeClaims in place`);
     }
   }
-  if (kind === 'KRaftController' && wanted.replicas !== undefined && wanted.replicas !== current.replicas) {
+  if (kind === 'KRaftController' && wanted.replicas !== undefined && wanted.replicas !== current.replicas && isDynamic(quorumOf(model, env))) {
+    warnings.push(...dynamicQuorumScale(env, versionsOf(model, env), current.replicas, wanted.replicas));
+  } else if (kind === 'KRaftController' && wanted.replicas !== undefined && wanted.replicas !== current.replicas) {
     throw new UsageError(
       `KRaftController in ${env.name} runs a static quorum of ${current.replicas} (controller.quorum.voters): its membership cannot change in place, so scaling it to ${wanted.replicas} is refused`,
-      `keep --replicas ${current.replicas}. To resize it, first migrate it to a dynamic quorum (CP 8.0 or later, CFK 3.2 or later): kafka-features upgrade --feature kraft.version=1, then spec.dynamicQuorumConfig.enabled: true on the KRaftController, then roll Kafka; CFK 3.3 then adds controllers when spec.replicas grows (docs/decisions.md, "Static KRaft quorums")`,
+      `keep --replicas ${current.replicas}. To resize it, first migrate it to a dynamic quorum (CP 8.0 or later, CFK 3.2 or later): kafka-features --bootstrap-controller localhost:9074 upgrade --feature kraft.version=1 in a controller pod, then cp-gitops set kraft.quorum=migrated --env ${env.name} (spec.dynamicQuorumConfig.enabled: true; wait for the controllers' roll), then roll Kafka; then scale up (docs/decisions.md 19)`,
     );
   }
   if (wanted.replicas !== undefined && wanted.replicas < current.replicas && QUORUM_KINDS.has(kind)) {
@@ -162,6 +165,35 @@ export function planScale(model: PlatformModel, templates: Templates, request: S
     labels: [`env:${env.name}`, `component:${component}`, 'day2:scale'],
     warnings: rows.length > 0 ? warnings : [],
   };
+}
+
+/**
+ * A dynamic quorum (KIP-853) grows in place; it never shrinks through Git, since CFK rejects a lower
+ * spec.replicas (a voter must be removed with kafka-metadata-quorum first), and it stays odd: an even
+ * quorum tolerates no more failures than the odd one below it and needs one more vote.
+ */
+function dynamicQuorumScale(env: Environment, versions: PlatformVersions, from: number, to: number): string[] {
+  if (to < from) {
+    throw new UsageError(
+      `KRaftController in ${env.name} runs a dynamic quorum of ${from}; scaling it down to ${to} is refused: Confluent for Kubernetes rejects a lower spec.replicas for a dynamic quorum, because the voters must leave the quorum first`,
+      `keep --replicas ${from} or more; to shrink it, remove the highest controllers from the quorum with kafka-metadata-quorum remove-controller by hand (Confluent's Configure Dynamic KRaft Quorum), then lower spec.replicas`,
+    );
+  }
+  if (to % 2 === 0) {
+    throw new UsageError(
+      `a KRaft quorum of ${to} tolerates no more controller failures than ${to - 1} and needs more votes for every commit, so scaling KRaftController in ${env.name} to ${to} is refused`,
+      `pass an odd number: --replicas ${to + 1}`,
+    );
+  }
+  const joins = autoJoins(versions)
+    ? `Confluent Platform ${versions.confluentPlatform} joins them as voters by itself (controller.quorum.auto.join.enable)`
+    : `on Confluent Platform ${versions.confluentPlatform} (before 8.2) they start as observers: promote each with kafka-metadata-quorum --bootstrap-controller <controller>:9074 add-controller, one at a time, from the new pod`;
+  const roll = atLeast(versions.operator, ROLL_FREE_SCALE_MIN_OPERATOR)
+    ? `Confluent for Kubernetes ${versions.operator} adds controllers ${from}–${to - 1} without rolling the running ones`
+    : `Confluent for Kubernetes ${versions.operator} (before 3.3) rolls the running controllers to add ${from}–${to - 1}`;
+  return [
+    `the dynamic KRaft quorum grows from ${from} to ${to}: ${roll}; ${joins}. Check with kafka-metadata-quorum describe --status that ${to} voters are listed before relying on the larger quorum; it cannot be scaled back down through Git`,
+  ];
 }
 
 /**

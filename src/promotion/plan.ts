@@ -1,7 +1,8 @@
 import { topicResourceName } from '../generator/overlays.js';
 import { UsageError } from '../errors.js';
 import { COMPONENT_NAMES, type ComponentName, type Environment, type PlatformModel, type PlatformVersions, type TopicSpec } from '../model/types.js';
-import { flatKafkaClusterKey, kafkaClusterEnvironment, kafkaClusterKey, kafkaClusterSpecOf, splitKafkaClusterKey } from '../model/kafka-clusters.js';
+import { deployedModel, flatKafkaClusterKey, kafkaClusterEnvironment, kafkaClusterKey, kafkaClusterSpecOf, splitKafkaClusterKey } from '../model/kafka-clusters.js';
+import { quorumOf, quorumTransitionProblem } from '../model/kraft-quorum.js';
 import { versionsOf } from '../model/versions.js';
 import { firstSchemaProblem } from '../model/build.js';
 import { checkExposure } from '../model/check.js';
@@ -282,6 +283,14 @@ export function planSetOptions(model: PlatformModel, request: SetOptionsRequest)
     : { ...withoutPlatformOptions(model), ...(Object.keys(after).length > 0 ? { options: after } : {}) };
   const problem = firstSchemaProblem(next);
   if (problem) throw new UsageError(problem, 'see docs/options.md for every option and its values');
+  // A running quorum's mode changes only by Confluent's migration (decision 19): checked on every deployed environment.
+  const after2 = deployedModel(next);
+  for (const [index, current] of deployedModel(model).environments.entries()) {
+    const updated = after2.environments[index];
+    if (!updated) continue;
+    const refused = quorumTransitionProblem(current.name, quorumOf(model, current), quorumOf(next, updated));
+    if (refused) throw new UsageError(refused.message, refused.fix);
+  }
   // Unsafe exposure is refused like init refuses it, before anything is written (other problems surface in validate).
   const semantic = checkExposure(next)[0];
   if (semantic) throw new UsageError(semantic.message, semantic.fix ? `cp-gitops set: ${semantic.fix}` : 'see docs/options.md');

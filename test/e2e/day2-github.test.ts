@@ -97,7 +97,7 @@ describe('day-2 commands with --github, against the OpenAPI-checked stand-in', f
   });
 
   const refusals: [string, string[], RegExp][] = [
-    ['a KRaft controller scale-down', ['scale', 'kraftcontroller', '--env', 'prod', '--replicas', '1'], /KRaftController in prod runs a static quorum of 3 \(controller\.quorum\.voters\): its membership cannot change in place, so scaling it to 1 is refused/],
+    ['a KRaft controller scale-down', ['scale', 'kraftcontroller', '--env', 'prod', '--replicas', '1'], /KRaftController in prod runs a dynamic quorum of 3; scaling it down to 1 is refused: Confluent for Kubernetes rejects a lower spec\.replicas/],
     ['an operator-managed config key', ['config', '--env', 'dev', 'kafka', 'set', 'advertised.listeners=PLAINTEXT://x:9092'], /advertised\.listeners is managed by Confluent for Kubernetes/],
   ];
   for (const [title, args, message] of refusals) {

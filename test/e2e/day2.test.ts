@@ -81,9 +81,19 @@ describe('day-2 commands through the PR flow (bare remote, through bin/)', funct
     expect(gitRun(['status', '--porcelain'], repo)).to.equal('');
   });
 
+  it('scale kraftcontroller --replicas 5 in prod grows the dynamic quorum: a pushed branch with 5 controllers, and what CFK and CP do', async () => {
+    const result = await cli(['scale', 'kraftcontroller', '--env', 'prod', '--replicas', '5']);
+    expectExit(result, 0);
+    expect(branchSha(bare, 'cp-gitops/scale-kraftcontroller-prod')).to.match(/^[0-9a-f]{40}$/);
+    expect(result.stdout).to.include('+  replicas: 5');
+    expect(result.stdout + result.stderr).to.match(/adds controllers 3–4 without rolling/).and.match(/joins them as voters by itself/);
+  });
+
   const refusals: [string, string[], number, RegExp][] = [
-    ['scaling KRaft controllers down', ['scale', 'kraftcontroller', '--env', 'prod', '--replicas', '1'], 2, /static quorum of 3/i],
-    ['growing a static KRaft quorum', ['scale', 'kraftcontroller', '--env', 'prod', '--replicas', '5'], 2, /static quorum of 3 \(controller\.quorum\.voters\).*refused/],
+    // init gave this CP 8.2 / CFK 3.3 platform dynamic quorums (decision 19); a static one is refused in test/unit/day2.test.ts.
+    ['scaling a dynamic KRaft quorum down', ['scale', 'kraftcontroller', '--env', 'prod', '--replicas', '1'], 2, /dynamic quorum of 3; scaling it down to 1 is refused: Confluent for Kubernetes rejects a lower spec\.replicas/],
+    ['an even KRaft quorum', ['scale', 'kraftcontroller', '--env', 'prod', '--replicas', '4'], 2, /quorum of 4 tolerates no more controller failures than 3/],
+    ['turning a dynamic quorum static', ['set', 'kraft.quorum=static', '--env', 'prod'], 2, /prod runs a dynamic KRaft quorum \(kraft\.version=1\); it cannot become static in place/],
     ['a replication factor above the brokers', ['config', 'kafka', 'set', 'default.replication.factor=4', '--env', 'dev'], 2, /cannot place 4 replicas/],
     ['shrinking a volume', ['scale', 'kafka', '--env', 'prod', '--storage', '10Gi'], 2, /shrink|smaller/i],
     ['an unsupported version jump', ['upgrade', '--env', 'dev', '--cp-version', '9.0.0'], 2, /9\.0\.0/],

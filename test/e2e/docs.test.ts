@@ -87,6 +87,8 @@ describe('cp-gitops docs through bin/', function () {
       const result = await cli(['docs', '--dry-run', '--json']);
       expectExit(result, 0);
       expect(JSON.parse(result.stdout)).to.deep.equal({
+        schemaVersion: 1,
+        command: 'docs',
         ok: true,
         files: [
           { file: 'README.md', status: 'stale' },

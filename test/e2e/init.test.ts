@@ -102,7 +102,12 @@ function itRendersAndValidates(scenario: InitScenario, envs: readonly string[]):
     it(`renders overlays/${env}: CFK resources and the NetworkPolicies that fence them, all in one namespace of ${env}`, () => {
       const resources = render(`overlays/${env}`);
       expect(resources.map(label)).to.include('Kafka/kafka').and.include('NetworkPolicy/default-deny-ingress');
-      for (const resource of resources) expect(resource.apiVersion, label(resource)).to.equal(resource.kind === 'NetworkPolicy' ? 'networking.k8s.io/v1' : CFK_API_VERSION);
+      // Besides CFK's kinds: NetworkPolicies, and what a dynamic KRaft quorum needs (decision 19: CP 8.2 KRaft yes, CP 7.9 ZooKeeper no).
+      const dynamicQuorum = resources.some((resource) => resource.kind === 'KRaftController' && resource.spec?.dynamicQuorumConfig !== undefined);
+      expect(resources.filter((resource) => resource.apiVersion !== CFK_API_VERSION && resource.kind !== 'NetworkPolicy').map(label).sort()).to.deep.equal(
+        dynamicQuorum ? ['ConfigMap', 'Role', 'RoleBinding', 'ServiceAccount'].map((kind) => `${kind}/kraftcontroller-dynamic-quorum`) : [],
+      );
+      for (const resource of resources.filter((candidate) => candidate.kind === 'NetworkPolicy')) expect(resource.apiVersion, label(resource)).to.equal('networking.k8s.io/v1');
       const namespaces = new Set(resources.map((resource) => resource.metadata?.namespace));
       expect([...namespaces]).to.have.lengthOf(1);
       expect([...namespaces][0]).to.match(new RegExp(`-${env}$`));
@@ -248,7 +253,7 @@ describe('cp-gitops init (end to end, built bin)', function () {
     it('exits 0 and generates only dev', () => {
       expectExit(scenario.result, 0);
       expect(readdirSync(join(scenario.dir, 'overlays'))).to.deep.equal(['dev']);
-      expect(readdirSync(join(scenario.dir, 'argocd')).sort()).to.deep.equal(['bootstrap', 'dev']);
+      expect(readdirSync(join(scenario.dir, 'argocd')).sort()).to.deep.equal(['bootstrap', 'clusters', 'dev']);
     });
 
     const render = itRendersAndValidates(scenario, ['dev']);

@@ -14,7 +14,15 @@ import { skipWithoutUpstreamSchemas, validateAgainstUpstream } from '../helpers/
 // every overlay renders with the real Kustomize into its own namespace and passes the upstream schemas.
 
 const CFK_API_VERSION = 'platform.confluent.io/v1beta1';
-const OTHER_KINDS: Readonly<Record<string, string>> = { PodMonitor: 'monitoring.coreos.com/v1', NetworkPolicy: 'networking.k8s.io/v1' };
+/** Besides CFK's kinds: PodMonitors, NetworkPolicies, and each cluster's dynamic KRaft quorum ConfigMap and RBAC (decision 19). */
+const OTHER_KINDS: Readonly<Record<string, string>> = {
+  PodMonitor: 'monitoring.coreos.com/v1',
+  NetworkPolicy: 'networking.k8s.io/v1',
+  ConfigMap: 'v1',
+  ServiceAccount: 'v1',
+  Role: 'rbac.authorization.k8s.io/v1',
+  RoleBinding: 'rbac.authorization.k8s.io/v1',
+};
 
 describe('several Kafka clusters per environment (add-cluster, --env <env>/<cluster>; bare remote, through bin/)', function () {
   this.timeout(120_000);

@@ -17,6 +17,7 @@ const CFK_API_VERSION = 'platform.confluent.io/v1beta1';
 /** Kinds the operations options add, for which no upstream schema is kept: checked for apiVersion and kind. */
 const OTHER_KINDS: Readonly<Record<string, string>> = {
   PodMonitor: 'monitoring.coreos.com/v1',
+  ConfigMap: 'v1',
   ServiceAccount: 'v1',
   Role: 'rbac.authorization.k8s.io/v1',
   RoleBinding: 'rbac.authorization.k8s.io/v1',
@@ -360,9 +361,10 @@ describe('production options, operations side (end to end, built bin)', function
       const clusterBinding = one(np, 'ClusterRoleBinding');
       expect(getPath(clusterBinding, ['roleRef', 'name'])).to.equal(clusterRole.metadata?.name);
       expect(getPath(clusterBinding, ['subjects'])).to.deep.equal([{ kind: 'ServiceAccount', name: account, namespace: 'np-staging' }]);
-      const role = one(np, 'Role');
+      // The dynamic KRaft quorum's Role and RoleBinding (decision 19) sit beside rack awareness's.
+      const role = one(np, 'Role', 'kafka-rack-awareness');
       expect(getPath(role, ['rules'])).to.deep.equal([{ apiGroups: [''], resources: ['pods'], verbs: ['get', 'list'] }]);
-      const binding = one(np, 'RoleBinding');
+      const binding = one(np, 'RoleBinding', 'kafka-rack-awareness');
       expect(getPath(binding, ['roleRef'])).to.deep.equal({ apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.metadata?.name });
       expect(getPath(binding, ['subjects'])).to.deep.equal([{ kind: 'ServiceAccount', name: account, namespace: 'np-staging' }]);
     });

@@ -14,7 +14,16 @@ import { skipWithoutUpstreamSchemas, validateAgainstUpstream } from '../helpers/
 // Certificate, External Secrets' ExternalSecret) are checked by apiVersion and kind.
 
 const CFK_API_VERSION = 'platform.confluent.io/v1beta1';
-const OTHER_KINDS: Readonly<Record<string, string>> = { Certificate: 'cert-manager.io/v1', ExternalSecret: 'external-secrets.io/v1', NetworkPolicy: 'networking.k8s.io/v1' };
+/** Besides CFK's kinds: certificates, external secrets, NetworkPolicies, and the dynamic KRaft quorum's ConfigMap and RBAC (decision 19). */
+const OTHER_KINDS: Readonly<Record<string, string>> = {
+  Certificate: 'cert-manager.io/v1',
+  ExternalSecret: 'external-secrets.io/v1',
+  NetworkPolicy: 'networking.k8s.io/v1',
+  ConfigMap: 'v1',
+  ServiceAccount: 'v1',
+  Role: 'rbac.authorization.k8s.io/v1',
+  RoleBinding: 'rbac.authorization.k8s.io/v1',
+};
 const SCENARIOS = ['tls-sasl', 'mtls-cert-manager', 'cp79-zookeeper-tls', 'rbac-ldap'] as const;
 
 function label(resource: KubeResource): string {

@@ -87,7 +87,8 @@ describe('secure by default (issue 11)', function () {
       expect(get(spec(one('KRaftController')), 'listeners.controller.authentication.type')).to.equal('mtls');
       expect(get(spec(one('KRaftController')), 'listeners.controller.tls.enabled')).to.equal(true);
       expect(get(kafka, 'dependencies.kRaftController.controllerListener')).to.deep.equal({ tls: { enabled: true }, authentication: { type: 'mtls' } });
-      expect(get(kafka, 'metricReporter')).to.deep.include({ tls: { enabled: true }, authentication: { type: 'mtls' } });
+      // No metrics reporter on CP 8 with Control Center next-gen (decision 25): nothing to authenticate there.
+      expect(get(kafka, 'metricReporter')).to.equal(undefined);
     });
 
     it('authenticates the embedded Admin REST API (8090) and the KafkaRestClass that calls it', () => {
@@ -247,7 +248,8 @@ describe('secure by default (issue 11)', function () {
       it(what, async () => {
         const file = join(repo, 'cp-gitops.yaml');
         const original = readFileSync(file, 'utf8');
-        const edited = original.replace(/^environments:/m, `${options}environments:`);
+        // Into the platform's options (init writes kraft.quorum there on CP 8.2+).
+        const edited = original.includes('\noptions:\n') ? original.replace(/^options:\n/m, options) : original.replace(/^environments:/m, `${options}environments:`);
         writeFileSync(file, edited);
         try {
           const result = await runCli(['validate', repo], { env: NEUTRAL_ENV });

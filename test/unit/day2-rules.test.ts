@@ -12,7 +12,7 @@ import type { Violation } from '../../src/validator/violation.js';
 // The day-2 guards of validate on real generated repositories, edited by hand the way a reviewer
 // might: every finding must name the edited file, the line and column of the offending value, and a fix.
 
-const DAY2_RULES = new Set(['policy/replication-factor', 'policy/duplicate-config-key', 'policy/static-quorum-size']);
+const DAY2_RULES = new Set(['policy/replication-factor', 'policy/duplicate-config-key', 'policy/static-quorum-size', 'policy/dynamic-quorum-version']);
 
 describe('validate: day-2 guards (replication, static quorum, duplicate keys)', () => {
   const templates = loadTemplates();
@@ -90,14 +90,30 @@ describe('validate: day-2 guards (replication, static quorum, duplicate keys)', 
 
   it('reports a static KRaft quorum resized by hand', () => {
     const patch = 'overlays/staging/patches/kraftcontroller.yaml';
-    expect(tree.get(patch)).to.match(/cp-gitops\.io\/static-quorum-voters: "3"/);
-    const edited = edit(tree, patch, /^ {2}replicas: 3$/m, '  replicas: 5');
+    const staticTree = generateRepository(buildNewModel({ name: 'p', components: ['kafka'], repoURL: 'https://github.com/acme/p.git', settings: ['kraft.quorum=static'] }), templates);
+    expect(staticTree.get(patch)).to.match(/cp-gitops\.io\/static-quorum-voters: "3"/);
+    const edited = edit(staticTree, patch, /^ {2}replicas: 3$/m, '  replicas: 5');
     const found = findings(edited);
     expect(found.map((violation) => violation.rule)).to.deep.equal(['policy/static-quorum-size']);
     expect(where(found[0]!)).to.deep.equal(at(edited, patch, '5\n'));
-    expect(found[0]!.fix).to.match(/set spec\.replicas back to 3/).and.match(/dynamicQuorumConfig/);
+    expect(found[0]!.fix).to.match(/set spec\.replicas back to 3/).and.match(/kraft\.quorum=migrated/);
     // A dynamic quorum may change size.
     const dynamic = edit(edited, patch, /^spec:\n/m, 'spec:\n  dynamicQuorumConfig:\n    enabled: true\n');
     expect(findings(dynamic)).to.deep.equal([]);
+  });
+
+  it('lets a dynamic quorum (the default) change size, and reports one enabled by hand below CP 7.9', () => {
+    const patch = 'overlays/staging/patches/kraftcontroller.yaml';
+    expect(tree.get(patch)).to.match(/dynamicQuorumConfig:/).and.not.match(/static-quorum-voters/);
+    expect(findings(edit(tree, patch, /^ {2}replicas: 3$/m, '  replicas: 5'))).to.deep.equal([]);
+
+    const cp78 = generateRepository(buildNewModel({ name: 'p', components: ['kafka'], repoURL: 'https://github.com/acme/p.git', cpVersion: '7.8.0' }), templates);
+    const kraftPatch = 'overlays/staging/patches/kraftcontroller.yaml';
+    expect(cp78.get(kraftPatch)).to.not.match(/dynamicQuorumConfig/);
+    const edited = edit(cp78, kraftPatch, /^spec:\n/m, 'spec:\n  dynamicQuorumConfig:\n    enabled: true\n');
+    const found = findings(edited).filter((violation) => violation.rule === 'policy/dynamic-quorum-version');
+    expect(found).to.have.length(1);
+    expect(where(found[0]!)).to.deep.equal(at(edited, kraftPatch, 'true\n'));
+    expect(found[0]!.message).to.match(/cp-server:7\.8\.0: KIP-853 dynamic quorums need Confluent Platform 7\.9 or later/);
   });
 });

@@ -36,19 +36,41 @@ describe('day-2 plans', () => {
     });
 
     it('refuses resizing a static KRaft quorum, up or down, with the migration path', () => {
+      const staticQuorum = buildNewModel({ name: 'p', components: ['kafka', 'connect'], repoURL: 'https://github.com/acme/p.git', settings: ['kraft.quorum=static'] });
       for (const replicas of [5, 1]) {
-        const attempt = () => planScale(base, templates, { component: 'kraftcontroller', env: 'staging', replicas });
+        const attempt = () => planScale(staticQuorum, templates, { component: 'kraftcontroller', env: 'staging', replicas });
         expect(attempt).to.throw(UsageError, /static quorum of 3 \(controller\.quorum\.voters\)/);
         try {
           attempt();
         } catch (error) {
-          expect((error as UsageError).hint).to.match(/keep --replicas 3/).and.match(/kraft\.version=1/).and.match(/dynamicQuorumConfig/);
+          expect((error as UsageError).hint).to.match(/keep --replicas 3/).and.match(/kraft\.version=1/).and.match(/set kraft\.quorum=migrated --env staging/);
         }
       }
       // Sizing the controllers is still allowed; the same count is no change at all.
+      expect(planScale(staticQuorum, templates, { component: 'kraftcontroller', env: 'staging', memory: '4Gi' }).changes).to.have.length(1);
       expect(planScale(base, templates, { component: 'kraftcontroller', env: 'staging', memory: '4Gi' }).changes).to.have.length(1);
       expect(planScale(base, templates, { component: 'kraftcontroller', env: 'staging', replicas: 3 }).changes).to.deep.equal([]);
       expect(() => planScale(base, templates, { component: 'zookeeper', env: 'dev', replicas: 3 })).to.throw(UsageError, /runs KRaft controllers, not zookeeper/);
+    });
+
+    it('grows a dynamic KRaft quorum in place, with what CFK and CP do, and refuses shrinking it or an even size', () => {
+      expect(base.options?.kraft?.quorum).to.equal('dynamic');
+      const plan = planScale(base, templates, { component: 'kraftcontroller', env: 'prod', replicas: 5 });
+      expect(plan.changes).to.deep.equal([{ env: 'prod', component: 'kraftcontroller', field: 'replicas', from: '3', to: '5' }]);
+      expect(plan.branch).to.equal('cp-gitops/scale-kraftcontroller-prod');
+      expect(plan.warnings!.join('\n')).to.match(/adds controllers 3–4 without rolling/).and.match(/joins them as voters by itself/);
+      roundTrips(plan.model);
+      const patch = generateRepository(plan.model, templates).get('overlays/prod/patches/kraftcontroller.yaml')!;
+      expect(patch).to.match(/^ {2}replicas: 5$/m).and.match(/dynamicQuorumConfig:\n {4}enabled: true\n {4}bootstrapPod: 0/).and.not.match(/static-quorum-voters/);
+
+      const down = () => planScale(plan.model, templates, { component: 'kraftcontroller', env: 'prod', replicas: 3 });
+      expect(down).to.throw(UsageError, /dynamic quorum of 5; scaling it down to 3 is refused: Confluent for Kubernetes rejects a lower spec\.replicas/);
+      expect(() => planScale(base, templates, { component: 'kraftcontroller', env: 'prod', replicas: 4 })).to.throw(UsageError, /quorum of 4 tolerates no more controller failures than 3/);
+
+      // Before CP 8.2 each new controller is promoted by hand; CFK 3.2 rolls the running ones.
+      const cp81 = buildNewModel({ name: 'p', components: ['kafka'], repoURL: 'https://github.com/acme/p.git', cpVersion: '8.1.0', operatorVersion: '3.2.3', settings: ['kraft.quorum=dynamic'] });
+      const warnings = planScale(cp81, templates, { component: 'kraftcontroller', env: 'dev', replicas: 3 }).warnings!.join('\n');
+      expect(warnings).to.match(/kafka-metadata-quorum --bootstrap-controller <controller>:9074 add-controller/).and.match(/3\.2\.3 \(before 3\.3\) rolls the running controllers/);
     });
 
     it('rewrites every replication factor and min.insync.replicas when the brokers go below them, and back', () => {

@@ -1,6 +1,11 @@
 import { expect } from 'chai';
 import { ModelError, UsageError } from '../../src/errors.js';
-import { buildNewModel } from '../../src/model/build.js';
+import { loadTemplates } from '../../src/adapters/templates.js';
+import { generateRepository } from '../../src/generator/repository.js';
+import { buildNewModel, type NewModelOptions } from '../../src/model/build.js';
+import { quorumOf } from '../../src/model/kraft-quorum.js';
+import type { PlatformModel } from '../../src/model/types.js';
+import { planSetOptions } from '../../src/promotion/plan.js';
 import { parsePlatformModel } from '../../src/model/parse.js';
 import { serializePlatformModel } from '../../src/model/serialize.js';
 
@@ -52,7 +57,7 @@ describe('platform model', () => {
   });
 
   it('reports host-based routing without a domain, TLS or authentication at the line and column of externalAccess.type, with the fix', () => {
-    const withAccess = text.replace(/^environments:/m, 'options:\n  externalAccess:\n    type: staticForHostBasedRouting\nenvironments:');
+    const withAccess = text.replace(/^options:\n/m, 'options:\n  externalAccess:\n    type: staticForHostBasedRouting\n');
     const error = problemsOf(withAccess);
     const line = withAccess.split('\n').findIndex((l) => l.includes('type: staticForHostBasedRouting')) + 1;
     expect(error.problems.map((problem) => [problem.file, problem.line, problem.column])).to.deep.equal([
@@ -69,7 +74,7 @@ describe('platform model', () => {
   });
 
   it('refuses an out-of-range host-routing port where it is written', () => {
-    const withAccess = text.replace(/^environments:/m, 'options:\n  tls: {mode: auto}\n  externalAccess:\n    type: staticForHostBasedRouting\n    domain: kafka.example.com\n    port: 70000\nenvironments:');
+    const withAccess = text.replace(/^options:\n/m, 'options:\n  tls: {mode: auto}\n  externalAccess:\n    type: staticForHostBasedRouting\n    domain: kafka.example.com\n    port: 70000\n');
     const error = problemsOf(withAccess);
     const line = withAccess.split('\n').findIndex((l) => l.includes('port: 70000')) + 1;
     expect(error.problems).to.have.length(1);
@@ -135,5 +140,64 @@ describe('platform model', () => {
   it('CP 7.9 pairs with the legacy Control Center at the CP version', () => {
     const built = buildNewModel({ name: 'ok', cpVersion: '7.9.0', controller: 'zookeeper' });
     expect(built.versions.controlCenter).to.equal('7.9.0');
+  });
+});
+
+describe('KRaft quorum mode (kraft.quorum)', () => {
+  const templates = loadTemplates();
+  const build = (options: Partial<NewModelOptions> = {}) => buildNewModel({ name: 'acme', repoURL: 'https://github.com/acme/acme.git', components: ['kafka'], ...options });
+  const staticAnnotation = (model: PlatformModel) => generateRepository(model, templates).get('overlays/prod/patches/kraftcontroller.yaml')!.match(/static-quorum-voters: "(\d+)"/)?.[1];
+
+  it('init writes dynamic for CP 8.2+ with CFK 3.3+, and nothing (static) below or on ZooKeeper, unless told', () => {
+    expect(build().options).to.deep.equal({ kraft: { quorum: 'dynamic' } });
+    expect(serializePlatformModel(build())).to.match(/^options:\n {2}kraft:\n {4}quorum: dynamic\n/m);
+    expect(build({ cpVersion: '8.1.0' }).options).to.equal(undefined);
+    expect(build({ cpVersion: '8.1.0', operatorVersion: '3.2.3' }).options).to.equal(undefined);
+    expect(build({ cpVersion: '7.9.0', controller: 'zookeeper' }).options).to.equal(undefined);
+    expect(build({ settings: ['kraft.quorum=static'] }).options).to.deep.equal({ kraft: { quorum: 'static' } });
+    expect(build({ cpVersion: '8.1.0', settings: ['kraft.quorum=dynamic'] }).options).to.deep.equal({ kraft: { quorum: 'dynamic' } });
+  });
+
+  it('a cp-gitops.yaml without kraft.quorum keeps its static quorum on CP 8.2 (a regeneration never flips a running quorum)', () => {
+    const existing = serializePlatformModel(build()).replace(/^options:\n {2}kraft:\n {4}quorum: dynamic\n/m, '');
+    const parsed = parsePlatformModel(existing, FILE);
+    expect(parsed.options).to.equal(undefined);
+    expect(quorumOf(parsed, parsed.environments[2]!)).to.equal('static');
+    expect(staticAnnotation(parsed)).to.equal('3');
+    expect(generateRepository(parsed, templates).get('overlays/prod/patches/kraftcontroller.yaml')).to.not.match(/dynamicQuorumConfig/);
+    expect(staticAnnotation(build())).to.equal(undefined);
+  });
+
+  it('reports a dynamic quorum below CP 7.9, or migrated below CP 8.0, at the kraft.quorum that asks for it', () => {
+    const text = serializePlatformModel(build({ cpVersion: '7.8.0' })).replace(/^environments:/m, 'options:\n  kraft:\n    quorum: dynamic\nenvironments:');
+    const error = problemsOf(text);
+    const line = text.split('\n').findIndex((l) => l.includes('quorum: dynamic')) + 1;
+    expect(error.problems.map((problem) => [problem.file, problem.line, problem.column])).to.deep.equal([[FILE, line, 13]]);
+    expect(error.problems[0]!.message).to.equal('environments "dev", "staging", "prod": kraft.quorum dynamic needs Confluent Platform 7.9 or later (KIP-853 dynamic quorums), not 7.8.0');
+    expect(error.problems[0]!.fix).to.match(/kraft\.quorum: static/);
+
+    // One environment's own value is reported there; migrated needs CP 8.0 (kraft.version=1 on a running quorum).
+    const cp79 = serializePlatformModel(build({ cpVersion: '7.9.0' })).replace(/^( {4}options:\n)/m, '$1      kraft:\n        quorum: migrated\n');
+    const migrated = problemsOf(cp79);
+    const at = cp79.split('\n').findIndex((l) => l.includes('quorum: migrated')) + 1;
+    expect(migrated.problems.map((problem) => [problem.line, problem.column, problem.message])).to.deep.equal([[at, 17, 'environment "prod": kraft.quorum migrated needs Confluent Platform 8.0 or later (kraft.version=1 on a running quorum), not 7.9.0']]);
+    expect(() => parsePlatformModel(cp79.replace('quorum: migrated', 'quorum: dynamic'), FILE)).to.not.throw();
+  });
+
+  it('set changes a quorum only by the migration: static → migrated, never static → dynamic or back to static', () => {
+    const staticModel = build({ cpVersion: '8.1.0' });
+    const toDynamic = () => planSetOptions(staticModel, { env: 'prod', settings: ['kraft.quorum=dynamic'] });
+    expect(toDynamic).to.throw(UsageError, /prod runs a static KRaft quorum; kraft.quorum dynamic would make CFK treat it as a new quorum/);
+    try {
+      toDynamic();
+    } catch (error) {
+      expect((error as UsageError).hint).to.match(/upgrade --feature kraft\.version=1/).and.match(/cp-gitops set kraft\.quorum=migrated --env prod/);
+    }
+    const migrated = planSetOptions(staticModel, { env: 'prod', settings: ['kraft.quorum=migrated'] });
+    expect(migrated.changes).to.deep.equal([{ env: 'prod', component: 'options', field: 'kraft.quorum', from: '—', to: '"migrated"' }]);
+    expect(staticAnnotation(migrated.model)).to.equal(undefined);
+    expect(quorumOf(migrated.model, migrated.model.environments[1]!)).to.equal('static');
+    expect(() => planSetOptions(build(), { settings: ['kraft.quorum=static'] })).to.throw(UsageError, /dev runs a dynamic KRaft quorum \(kraft\.version=1\); it cannot become static in place/);
+    expect(() => planSetOptions(migrated.model, { env: 'prod', settings: ['kraft.quorum='] })).to.throw(UsageError, /prod runs a migrated \(dynamic\) KRaft quorum/);
   });
 });

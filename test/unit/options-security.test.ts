@@ -406,7 +406,8 @@ describe('security options: production defaults to TLS', () => {
       ['staging', undefined],
       ['prod', { tls: { mode: 'auto' }, authentication: { kafka: 'mtls', http: 'mtls' } }],
     ]);
-    expect(platform.options).to.equal(undefined);
+    // The platform's only option is its new quorum's mode (decision 19).
+    expect(platform.options).to.deep.equal({ kraft: { quorum: 'dynamic' } });
     expect(parsePlatformModel(serializePlatformModel(platform), 'cp-gitops.yaml')).to.deep.equal(platform);
   });
 

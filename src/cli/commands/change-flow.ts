@@ -237,12 +237,14 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
     for (const path of treeChange.deletes) removeFile(join(root, ...path.split('/')));
     const tree = await git.stagedTree();
     const baseCommit = await git.revParse(start);
-    const remoteState = remoteHasBranch ? await git.treeAndParent(remoteBranch) : undefined;
-    if (remoteState && remoteState.tree === tree && remoteState.parent === baseCommit) {
-      // Same change on the same base as last time: keep the pushed commit, push nothing.
+    // The branch as last made: the pushed one, or without a remote the local one.
+    const existing = remoteHasBranch ? remoteBranch : previous;
+    const existingState = existing ? await git.treeAndParent(existing) : undefined;
+    if (existing && existingState && existingState.tree === tree && existingState.parent === baseCommit) {
+      // Same change on the same base as last time: keep that commit, push nothing.
       upToDate = true;
       await git.discardChanges();
-      await git.checkoutFresh(change.branch, remoteBranch);
+      await git.checkoutFresh(change.branch, existing);
       commit = await git.revParse('HEAD');
     } else {
       commit = (await git.commitAll(commitMessage(change))).commit || (await git.revParse('HEAD'));

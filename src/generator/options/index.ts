@@ -17,9 +17,10 @@ import { schedulingOption } from './scheduling.js';
 import { cp7CompatibilityOption } from './cp7-compatibility.js';
 import { metricReporterOption } from './metric-reporter.js';
 import { networkPolicyOption } from './network-policy.js';
+import { kraftQuorumOption } from './kraft-quorum.js';
 
 /** Every option module, in the order their fragments merge. */
-export const OPTION_MODULES: readonly OptionModule[] = [metricReporterOption, storageOption, tlsOption, authenticationOption, authorizationOption, rbacOption, secretsOption, externalAccessOption, monitoringOption, networkPolicyOption, loggingOption, schedulingOption, cp7CompatibilityOption];
+export const OPTION_MODULES: readonly OptionModule[] = [metricReporterOption, storageOption, tlsOption, authenticationOption, authorizationOption, rbacOption, secretsOption, externalAccessOption, monitoringOption, networkPolicyOption, loggingOption, schedulingOption, cp7CompatibilityOption, kraftQuorumOption];
 
 export function optionContext(model: PlatformModel, env: Environment, units: UnitIndex, templates: Templates): OptionContext {
   const profile = templates.sizes[env.size];

@@ -9,10 +9,10 @@ import type { ExtraManifest, OptionModule } from './option-module.js';
 const POD_KINDS = new Set(['KRaftController', 'Zookeeper', 'Kafka', 'SchemaRegistry', 'Connect', 'KsqlDB', 'KafkaRestProxy', 'ControlCenter']);
 
 export const ZONE_TOPOLOGY_KEY = 'topology.kubernetes.io/zone';
-const RBAC_API_VERSION = 'rbac.authorization.k8s.io/v1';
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
+export const RBAC_API_VERSION = 'rbac.authorization.k8s.io/v1';
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 /** RBAC exists before the brokers that use it (Kafka is wave 1). */
-const RBAC_SYNC_WAVE = '-1';
+export const RBAC_SYNC_WAVE = '-1';
 
 /**
  * scheduling: tolerations, a priority class and a soft spread over zones on every pod, and Kafka

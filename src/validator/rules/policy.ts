@@ -3,6 +3,7 @@ import { isPlainObject, type PlainObject } from '../../generator/object-path.js'
 import { annotationKeys, layout } from '../../generator/layout.js';
 import { PLACEHOLDER_REPO_HOST } from '../../model/build.js';
 import { MODEL_FILE } from '../../model/types.js';
+import { atLeast, DYNAMIC_QUORUM_MIN_CP } from '../../model/kraft-quorum.js';
 import type { YamlPath } from '../../yaml/positions.js';
 import { blameOf, escapePointer, unescapePointer, type BuiltResource, type KustomizationBuild, type SourceRef } from '../kustomize/types.js';
 import { locate, type SourceDocument, type SourceSet } from '../sources.js';
@@ -25,6 +26,7 @@ export const POLICY_RULES: Readonly<Record<string, string>> = {
   'policy/min-insync-replicas': 'In production, 2 ≤ min.insync.replicas < default.replication.factor',
   'policy/replication-factor': 'No replication factor (broker, internal topics, KafkaTopic replicas) above the broker count, and min.insync.replicas below it',
   'policy/static-quorum-size': 'A static KRaft quorum (controller.quorum.voters) keeps the size it was created with',
+  'policy/dynamic-quorum-version': 'A dynamic KRaft quorum (spec.dynamicQuorumConfig) runs Confluent Platform 7.9 or later',
   'policy/duplicate-config-key': 'A key appears once in configOverrides.server (a second line silently wins)',
   'policy/prod-pdb': 'In production, brokers and controllers have a PodDisruptionBudget',
   'policy/image-tag': 'Images are pinned to a version tag or a digest, never latest or untagged',
@@ -82,6 +84,7 @@ function builtResourceRules(builds: ReadonlyMap<string, KustomizationBuild>, fac
         ...(kafka ? replicationFactorFindings(resource, build, kafka) : []),
         ...duplicateKeyFindings(resource),
         ...staticQuorumFindings(resource),
+        ...dynamicQuorumVersionFindings(resource),
         ...(insecureAllowed ? [] : exposureFindings(resource)),
       ]) {
         const where = locate(finding.document, finding.path);
@@ -325,7 +328,29 @@ function staticQuorumFindings(resource: BuiltResource): Finding[] {
       document: ref.document,
       path: ref.path,
       message: `KRaftController "${resource.originalId.name}" runs ${spec.replicas} controllers, but its static quorum (controller.quorum.voters) was created with ${recorded} (${annotationKeys.staticQuorumVoters}): the voter set of a running static quorum cannot change in place`,
-      fix: `set spec.replicas back to ${recorded}; to resize the quorum, migrate it to a dynamic quorum first (kraft.version=1, then spec.dynamicQuorumConfig.enabled: true; see docs/decisions.md)`,
+      fix: `set spec.replicas back to ${recorded}; to resize the quorum, migrate it to a dynamic quorum first (kafka-features upgrade --feature kraft.version=1, then cp-gitops set kraft.quorum=migrated; see docs/decisions.md 19)`,
+    },
+  ];
+}
+
+/** KIP-853 dynamic quorums start with CP 7.9: an older cp-server with dynamicQuorumConfig does not form a quorum. */
+function dynamicQuorumVersionFindings(resource: BuiltResource): Finding[] {
+  const object = resource.object;
+  if (object.kind !== 'KRaftController' || typeof object.apiVersion !== 'string' || !object.apiVersion.startsWith(CFK_GROUP)) return [];
+  const spec = isPlainObject(object.spec) ? object.spec : {};
+  if (!isPlainObject(spec.dynamicQuorumConfig) || spec.dynamicQuorumConfig.enabled !== true) return [];
+  const image = isPlainObject(spec.image) && typeof spec.image.application === 'string' ? spec.image.application : '';
+  const tag = /:(\d+\.\d+\.\d+)(?:[^:/]*)$/.exec(image)?.[1];
+  if (!tag || atLeast(tag, DYNAMIC_QUORUM_MIN_CP)) return [];
+  const ref = blameOf(resource, '/spec/dynamicQuorumConfig/enabled');
+  return [
+    {
+      rule: 'policy/dynamic-quorum-version',
+      severity: 'error',
+      document: ref.document,
+      path: ref.path,
+      message: `KRaftController "${resource.originalId.name}" enables a dynamic quorum on ${image}: KIP-853 dynamic quorums need Confluent Platform 7.9 or later`,
+      fix: 'remove spec.dynamicQuorumConfig (kraft.quorum: static in cp-gitops.yaml), or upgrade Confluent Platform first',
     },
   ];
 }
