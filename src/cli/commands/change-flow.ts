@@ -126,6 +126,33 @@ async function foreignCommits(git: GitRepository, branch: string, base: string):
   return foreign;
 }
 
+/**
+ * The change branch is rebuilt with `checkout -B`, which moves a local branch of that name: commits a
+ * person made on it (and did not push) would be left on no branch. Refused, like the remote's, unless
+ * --force; commits cp-gitops made (a push that failed) are rebuilt from cp-gitops.yaml as before.
+ */
+async function refuseLocalWork(git: GitRepository, branch: string, start: string, remoteBranch: string | undefined, force: boolean, out: ReturnType<typeof createOutput>): Promise<void> {
+  const local = `refs/heads/${branch}`;
+  const own = [];
+  for (const entry of await foreignCommits(git, local, start)) {
+    // Already on the remote branch: the check of the remote's commits has dealt with it.
+    if (remoteBranch !== undefined && (await git.isAncestor(entry.sha, remoteBranch))) continue;
+    own.push(entry);
+  }
+  if (own.length === 0) return;
+  const listed = own.map((entry) => `${entry.sha.slice(0, 12)} "${entry.subject}" (${entry.author})`).join(', ');
+  const them = own.length === 1 ? 'it' : 'them';
+  const keep = `git branch keep-${branch.replace(/^cp-gitops\//, '')} ${own[own.length - 1]!.sha.slice(0, 12)}`;
+  if (!force) {
+    throw new GitError(
+      `your local branch ${branch} holds ${own.length} commit${own.length === 1 ? '' : 's'} cp-gitops did not make: ${listed}; cp-gitops rebuilds that branch, so ${them} would be left on no branch; nothing was committed or pushed`,
+      `to keep ${them}: push ${them} (git push origin ${branch}) and merge the pull request, or move ${them} to a branch of your own (git branch -m ${branch} <name>); ` +
+        `to drop ${them} and rebuild the branch from cp-gitops.yaml: run the same command with --force (${keep} saves ${them} first)`,
+    );
+  }
+  out.warn(`--force: dropping ${listed} from your local ${branch} (${keep} would keep ${them} until git gc)`);
+}
+
 interface ChangeSetting {
   readonly root: string;
   readonly git: GitRepository;
@@ -231,6 +258,7 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
     }
   }
   const previous = (await git.branchExists(change.branch)) ? await git.revParse(`refs/heads/${change.branch}`) : undefined;
+  if (previous !== undefined) await refuseLocalWork(git, change.branch, start, remoteHasBranch ? remoteBranch : undefined, args.force === true, out);
   await git.checkoutFresh(change.branch, start);
   try {
     writeTree(root, fileTree(treeChange.writes));
