@@ -327,6 +327,29 @@ describe('hostile input (through bin/)', function () {
       expect(gitRun(['status', '--porcelain'], dir)).to.equal(before);
     });
 
+    it('security: a YAML file over 8 MiB is a yaml/too-large finding naming the limit, not parsed (validate ends quickly)', async () => {
+      const started = Date.now();
+      const line = 'key-0000000000: a plain value of some length\n';
+      const { result } = await validateWith({ 'overlays/dev/huge.yaml': line.repeat(Math.ceil((9 * 1024 * 1024) / line.length)) });
+      expectExit(result, 1);
+      expect(result.stdout).to.match(/overlays\/dev\/huge\.yaml:1:1: error: yaml\/too-large: the file is 9 MiB, over cp-gitops' limit of 8 MiB/);
+      expect(Date.now() - started).to.be.below(60_000);
+    });
+
+    it('security: a cp-gitops.yaml over 1 MiB is refused before parsing: a finding in validate, an error naming the file in a change command', async () => {
+      const padding = `# ${'x'.repeat(98)}\n`.repeat(11 * 1024);
+      const { result, dir } = await validateWith({}, { edit: (clone) => writeFileSync(join(clone, 'cp-gitops.yaml'), readFileSync(join(clone, 'cp-gitops.yaml'), 'utf8') + padding) });
+      expectExit(result, 1);
+      expect(result.stdout).to.match(/cp-gitops\.yaml:1:1: error: yaml\/too-large: the file is 1\.\d MiB, over cp-gitops' limit of 1 MiB/);
+      expect(result.stdout.match(/cp-gitops\.yaml:1:1/g), 'one finding, not two').to.have.length(1);
+      gitRun(['commit', '-q', '-am', 'padded'], dir);
+      const before = { heads: refsOf(join(dir, '.git')), status: gitRun(['status', '--porcelain'], dir) };
+      const change = await runCli(['scale', 'kafka', '--env', 'dev', '--replicas', '4'], { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(change, 1);
+      expect(change.stderr).to.match(/cp-gitops\.yaml:1:1: the file is 1\.\d MiB, over cp-gitops' limit of 1 MiB .*fix: split it/);
+      expect({ heads: refsOf(join(dir, '.git')), status: gitRun(['status', '--porcelain'], dir) }).to.deep.equal(before);
+    });
+
     it('| head: a reader that goes away gives no EPIPE stack trace', async () => {
       const { dir } = await validateWith({ 'overlays/dev/many.yaml': Array.from({ length: 3000 }, (_, index) => `k${index}: yes\n`).join('') });
       const piped = spawnSync('sh', ['-c', `node '${CLI_BIN}' validate '${dir}' | head -n 1`], { encoding: 'utf8', env: { ...process.env, ...NEUTRAL_ENV } as NodeJS.ProcessEnv });
@@ -422,6 +445,30 @@ describe('hostile input (through bin/)', function () {
       const stale = await runCli(['scale', 'kafka', '--env', 'dev', '--replicas', '4', '--dry-run'], { cwd: dir, env: NEUTRAL_ENV });
       expectExit(stale, 0);
       expect(existsSync(lock), 'released after the run').to.equal(false);
+    });
+
+    it("a local branch of the change's name holding the user's commit is not reset: refused with how to keep it; --force drops it and says how to keep it", async () => {
+      const dir = join(makeTempDir('cp-gitops-hostile-localbranch-'), 'p');
+      gitRun(['clone', '-q', repo, dir], work);
+      const command = ['scale', 'kafka', '--env', 'dev', '--replicas', '5'];
+      const dry = await runCli([...command, '--dry-run', '--json'], { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(dry, 0);
+      const branch = (JSON.parse(dry.stdout) as { branch: string }).branch;
+      gitRun(['switch', '-q', '-c', branch], dir);
+      gitRun(['commit', '-q', '--allow-empty', '-m', 'my own work'], dir);
+      const mine = gitRun(['rev-parse', 'HEAD'], dir);
+      gitRun(['switch', '-q', 'main'], dir);
+      const before = { heads: refsOf(join(dir, '.git')), status: gitRun(['status', '--porcelain'], dir) };
+      const refused = await runCli(command, { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(refused, 1);
+      expect(refused.stderr).to.include(`your local branch ${branch} holds 1 commit cp-gitops did not make: ${mine.slice(0, 12)} "my own work"`);
+      expect(refused.stderr).to.match(/git branch -m .*--force/s);
+      expect({ heads: refsOf(join(dir, '.git')), status: gitRun(['status', '--porcelain'], dir) }).to.deep.equal(before);
+      expect(gitRun(['symbolic-ref', '--short', 'HEAD'], dir)).to.equal('main');
+      const forced = await runCli([...command, '--force'], { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(forced, 0);
+      expect(forced.stderr).to.include(`--force: dropping ${mine.slice(0, 12)} "my own work"`).and.to.include(`${mine.slice(0, 12)} would keep it`);
+      expect(() => gitRun(['merge-base', '--is-ancestor', mine, branch], dir), 'the rebuilt branch no longer holds it').to.throw();
     });
 
     it('a detached HEAD is refused before any switch, so its commits are not orphaned', async () => {
