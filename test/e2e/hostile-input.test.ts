@@ -1,5 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { hostname } from 'node:os';
@@ -469,6 +469,77 @@ describe('hostile input (through bin/)', function () {
       expectExit(forced, 0);
       expect(forced.stderr).to.include(`--force: dropping ${mine.slice(0, 12)} "my own work"`).and.to.include(`${mine.slice(0, 12)} would keep it`);
       expect(() => gitRun(['merge-base', '--is-ancestor', mine, branch], dir), 'the rebuilt branch no longer holds it').to.throw();
+    });
+
+    /** bin/ in its own process group, signalled as a terminal's Ctrl-C or a CI stop signals it (the whole group). */
+    const startCli = (args: readonly string[], cwd: string) => {
+      const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd, env: { ...process.env, ...NEUTRAL_ENV }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.stdout.resume();
+      const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
+      return { signal: (name: NodeJS.Signals) => process.kill(-child.pid!, name), done };
+    };
+    const waitFor = async (condition: () => boolean, what: string) => {
+      for (const started = Date.now(); !condition(); await new Promise((resolve) => setTimeout(resolve, 100))) {
+        if (Date.now() - started > 90_000) throw new Error(`timed out waiting for ${what}`);
+      }
+    };
+
+    for (const [signal, exitCode, replicas] of [['SIGINT', 130, '6'], ['SIGTERM', 143, '7']] as const) {
+      it(`${signal} mid-change (while pushing) leaves the repository as it found it: branch, files, lock; exit ${exitCode} with a message`, async () => {
+        const dir = join(makeTempDir('cp-gitops-hostile-signal-'), 'p');
+        gitRun(['clone', '-q', repo, dir], work);
+        const hooks = join(dirname(dir), 'hooks');
+        const marker = join(dirname(dir), 'pushing');
+        mkdirSync(hooks);
+        writeFileSync(join(hooks, 'pre-push'), `#!/bin/sh\ntouch '${marker}'\nsleep 60\n`);
+        chmodSync(join(hooks, 'pre-push'), 0o755);
+        gitRun(['config', 'core.hooksPath', hooks], dir);
+        const before = { heads: refsOf(join(dir, '.git')), status: gitRun(['status', '--porcelain', '--untracked-files=all'], dir) };
+        const run = startCli(['scale', 'kafka', '--env', 'dev', '--replicas', replicas], dir);
+        await waitFor(() => existsSync(marker), 'the push');
+        expect(gitRun(['rev-parse', '--abbrev-ref', 'HEAD'], dir), 'on the change branch when interrupted').to.match(/^cp-gitops\//);
+        run.signal(signal);
+        const result = await run.done;
+        expect(result.code, result.stderr).to.equal(exitCode);
+        expect(result.stderr).to.match(new RegExp(`interrupted \\(${signal}\\); main is checked out again with no uncommitted files, cp-gitops/\\S+ is removed; the lock is released`));
+        expect(gitRun(['symbolic-ref', '--short', 'HEAD'], dir)).to.equal('main');
+        expect({ heads: refsOf(join(dir, '.git')), status: gitRun(['status', '--porcelain', '--untracked-files=all'], dir) }).to.deep.equal(before);
+        expect(existsSync(join(dir, '.git', 'cp-gitops.lock')), 'lock released').to.equal(false);
+      });
+    }
+
+    it('SIGTERM during init (while pushing) leaves no staging folder and no unpushed repository; exit 143 with a message', async () => {
+      const sockets = new Set<Socket>();
+      const server = createNetServer((socket) => sockets.add(socket));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+      const { port } = server.address() as AddressInfo;
+      const parent = makeTempDir('cp-gitops-hostile-init-signal-');
+      let result: { code: number | null; stderr: string };
+      try {
+        const run = startCli(['init', 'p', '--components', 'kafka', '--remote', `git://127.0.0.1:${port}/p.git`], parent);
+        await waitFor(() => sockets.size > 0, 'the push to connect');
+        run.signal('SIGTERM');
+        result = await run.done;
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      expect(result.code, result.stderr).to.equal(143);
+      expect(result.stderr).to.match(/interrupted \(SIGTERM\); .*p is removed again \(init had not finished; run it again\)/);
+      expect(readdirSync(parent)).to.deep.equal([]);
+    });
+
+    it('init removes the hidden staging folder an init killed outright (SIGKILL) left, and says so', async () => {
+      const parent = makeTempDir('cp-gitops-hostile-init-stale-');
+      const stale = join(parent, `.p.cp-gitops-${2 ** 22 + 7}-1700000000000`);
+      mkdirSync(stale);
+      writeFileSync(join(stale, 'cp-gitops.yaml'), 'half\n');
+      const result = await runCli(['init', 'p', '--components', 'kafka'], { cwd: parent, env: NEUTRAL_ENV });
+      expectExit(result, 0);
+      expect(result.stderr).to.include(`removed ${stale}, left by an init that was killed`);
+      expect(readdirSync(parent)).to.deep.equal(['p']);
     });
 
     it('a detached HEAD is refused before any switch, so its commits are not orphaned', async () => {
