@@ -77,6 +77,44 @@ export function createStagingDirectory(target: string): string {
   return staging;
 }
 
+/**
+ * Staging folders of an init that was killed outright (SIGKILL, a power cut: no undo could run), found
+ * beside `target` by their name, whose process is gone: removed, so nothing hidden is left behind.
+ * Returns the removed paths, for the command to say so.
+ */
+export function removeStaleStagingDirectories(target: string): string[] {
+  const absolute = resolve(target);
+  const parent = dirname(absolute);
+  if (!existsSync(parent)) return [];
+  const prefix = `.${basename(absolute)}.cp-gitops-`;
+  const removed: string[] = [];
+  for (const entry of readdirSync(parent, { withFileTypes: true })) {
+    const match = entry.isDirectory() && entry.name.startsWith(prefix) ? /^(\d+)-\d+$/.exec(entry.name.slice(prefix.length)) : null;
+    if (!match || processIsAlive(Number(match[1]))) continue;
+    rmSync(join(parent, entry.name), { recursive: true, force: true });
+    removed.push(join(parent, entry.name));
+  }
+  return removed;
+}
+
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes what init created at `target`: the folder itself, or only its content when it existed (empty) before. */
+export function removeCreatedDirectory(target: string, existedBefore: boolean): void {
+  if (!existedBefore) {
+    rmSync(target, { recursive: true, force: true });
+    return;
+  }
+  for (const entry of readdirSync(target)) rmSync(join(target, entry), { recursive: true, force: true });
+}
+
 /** Moves everything from `staging` into `target` (which is absent or empty), then removes `staging`. */
 export function promoteStagingDirectory(staging: string, target: string): void {
   if (!existsSync(target)) {

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { GitError } from '../errors.js';
 
@@ -290,5 +291,51 @@ export async function remoteHasBranch(url: string, branch: string, env: Record<s
     return heads.trim() !== '';
   } catch (error) {
     throw new GitError(`could not reach ${url}: ${firstLine(error)}`, `check the network and the token; nothing was written. ${timeout.hint}`, error);
+  }
+}
+
+/** What a change command has moved so far, for the undo after a signal. */
+export interface CheckoutState {
+  /** The branch the user had checked out (set once cp-gitops switches away from it). */
+  original?: string;
+  /** The change branch, once created or reset, and where it was before (undefined: it did not exist). */
+  branch?: string;
+  previous?: string;
+}
+
+/**
+ * The undo of a change command after SIGINT/SIGTERM, synchronous because a signal handler cannot wait
+ * (see adapters/interrupt.ts): drops what the change wrote (the tree was clean when it started), checks
+ * the user's branch out again and puts the change branch back where it was, or removes it. A git that
+ * is still finishing holds index.lock: waited for, a few seconds at most.
+ */
+export function restoreCheckoutSync(dir: string, state: CheckoutState): string | undefined {
+  if (state.original === undefined) return undefined;
+  gitSync(dir, ['reset', '-q', '--hard']);
+  gitSync(dir, ['clean', '-q', '-fd']);
+  gitSync(dir, ['checkout', '-q', state.original]);
+  let branchNote = '';
+  if (state.branch !== undefined) {
+    if (state.previous !== undefined) {
+      gitSync(dir, ['branch', '-q', '-f', state.branch, state.previous]);
+      branchNote = `, ${state.branch} is back where it was`;
+    } else if (gitSync(dir, ['branch', '--list', state.branch]).trim() !== '') {
+      gitSync(dir, ['branch', '-q', '-D', state.branch]);
+      branchNote = `, ${state.branch} is removed`;
+    }
+  }
+  return `${state.original} is checked out again with no uncommitted files${branchNote}`;
+}
+
+function gitSync(dir: string, args: readonly string[]): string {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return execFileSync('git', [...args], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (error) {
+      const stderr = String((error as { stderr?: unknown }).stderr ?? '');
+      if (!/\.lock': File exists|index\.lock/.test(stderr) || Date.now() > deadline) throw new GitError(`git ${args.join(' ')} failed in ${dir}: ${stderr.trim().split('\n')[0] ?? ''}`, `see git status in ${dir}`, error);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+    }
   }
 }

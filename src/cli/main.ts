@@ -1,4 +1,5 @@
 import yargs from 'yargs';
+import { handleInterruptions } from '../adapters/interrupt.js';
 import { CpGitopsError, UsageError, ValidationFailedError } from '../errors.js';
 import { JSON_SCHEMA_VERSION } from '../json-version.js';
 import { packageVersion } from '../package-root.js';
@@ -40,7 +41,10 @@ export interface CommandContext {
  * Nothing below src/cli prints or exits.
  */
 export async function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
-  if (!options.streams) ignoreClosedReader();
+  if (!options.streams) {
+    ignoreClosedReader();
+    handleInterruptions((text) => process.stderr.write(text));
+  }
   const context: CommandContext = {
     streams: options.streams ?? { stdout: process.stdout, stderr: process.stderr },
     cwd: options.cwd ?? process.cwd(),

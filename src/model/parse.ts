@@ -1,5 +1,6 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { ModelError, type LocatedProblem } from '../errors.js';
+import { MAX_MODEL_BYTES, sizeProblem } from '../yaml/limits.js';
 import { describePath, pointerToPath, positionOf, type LocatedDocument, type YamlPath } from '../yaml/positions.js';
 import { checkModelSemantics, checkModelWarnings, type ModelProblem } from './check.js';
 import { modelValidator } from './model-validator.js';
@@ -25,6 +26,9 @@ export interface PlatformModelCheck {
  * reports them next to everything else. Pure: the caller reads the file.
  */
 export function checkPlatformModel(text: string, file: string): PlatformModelCheck {
+  // Bounded before parsing, like every YAML file (src/yaml/limits.ts).
+  const tooLarge = sizeProblem(file, text, MAX_MODEL_BYTES);
+  if (tooLarge) return { syntax: [tooLarge], schema: [], semantic: [] };
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const located: LocatedDocument = { document, lineCounter };

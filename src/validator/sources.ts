@@ -1,6 +1,8 @@
 import { LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
 import type { FileTree } from '../generator/file-tree.js';
+import { MODEL_FILE } from '../model/types.js';
 import { fastLoadAll } from '../yaml/fast-load.js';
+import { MAX_MODEL_BYTES, MAX_YAML_BYTES, sizeProblem } from '../yaml/limits.js';
 import { positionOf, type LocatedDocument, type YamlPath } from '../yaml/positions.js';
 import type { Violation } from './violation.js';
 
@@ -9,6 +11,7 @@ export const YAML_RULES: Readonly<Record<string, string>> = {
   'yaml/duplicate-key': 'A mapping has the same key twice; tools disagree on which value wins',
   'yaml/alias-bomb': 'Aliases expand beyond the bound (a "billion laughs" document)',
   'yaml/ambiguous-scalar': 'A plain scalar that YAML 1.1 reads as a boolean (yes, no, on, off, …)',
+  'yaml/too-large': 'The file is over the size bound (8 MiB; cp-gitops.yaml 1 MiB) and is not parsed',
 };
 
 /** Alias expansion bound: a "billion laughs" file is reported, never expanded. */
@@ -63,6 +66,13 @@ export function parseSources(tree: FileTree): { sources: SourceSet; violations: 
   const violations: Violation[] = [];
   for (const [path, text] of tree) {
     if (!isYamlPath(path)) continue;
+    // Bounded before parsing: a huge file would take minutes and gigabytes (see src/yaml/limits.ts).
+    const tooLarge = sizeProblem(path, text, path === MODEL_FILE ? MAX_MODEL_BYTES : MAX_YAML_BYTES);
+    if (tooLarge) {
+      violations.push({ rule: 'yaml/too-large', severity: 'error', ...tooLarge });
+      yaml.set(path, { path, text: '', documents: [] });
+      continue;
+    }
     const values = fastLoadAll(text);
     const documents = values ? fastDocuments(path, text, values) : parsePrecisely(path, text, violations);
     yaml.set(path, { path, text, documents: documents.filter((document) => document.value !== null || documents.length === 1) });

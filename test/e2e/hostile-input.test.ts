@@ -1,5 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { hostname } from 'node:os';
@@ -329,6 +329,29 @@ describe('hostile input (through bin/)', function () {
       expect(gitRun(['status', '--porcelain'], dir)).to.equal(before);
     });
 
+    it('security: a YAML file over 8 MiB is a yaml/too-large finding naming the limit, not parsed (validate ends quickly)', async () => {
+      const started = Date.now();
+      const line = 'key-0000000000: a plain value of some length\n';
+      const { result } = await validateWith({ 'overlays/dev/huge.yaml': line.repeat(Math.ceil((9 * 1024 * 1024) / line.length)) });
+      expectExit(result, 1);
+      expect(result.stdout).to.match(/overlays\/dev\/huge\.yaml:1:1: error: yaml\/too-large: the file is 9 MiB, over cp-gitops' limit of 8 MiB/);
+      expect(Date.now() - started).to.be.below(60_000);
+    });
+
+    it('security: a cp-gitops.yaml over 1 MiB is refused before parsing: a finding in validate, an error naming the file in a change command', async () => {
+      const padding = `# ${'x'.repeat(98)}\n`.repeat(11 * 1024);
+      const { result, dir } = await validateWith({}, { edit: (clone) => writeFileSync(join(clone, 'cp-gitops.yaml'), readFileSync(join(clone, 'cp-gitops.yaml'), 'utf8') + padding) });
+      expectExit(result, 1);
+      expect(result.stdout).to.match(/cp-gitops\.yaml:1:1: error: yaml\/too-large: the file is 1\.\d MiB, over cp-gitops' limit of 1 MiB/);
+      expect(result.stdout.match(/cp-gitops\.yaml:1:1/g), 'one finding, not two').to.have.length(1);
+      gitRun(['commit', '-q', '-am', 'padded'], dir);
+      const before = { heads: refsOf(join(dir, '.git')), status: gitRun(['status', '--porcelain'], dir) };
+      const change = await runCli(['scale', 'kafka', '--env', 'dev', '--replicas', '4'], { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(change, 1);
+      expect(change.stderr).to.match(/cp-gitops\.yaml:1:1: the file is 1\.\d MiB, over cp-gitops' limit of 1 MiB .*fix: split it/);
+      expect({ heads: refsOf(join(dir, '.git')), status: gitRun(['status', '--porcelain'], dir) }).to.deep.equal(before);
+    });
+
     it('| head: a reader that goes away gives no EPIPE stack trace', async () => {
       const { dir } = await validateWith({ 'overlays/dev/many.yaml': Array.from({ length: 3000 }, (_, index) => `k${index}: yes\n`).join('') });
       const piped = spawnSync('sh', ['-c', `node '${CLI_BIN}' validate '${dir}' | head -n 1`], { encoding: 'utf8', env: { ...process.env, ...NEUTRAL_ENV } as NodeJS.ProcessEnv });
@@ -424,6 +447,101 @@ describe('hostile input (through bin/)', function () {
       const stale = await runCli(['scale', 'kafka', '--env', 'dev', '--replicas', '4', '--dry-run'], { cwd: dir, env: NEUTRAL_ENV });
       expectExit(stale, 0);
       expect(existsSync(lock), 'released after the run').to.equal(false);
+    });
+
+    it("a local branch of the change's name holding the user's commit is not reset: refused with how to keep it; --force drops it and says how to keep it", async () => {
+      const dir = join(makeTempDir('cp-gitops-hostile-localbranch-'), 'p');
+      gitRun(['clone', '-q', repo, dir], work);
+      const command = ['scale', 'kafka', '--env', 'dev', '--replicas', '5'];
+      const dry = await runCli([...command, '--dry-run', '--json'], { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(dry, 0);
+      const branch = (JSON.parse(dry.stdout) as { branch: string }).branch;
+      gitRun(['switch', '-q', '-c', branch], dir);
+      gitRun(['commit', '-q', '--allow-empty', '-m', 'my own work'], dir);
+      const mine = gitRun(['rev-parse', 'HEAD'], dir);
+      gitRun(['switch', '-q', 'main'], dir);
+      const before = { heads: refsOf(join(dir, '.git')), status: gitRun(['status', '--porcelain'], dir) };
+      const refused = await runCli(command, { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(refused, 1);
+      expect(refused.stderr).to.include(`your local branch ${branch} holds 1 commit cp-gitops did not make: ${mine.slice(0, 12)} "my own work"`);
+      expect(refused.stderr).to.match(/git branch -m .*--force/s);
+      expect({ heads: refsOf(join(dir, '.git')), status: gitRun(['status', '--porcelain'], dir) }).to.deep.equal(before);
+      expect(gitRun(['symbolic-ref', '--short', 'HEAD'], dir)).to.equal('main');
+      const forced = await runCli([...command, '--force'], { cwd: dir, env: NEUTRAL_ENV });
+      expectExit(forced, 0);
+      expect(forced.stderr).to.include(`--force: dropping ${mine.slice(0, 12)} "my own work"`).and.to.include(`${mine.slice(0, 12)} would keep it`);
+      expect(() => gitRun(['merge-base', '--is-ancestor', mine, branch], dir), 'the rebuilt branch no longer holds it').to.throw();
+    });
+
+    /** bin/ in its own process group, signalled as a terminal's Ctrl-C or a CI stop signals it (the whole group). */
+    const startCli = (args: readonly string[], cwd: string) => {
+      const child = spawn(process.execPath, [CLI_BIN, ...args], { cwd, env: { ...process.env, ...NEUTRAL_ENV }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      child.stdout.resume();
+      const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stderr })));
+      return { signal: (name: NodeJS.Signals) => process.kill(-child.pid!, name), done };
+    };
+    const waitFor = async (condition: () => boolean, what: string) => {
+      for (const started = Date.now(); !condition(); await new Promise((resolve) => setTimeout(resolve, 100))) {
+        if (Date.now() - started > 90_000) throw new Error(`timed out waiting for ${what}`);
+      }
+    };
+
+    for (const [signal, exitCode, replicas] of [['SIGINT', 130, '6'], ['SIGTERM', 143, '7']] as const) {
+      it(`${signal} mid-change (while pushing) leaves the repository as it found it: branch, files, lock; exit ${exitCode} with a message`, async () => {
+        const dir = join(makeTempDir('cp-gitops-hostile-signal-'), 'p');
+        gitRun(['clone', '-q', repo, dir], work);
+        const hooks = join(dirname(dir), 'hooks');
+        const marker = join(dirname(dir), 'pushing');
+        mkdirSync(hooks);
+        writeFileSync(join(hooks, 'pre-push'), `#!/bin/sh\ntouch '${marker}'\nsleep 60\n`);
+        chmodSync(join(hooks, 'pre-push'), 0o755);
+        gitRun(['config', 'core.hooksPath', hooks], dir);
+        const before = { heads: refsOf(join(dir, '.git')), status: gitRun(['status', '--porcelain', '--untracked-files=all'], dir) };
+        const run = startCli(['scale', 'kafka', '--env', 'dev', '--replicas', replicas], dir);
+        await waitFor(() => existsSync(marker), 'the push');
+        expect(gitRun(['rev-parse', '--abbrev-ref', 'HEAD'], dir), 'on the change branch when interrupted').to.match(/^cp-gitops\//);
+        run.signal(signal);
+        const result = await run.done;
+        expect(result.code, result.stderr).to.equal(exitCode);
+        expect(result.stderr).to.match(new RegExp(`interrupted \\(${signal}\\); main is checked out again with no uncommitted files, cp-gitops/\\S+ is removed; the lock is released`));
+        expect(gitRun(['symbolic-ref', '--short', 'HEAD'], dir)).to.equal('main');
+        expect({ heads: refsOf(join(dir, '.git')), status: gitRun(['status', '--porcelain', '--untracked-files=all'], dir) }).to.deep.equal(before);
+        expect(existsSync(join(dir, '.git', 'cp-gitops.lock')), 'lock released').to.equal(false);
+      });
+    }
+
+    it('SIGTERM during init (while pushing) leaves no staging folder and no unpushed repository; exit 143 with a message', async () => {
+      const sockets = new Set<Socket>();
+      const server = createNetServer((socket) => sockets.add(socket));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+      const { port } = server.address() as AddressInfo;
+      const parent = makeTempDir('cp-gitops-hostile-init-signal-');
+      let result: { code: number | null; stderr: string };
+      try {
+        const run = startCli(['init', 'p', '--components', 'kafka', '--remote', `git://127.0.0.1:${port}/p.git`], parent);
+        await waitFor(() => sockets.size > 0, 'the push to connect');
+        run.signal('SIGTERM');
+        result = await run.done;
+      } finally {
+        for (const socket of sockets) socket.destroy();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+      expect(result.code, result.stderr).to.equal(143);
+      expect(result.stderr).to.match(/interrupted \(SIGTERM\); .*p is removed again \(init had not finished; run it again\)/);
+      expect(readdirSync(parent)).to.deep.equal([]);
+    });
+
+    it('init removes the hidden staging folder an init killed outright (SIGKILL) left, and says so', async () => {
+      const parent = makeTempDir('cp-gitops-hostile-init-stale-');
+      const stale = join(parent, `.p.cp-gitops-${2 ** 22 + 7}-1700000000000`);
+      mkdirSync(stale);
+      writeFileSync(join(stale, 'cp-gitops.yaml'), 'half\n');
+      const result = await runCli(['init', 'p', '--components', 'kafka'], { cwd: parent, env: NEUTRAL_ENV });
+      expectExit(result, 0);
+      expect(result.stderr).to.include(`removed ${stale}, left by an init that was killed`);
+      expect(readdirSync(parent)).to.deep.equal(['p']);
     });
 
     it('a detached HEAD is refused before any switch, so its commits are not orphaned', async () => {

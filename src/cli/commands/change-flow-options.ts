@@ -17,5 +17,5 @@ export const CHANGE_FLOW_OPTIONS = {
   github: { type: 'string', describe: 'owner/repo on GitHub: open or update a pull request there (token from GITHUB_TOKEN or GH_TOKEN); default: gitProvider in cp-gitops.yaml, else the remote when it is on github.com' },
   'github-api-url': { type: 'string', describe: 'GitHub REST API root, for GitHub Enterprise (default: GITHUB_API_URL, else gitProvider.apiUrl in cp-gitops.yaml, else https://api.github.com)' },
   'dry-run': { type: 'boolean', default: false, describe: 'Show the change and the pull request body; write nothing' },
-  force: { type: 'boolean', default: false, describe: 'Rebuild the pull request branch even when it holds commits cp-gitops did not make (a reviewer\'s): they are dropped' },
+  force: { type: 'boolean', default: false, describe: 'Rebuild the pull request branch even when it (on the remote, or the local branch of that name) holds commits cp-gitops did not make (a reviewer\'s, your own): they are dropped' },
 } as const;

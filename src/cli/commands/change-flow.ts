@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { assertNoSymlinks, pathExists, readTextFile, readTree, removeFile, writeTree } from '../../adapters/fs.js';
-import { GitRepository } from '../../adapters/git.js';
+import { GitRepository, restoreCheckoutSync, type CheckoutState } from '../../adapters/git.js';
+import { onInterrupt } from '../../adapters/interrupt.js';
 import { lockRepository } from '../../adapters/lock.js';
 import { createGitHub, gitAuthEnvironment, gitHubGitUrls, resolveApiUrl, resolveGitHubToken, type GitHubPort, type PullInfo } from '../../adapters/github.js';
 import { findKustomize } from '../../adapters/kustomize.js';
@@ -52,6 +53,15 @@ export async function proposeChange(args: ChangeFlowArgs, context: CommandContex
   if (!(await git.isRepository())) throw new WorkspaceError(`${root} is not a git repository`, 'cp-gitops changes a repository through commits: run git init, or clone it');
   // One change at a time per repository: two runs would share a checkout and corrupt both branches.
   const lock = lockRepository(await git.gitDir(), `cp-gitops ${process.argv.slice(2).join(' ')}`.trim());
+  // Ctrl-C or a stop from CI: the repository goes back to how it was, and the lock is released.
+  const moved: CheckoutState = {};
+  const forget = onInterrupt(() => {
+    try {
+      return [restoreCheckoutSync(root, moved), 'the lock is released'].filter(Boolean).join('; ');
+    } finally {
+      lock.release();
+    }
+  });
   try {
     const dirty = await git.dirtyFiles();
     if (dirty.length > 0) {
@@ -75,13 +85,15 @@ export async function proposeChange(args: ChangeFlowArgs, context: CommandContex
       const head = await git.revParse('HEAD');
       throw new WorkspaceError(`HEAD is detached at ${head.slice(0, 12)}; cp-gitops would switch branches and leave its commits on no branch`, `keep them on a branch first (git switch -c <name>), or go back to a branch (git switch main), then run again`);
     }
+    moved.original = original;
     await git.checkoutDetached(start);
     try {
-      await applyChange(args, context, { root, git, plan, github, base, start, hasRemote, pushEnv, out });
+      await applyChange(args, context, { root, git, plan, github, base, start, hasRemote, pushEnv, out, moved });
     } finally {
       await git.checkout(original).catch(() => undefined);
     }
   } finally {
+    forget();
     lock.release();
   }
 }
@@ -126,6 +138,33 @@ async function foreignCommits(git: GitRepository, branch: string, base: string):
   return foreign;
 }
 
+/**
+ * The change branch is rebuilt with `checkout -B`, which moves a local branch of that name: commits a
+ * person made on it (and did not push) would be left on no branch. Refused, like the remote's, unless
+ * --force; commits cp-gitops made (a push that failed) are rebuilt from cp-gitops.yaml as before.
+ */
+async function refuseLocalWork(git: GitRepository, branch: string, start: string, remoteBranch: string | undefined, force: boolean, out: ReturnType<typeof createOutput>): Promise<void> {
+  const local = `refs/heads/${branch}`;
+  const own = [];
+  for (const entry of await foreignCommits(git, local, start)) {
+    // Already on the remote branch: the check of the remote's commits has dealt with it.
+    if (remoteBranch !== undefined && (await git.isAncestor(entry.sha, remoteBranch))) continue;
+    own.push(entry);
+  }
+  if (own.length === 0) return;
+  const listed = own.map((entry) => `${entry.sha.slice(0, 12)} "${entry.subject}" (${entry.author})`).join(', ');
+  const them = own.length === 1 ? 'it' : 'them';
+  const keep = `git branch keep-${branch.replace(/^cp-gitops\//, '')} ${own[own.length - 1]!.sha.slice(0, 12)}`;
+  if (!force) {
+    throw new GitError(
+      `your local branch ${branch} holds ${own.length} commit${own.length === 1 ? '' : 's'} cp-gitops did not make: ${listed}; cp-gitops rebuilds that branch, so ${them} would be left on no branch; nothing was committed or pushed`,
+      `to keep ${them}: push ${them} (git push origin ${branch}) and merge the pull request, or move ${them} to a branch of your own (git branch -m ${branch} <name>); ` +
+        `to drop ${them} and rebuild the branch from cp-gitops.yaml: run the same command with --force (${keep} saves ${them} first)`,
+    );
+  }
+  out.warn(`--force: dropping ${listed} from your local ${branch} (${keep} would keep ${them} until git gc)`);
+}
+
 interface ChangeSetting {
   readonly root: string;
   readonly git: GitRepository;
@@ -138,10 +177,12 @@ interface ChangeSetting {
   readonly hasRemote: boolean;
   readonly pushEnv: Record<string, string>;
   readonly out: ReturnType<typeof createOutput>;
+  /** What the change has moved so far, for the undo after a signal. */
+  readonly moved: CheckoutState;
 }
 
 async function applyChange(args: ChangeFlowArgs, context: CommandContext, setting: ChangeSetting): Promise<void> {
-  const { root, git, plan, github, base, start, hasRemote, pushEnv, out } = setting;
+  const { root, git, plan, github, base, start, hasRemote, pushEnv, out, moved } = setting;
   const modelPath = join(root, MODEL_FILE);
   const model = parsePlatformModel(readTextFile(modelPath), modelPath);
   const planned = plan(model);
@@ -231,6 +272,9 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
     }
   }
   const previous = (await git.branchExists(change.branch)) ? await git.revParse(`refs/heads/${change.branch}`) : undefined;
+  if (previous !== undefined) await refuseLocalWork(git, change.branch, start, remoteHasBranch ? remoteBranch : undefined, args.force === true, out);
+  moved.branch = change.branch;
+  moved.previous = previous;
   await git.checkoutFresh(change.branch, start);
   try {
     writeTree(root, fileTree(treeChange.writes));

@@ -1,5 +1,6 @@
 import { basename, isAbsolute, resolve } from 'node:path';
-import { createStagingDirectory, isDirectory, isEmptyDirectory, pathExists, promoteStagingDirectory, readTextFile, readTree, removeDirectory, writeTree } from '../../adapters/fs.js';
+import { createStagingDirectory, isDirectory, isEmptyDirectory, pathExists, promoteStagingDirectory, readTextFile, readTree, removeCreatedDirectory, removeDirectory, removeStaleStagingDirectories, writeTree } from '../../adapters/fs.js';
+import { onInterrupt } from '../../adapters/interrupt.js';
 import { GitRepository, remoteHasBranch } from '../../adapters/git.js';
 import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
 import { gitAuthEnvironment, gitHubGitUrls } from '../../adapters/github.js';
@@ -103,7 +104,14 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   }
 
   // Everything happens in a staging folder; the target appears only once the commit exists.
+  for (const stale of removeStaleStagingDirectories(target)) out.warn(`removed ${stale}, left by an init that was killed`);
+  const targetExisted = pathExists(target);
   const staging = createStagingDirectory(target);
+  // Ctrl-C or a stop from CI: no staging folder stays behind, and no repository that was never pushed.
+  let forget = onInterrupt(() => {
+    removeDirectory(staging);
+    return `nothing was written (the staging folder ${staging} is removed)`;
+  });
   let commit: string;
   try {
     writeTree(staging, tree);
@@ -115,32 +123,43 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   } catch (error) {
     removeDirectory(staging);
     throw error;
+  } finally {
+    forget();
   }
-
-  printPlan(out, target, model, tree, false);
-  out.line(`Committed ${tree.size} files as ${commit.slice(0, 12)} on ${args.branch}.`);
-  out.line(`cp-gitops validate: ${summarize(validation.violations)}.`);
-  if (isAbsolute(model.repoURL) || model.repoURL.startsWith('file:')) {
-    out.warn(`Argo CD will pull from the local path ${model.repoURL}, which it cannot reach: pass --repo-url with the URL Argo CD can clone`);
-  }
-  for (const warning of securityWarnings(model)) out.warn(warning);
-  if (model.repoURL.includes(PLACEHOLDER_REPO_HOST)) {
-    out.warn(`Argo CD will pull from the placeholder ${model.repoURL}: run init with --repo-url or --remote, or edit repoURL in ${MODEL_FILE} and run cp-gitops generate`);
-  }
-  const repository = new GitRepository(target);
-  const enableHook = `git -C ${target} config core.hooksPath ${layout.githooksDir}`;
-  if (remote) {
-    try {
-      out.progress(`pushing ${args.branch} to ${remote}`);
-      await pushWithRetry(repository, args.branch, github ? gitAuthEnvironment(github.token, gitHubGitUrls(github.apiUrl, remote), { env: context.env }) : undefined, createdOnGitHub ? 4 : 1);
-    } catch (error) {
-      throw error instanceof GitError ? new GitError(error.message, [error.hint, `then turn on the pre-push validation hook: ${enableHook}`].filter(Boolean).join('\n'), error) : error;
+  // Until pushed and hooked up, an interrupted init takes its repository away again, so a rerun starts
+  // afresh instead of calling a half-set-up repository fine. (A push that fails keeps it: the error says how to finish.)
+  forget = onInterrupt(() => {
+    removeCreatedDirectory(target, targetExisted);
+    return `${target} is ${targetExisted ? 'empty' : 'removed'} again (init had not finished; run it again)`;
+  });
+  try {
+    printPlan(out, target, model, tree, false);
+    out.line(`Committed ${tree.size} files as ${commit.slice(0, 12)} on ${args.branch}.`);
+    out.line(`cp-gitops validate: ${summarize(validation.violations)}.`);
+    if (isAbsolute(model.repoURL) || model.repoURL.startsWith('file:')) {
+      out.warn(`Argo CD will pull from the local path ${model.repoURL}, which it cannot reach: pass --repo-url with the URL Argo CD can clone`);
     }
-    out.line(`Pushed ${args.branch} to ${remote}.`);
+    for (const warning of securityWarnings(model)) out.warn(warning);
+    if (model.repoURL.includes(PLACEHOLDER_REPO_HOST)) {
+      out.warn(`Argo CD will pull from the placeholder ${model.repoURL}: run init with --repo-url or --remote, or edit repoURL in ${MODEL_FILE} and run cp-gitops generate`);
+    }
+    const repository = new GitRepository(target);
+    const enableHook = `git -C ${target} config core.hooksPath ${layout.githooksDir}`;
+    if (remote) {
+      try {
+        out.progress(`pushing ${args.branch} to ${remote}`);
+        await pushWithRetry(repository, args.branch, github ? gitAuthEnvironment(github.token, gitHubGitUrls(github.apiUrl, remote), { env: context.env }) : undefined, createdOnGitHub ? 4 : 1);
+      } catch (error) {
+        throw error instanceof GitError ? new GitError(error.message, [error.hint, `then turn on the pre-push validation hook: ${enableHook}`].filter(Boolean).join('\n'), error) : error;
+      }
+      out.line(`Pushed ${args.branch} to ${remote}.`);
+    }
+    // Only now: this commit was validated above, and the hook needs cp-gitops installed, which
+    // `npx cp-gitops init` does not guarantee. From here on, every push is validated first.
+    await repository.setHooksPath(layout.githooksDir);
+  } finally {
+    forget();
   }
-  // Only now: this commit was validated above, and the hook needs cp-gitops installed, which
-  // `npx cp-gitops init` does not guarantee. From here on, every push is validated first.
-  await repository.setHooksPath(layout.githooksDir);
   out.line(`Every push now runs cp-gitops validate first (${layout.prePushHook}); in a new clone, turn it on with: git config core.hooksPath ${layout.githooksDir}`);
   out.line('Next: read README.md in the new repository to bootstrap Argo CD.');
   out.result(initResult({ dryRun: false, changed: true, directory: target, commit, branch: args.branch, pushed: remote !== undefined, remote: remote ?? null, model, files: [...tree.keys()] }));

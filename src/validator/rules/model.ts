@@ -32,7 +32,8 @@ export const modelRules: RuleFamily = ({ sources }: RuleContext): Violation[] =>
   const check = checkPlatformModel(text, MODEL_FILE);
   // The yaml/ family already reports what does not parse; a model that parses as YAML but still has
   // YAML problems here (several documents, warnings) is reported as a schema problem.
-  const parsed = sources.yaml.get(MODEL_FILE)?.documents.every((document) => document.value !== undefined) ?? false;
+  const documents = sources.yaml.get(MODEL_FILE)?.documents;
+  const parsed = documents !== undefined && (documents.length > 0 || text.trim() === '') && documents.every((document) => document.value !== undefined);
   return [
     ...(parsed ? check.syntax.map((problem) => toViolation('model/schema', problem, `${MODEL_FILE} holds exactly one YAML document`)) : []),
     ...check.schema.map((problem) => toViolation('model/schema', problem, `see docs/model.md for every field of ${MODEL_FILE}`)),
