@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -81,10 +81,21 @@ interface LineResult {
   readonly stderr: string;
 }
 
-/** One line in bash, in the session's folder and environment; the folder and environment it leaves carry over. */
-function runLine(line: string, session: Session, state: string): LineResult {
+/**
+ * One line in bash, in the session's folder and environment; the folder and environment it leaves
+ * carry over. Asynchronous: the GitHub stand-in answers from this very process.
+ */
+async function runLine(line: string, session: Session, state: string): Promise<LineResult> {
   const script = `${line}\n__rc=$?\npwd > '${state}/cwd'\nenv -0 > '${state}/env'\nexit $__rc\n`;
-  const result = spawnSync('bash', ['--noprofile', '--norc', '-c', script], { cwd: session.cwd, env: session.env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const result = await new Promise<LineResult>((resolve, reject) => {
+    const child = spawn('bash', ['--noprofile', '--norc', '-c', script], { cwd: session.cwd, env: session.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }));
+  });
   session.cwd = readFileSync(join(state, 'cwd'), 'utf8').trim();
   session.env = Object.fromEntries(
     readFileSync(join(state, 'env'), 'utf8')
@@ -92,7 +103,7 @@ function runLine(line: string, session: Session, state: string): LineResult {
       .filter((entry) => entry.includes('='))
       .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
   );
-  return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+  return result;
 }
 
 /** What `npm ci` leaves in `dir` (see NPM_CI). */
@@ -178,7 +189,7 @@ describe('README.md, every sh block in order from a fresh clone', function () {
   });
 
   for (const { block, line } of COMMANDS) {
-    it(`block ${block}: ${line}`, function () {
+    it(`block ${block}: ${line}`, async function () {
       const skip = SKIPPED[line];
       if (skip) {
         process.stdout.write(`      skipped: ${skip}\n`);
@@ -191,7 +202,7 @@ describe('README.md, every sh block in order from a fresh clone', function () {
         command = command.replace(NPM_CI, '');
         if (command === '') return;
       }
-      last = runLine(command, session, state);
+      last = await runLine(command, session, state);
       const output = `${last.stdout}\n${last.stderr}`;
       expect(last.code, `${command} exited ${last.code}\n--- stdout\n${last.stdout}\n--- stderr\n${last.stderr}`).to.equal(0);
       expectNoSecret(output, `the output of ${line}`);
