@@ -194,21 +194,8 @@ function sharedApplication(model: PlatformModel, cluster: KubernetesCluster): Re
 }
 
 function clusterRootApplication(model: PlatformModel, cluster: KubernetesCluster): Record<string, unknown> {
-  return {
-    apiVersion: ARGO_API_VERSION,
-    kind: 'Application',
-    metadata: { name: names.clusterRootApp(model.name, cluster.key), namespace: ARGOCD_NAMESPACE },
-    spec: {
-      project: names.bootstrapProject(model.name),
-      source: { repoURL: model.repoURL, targetRevision: model.targetRevision, path: layout.argocdClusterDir(cluster.key) },
-      destination: { server: IN_CLUSTER_SERVER, namespace: ARGOCD_NAMESPACE },
-      syncPolicy: {
-        // As the environments' roots: no prune. Deleting this root leaves its Applications (no finalizer), and they never delete what they hold.
-        automated: { prune: false, selfHeal: true, allowEmpty: false },
-        retry: RETRY,
-      },
-    },
-  };
+  // Deleting this root leaves its Applications (no finalizer), and they never delete what they hold.
+  return bootstrapRoot(model, names.clusterRootApp(model.name, cluster.key), layout.argocdClusterDir(cluster.key));
 }
 
 function metadata(name: string, wave: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -299,16 +286,23 @@ function platformApplication(model: PlatformModel, env: Environment, quorumConfi
 }
 
 function rootApplication(model: PlatformModel, env: Environment): Record<string, unknown> {
+  return bootstrapRoot(model, names.rootApp(model.name, env.name), layout.argocdEnvDir(env.name));
+}
+
+/**
+ * An app-of-apps root in Argo CD's namespace. No prune: removing Applications must be a deliberate
+ * `kubectl delete`, never a side effect of a commit.
+ */
+function bootstrapRoot(model: PlatformModel, name: string, path: string): Record<string, unknown> {
   return {
     apiVersion: ARGO_API_VERSION,
     kind: 'Application',
-    metadata: { name: names.rootApp(model.name, env.name), namespace: ARGOCD_NAMESPACE },
+    metadata: { name, namespace: ARGOCD_NAMESPACE },
     spec: {
       project: names.bootstrapProject(model.name),
-      source: { repoURL: model.repoURL, targetRevision: model.targetRevision, path: layout.argocdEnvDir(env.name) },
+      source: { repoURL: model.repoURL, targetRevision: model.targetRevision, path },
       destination: { server: IN_CLUSTER_SERVER, namespace: ARGOCD_NAMESPACE },
       syncPolicy: {
-        // No prune: removing an environment's Applications must be a deliberate `kubectl delete`, never a side effect of a commit.
         automated: { prune: false, selfHeal: true, allowEmpty: false },
         retry: RETRY,
       },

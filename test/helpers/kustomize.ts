@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { onPath } from './paths.js';
 import { parseAllDocuments } from 'yaml';
 import type { KubeDocument } from './upstream-schemas.js';
 
@@ -10,17 +9,6 @@ export interface KubeResource extends KubeDocument {
   readonly spec?: Record<string, unknown>;
 }
 
-function onPath(command: string): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    if (!dir) return false;
-    try {
-      accessSync(join(dir, command), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
 
 let renderer: readonly string[] | undefined;
 

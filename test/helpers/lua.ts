@@ -1,20 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { onPath } from './paths.js';
 
 /** Debian's Lua 5.1, the language version Argo CD's gopher-lua implements. */
 export const LUA = 'lua5.1';
 
 export function luaAvailable(): boolean {
-  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
-    if (!dir) return false;
-    try {
-      accessSync(join(dir, LUA), constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  return onPath(LUA);
 }
 
 /**

@@ -281,8 +281,9 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
     for (const path of treeChange.deletes) removeFile(join(root, ...path.split('/')));
     const tree = await git.stagedTree();
     const baseCommit = await git.revParse(start);
-    // The branch as last made: the pushed one, or without a remote the local one.
-    const existing = remoteHasBranch ? remoteBranch : previous;
+    // The branch as last made: the pushed one, or without a remote the local one (with a remote, a
+    // local branch that never reached it is committed and pushed again).
+    const existing = remoteHasBranch ? remoteBranch : hasRemote ? undefined : previous;
     const existingState = existing ? await git.treeAndParent(existing) : undefined;
     if (existing && existingState && existingState.tree === tree && existingState.parent === baseCommit) {
       // Same change on the same base as last time: keep that commit, push nothing.
