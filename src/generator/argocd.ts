@@ -150,43 +150,44 @@ function clusterProject(model: PlatformModel, cluster: KubernetesCluster): Recor
 }
 
 function crdApplication(model: PlatformModel, cluster: KubernetesCluster): Record<string, unknown> {
-  return {
-    apiVersion: ARGO_API_VERSION,
-    kind: 'Application',
-    // No resources finalizer, and Prune=false/Delete=false: the CRDs outlive every Application (deleting a CRD deletes every custom resource of its kind).
-    metadata: metadata(names.clusterCrdsApp(model.name, cluster.key), -1),
-    spec: {
-      project: names.clusterProject(model.name, cluster.key),
-      source: {
-        repoURL: CFK_HELM_REPO,
-        chart: CFK_HELM_CHART,
-        targetRevision: cluster.crdChart,
-        // The chart's release here only carries the CRDs; its operator watches this otherwise empty namespace.
-        helm: { releaseName: CRD_RELEASE_NAME, skipCrds: false, valuesObject: { namespaced: true } },
-      },
-      destination: { server: cluster.server, namespace: names.crdNamespace(model.name) },
-      syncPolicy: {
-        automated: { prune: false, selfHeal: true, allowEmpty: false },
-        // The CFK CRDs are larger than the 262,144-byte annotation that client-side apply writes.
-        syncOptions: ['CreateNamespace=true', 'ServerSideApply=true', ...NEVER_REMOVE],
-        retry: RETRY,
-      },
+  return clusterOwnedApplication(
+    model,
+    cluster,
+    names.clusterCrdsApp(model.name, cluster.key),
+    {
+      repoURL: CFK_HELM_REPO,
+      chart: CFK_HELM_CHART,
+      targetRevision: cluster.crdChart,
+      // The chart's release here only carries the CRDs; its operator watches this otherwise empty namespace.
+      helm: { releaseName: CRD_RELEASE_NAME, skipCrds: false, valuesObject: { namespaced: true } },
     },
-  };
+    // The CFK CRDs are larger than the 262,144-byte annotation that client-side apply writes.
+    ['CreateNamespace=true', 'ServerSideApply=true', ...NEVER_REMOVE],
+  );
 }
 
 function sharedApplication(model: PlatformModel, cluster: KubernetesCluster): Record<string, unknown> {
+  const source = { repoURL: model.repoURL, targetRevision: model.targetRevision, path: layout.argocdClusterFile(cluster.key, 'shared') };
+  return clusterOwnedApplication(model, cluster, names.clusterSharedApp(model.name, cluster.key), source, ['ServerSideApply=true', ...NEVER_REMOVE]);
+}
+
+/**
+ * What a Kubernetes cluster's owner syncs (the CFK CRDs, the shared StorageClasses). No resources
+ * finalizer, no automated prune, and Prune=false/Delete=false: these outlive every Application
+ * (deleting a CRD deletes every custom resource of its kind).
+ */
+function clusterOwnedApplication(model: PlatformModel, cluster: KubernetesCluster, name: string, source: Record<string, unknown>, syncOptions: readonly string[]): Record<string, unknown> {
   return {
     apiVersion: ARGO_API_VERSION,
     kind: 'Application',
-    metadata: metadata(names.clusterSharedApp(model.name, cluster.key), -1),
+    metadata: metadata(name, -1),
     spec: {
       project: names.clusterProject(model.name, cluster.key),
-      source: { repoURL: model.repoURL, targetRevision: model.targetRevision, path: layout.argocdClusterFile(cluster.key, 'shared') },
+      source,
       destination: { server: cluster.server, namespace: names.crdNamespace(model.name) },
       syncPolicy: {
         automated: { prune: false, selfHeal: true, allowEmpty: false },
-        syncOptions: ['ServerSideApply=true', ...NEVER_REMOVE],
+        syncOptions: [...syncOptions],
         retry: RETRY,
       },
     },

@@ -1,11 +1,12 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import { CLI_BIN, expectExit, makeTempDir, removeTempDirs, runCli, type CliResult } from '../helpers/cli.js';
+import { headerRecorder } from '../helpers/header-recorder.js';
 import { createBareRepository, gitRun, NEUTRAL_ENV, refsOf } from '../helpers/git-remotes.js';
 
 // A pull request is hostile input, and the laptop running cp-gitops holds tokens (issue #15). Each case
@@ -93,13 +94,7 @@ describe('hostile input (through bin/)', function () {
     });
 
     it('security: with --github, the token is never sent to an origin on another host or over plain HTTP', async () => {
-      const seen: IncomingHttpHeaders[] = [];
-      const server = createServer((request, response) => {
-        seen.push(request.headers);
-        response.writeHead(404).end();
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-      const { port } = server.address() as AddressInfo;
+      const { port, seen, close } = await headerRecorder();
       const copy = join(makeTempDir('cp-gitops-hostile-origin-'), 'p');
       gitRun(['clone', '-q', repo, copy], work);
       gitRun(['remote', 'set-url', 'origin', `http://127.0.0.1:${port}/acme/p.git`], copy);
@@ -110,8 +105,7 @@ describe('hostile input (through bin/)', function () {
           env: { ...NEUTRAL_ENV, GITHUB_TOKEN: PASSWORD, GITHUB_API_URL: `http://127.0.0.1:${port}/api`, NO_PROXY: '*', no_proxy: '*', http_proxy: '', HTTP_PROXY: '', https_proxy: '', HTTPS_PROXY: '' },
         });
       } finally {
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await close();
       }
       expectExit(result, 1);
       expect(seen.length, 'git asked the origin').to.be.greaterThan(0);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect, promisify } from 'node:util';
 import { expect } from 'chai';
@@ -15,6 +15,7 @@ import {
 import { GitHubError } from '../../src/adapters/github-errors.js';
 import { CpGitopsError, UsageError } from '../../src/errors.js';
 import { faults, GitHubStandIn, loadGitHubDescription } from '../helpers/github-stand-in.js';
+import { headerRecorder } from '../helpers/header-recorder.js';
 
 const run = promisify(execFile);
 
@@ -426,33 +427,20 @@ describe('GitHub configuration', () => {
   });
 
   it('security: gitAuthEnvironment: real git sends no header to a URL outside the list', async () => {
-    const seen: IncomingHttpHeaders[] = [];
-    const server = createServer((request, response) => {
-      seen.push(request.headers);
-      response.writeHead(404).end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    const { port } = server.address() as AddressInfo;
+    const { port, seen, close } = await headerRecorder();
     const env: NodeJS.ProcessEnv = { ...process.env, ...gitAuthEnvironment(TOKEN, ['https://github.com/', `https://127.0.0.1:${port}/`]), NO_PROXY: '*', no_proxy: '*' };
     for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'all_proxy']) delete env[name];
     try {
       await run('git', ['ls-remote', `http://127.0.0.1:${port}/acme/platform.git`], { env }).catch(() => undefined);
     } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
     }
     expect(seen.length).to.be.greaterThan(0);
     expect(seen.map((headers) => headers.authorization)).to.deep.equal(seen.map(() => undefined));
   });
 
   it('gitAuthEnvironment: real git sends the Basic header to a listed URL, and the token is in no argv or git output', async () => {
-    const seen: IncomingHttpHeaders[] = [];
-    const server = createServer((request, response) => {
-      seen.push(request.headers);
-      response.writeHead(404).end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    const { port } = server.address() as AddressInfo;
+    const { port, seen, close } = await headerRecorder();
     const args = ['ls-remote', `http://127.0.0.1:${port}/acme/platform.git`];
     const env: NodeJS.ProcessEnv = { ...process.env, ...gitAuthEnvironment(TOKEN, [`http://127.0.0.1:${port}/acme/`]), NO_PROXY: '*', no_proxy: '*' };
     for (const name of ['http_proxy', 'https_proxy', 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'all_proxy']) delete env[name];
@@ -463,8 +451,7 @@ describe('GitHub configuration', () => {
       const failed = error as { stdout?: string; stderr?: string };
       output = `${failed.stdout ?? ''}${failed.stderr ?? ''}`;
     } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
     }
     expect(seen.length).to.be.greaterThan(0);
     expect(seen[0]!.authorization).to.equal(`Basic ${Buffer.from(`x-access-token:${TOKEN}`).toString('base64')}`);
