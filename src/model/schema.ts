@@ -13,6 +13,8 @@ const KIND_NAME = '^[A-Z][A-Za-z]+$';
 export const CONFIG_LINE = '^[A-Za-z0-9._-]+=.*$';
 /** owner/name as GitHub spells them (the same rule as --github). */
 export const GITHUB_REPOSITORY = '^[A-Za-z0-9-]+/[A-Za-z0-9._-]+$';
+/** A GitLab project's full path: a group, any subgroups, the project (GitLab's path characters). */
+export const GITLAB_PROJECT_PATH = '^[A-Za-z0-9_][A-Za-z0-9._-]*(/[A-Za-z0-9_][A-Za-z0-9._-]*)+$';
 const SEMVER = '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$';
 
 /** The platform's versions, and an environment's own (all optional there). */
@@ -87,9 +89,14 @@ export const PLATFORM_MODEL_SCHEMA = {
       required: ['type', 'repository'],
       properties: {
         type: { enum: [...GIT_PROVIDERS] },
-        repository: { type: 'string', pattern: GITHUB_REPOSITORY },
+        repository: { type: 'string' },
         apiUrl: { type: 'string', pattern: '^https?://\\S+$' },
       },
+      // The repository's shape is the provider's: owner/name on GitHub, nested groups on GitLab.
+      allOf: [
+        { if: { properties: { type: { const: 'github' } } }, then: { properties: { repository: { type: 'string', pattern: GITHUB_REPOSITORY } } } },
+        { if: { properties: { type: { const: 'gitlab' } } }, then: { properties: { repository: { type: 'string', pattern: GITLAB_PROJECT_PATH } } } },
+      ],
     },
     controller: { enum: [...CONTROLLER_MODES] },
     versions: {

@@ -87,14 +87,14 @@ export interface SizeOverride {
   readonly storage?: string;
 }
 
-export const GIT_PROVIDERS = ['github'] as const;
+export const GIT_PROVIDERS = ['github', 'gitlab'] as const;
 
 /** The Git hosting service later change commands open pull requests on, as `init --github` recorded it. */
 export interface GitProviderRecord {
   readonly type: (typeof GIT_PROVIDERS)[number];
-  /** owner/name */
+  /** GitHub: owner/name; GitLab: the project's full path, group/(subgroup/…)project. */
   readonly repository: string;
-  /** The REST API root, only when it is not https://api.github.com (GitHub Enterprise). */
+  /** The REST API root, only when it is not the provider's public one (https://api.github.com; GitLab: https://gitlab.com/api/v4), for GitHub Enterprise or self-managed GitLab. */
   readonly apiUrl?: string;
 }
 

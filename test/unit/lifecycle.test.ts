@@ -82,7 +82,9 @@ describe('the Git provider record and the change flow\'s pure parts', () => {
     const enterprise = withGitHubProvider(model, { owner: 'acme', repo: 'p' }, 'https://ghe.example.com/api/v3');
     expect(parsePlatformModel(serializePlatformModel(enterprise), 'cp-gitops.yaml').gitProvider).to.deep.equal({ type: 'github', repository: 'acme/p', apiUrl: 'https://ghe.example.com/api/v3' });
     expect(withGitHubProvider(model, { owner: 'acme', repo: 'p' }, 'https://api.github.com').gitProvider).to.deep.equal({ type: 'github', repository: 'acme/p' });
-    expect(() => parsePlatformModel(serializePlatformModel(model).replace('targetRevision: main', 'targetRevision: main\ngitProvider:\n  type: gitlab\n  repository: acme/p'), 'cp-gitops.yaml')).to.throw(/gitProvider/);
+    expect(() => parsePlatformModel(serializePlatformModel(model).replace('targetRevision: main', 'targetRevision: main\ngitProvider:\n  type: gitea\n  repository: acme/p'), 'cp-gitops.yaml')).to.throw(/gitProvider/);
+    expect(parsePlatformModel(serializePlatformModel(model).replace('targetRevision: main', 'targetRevision: main\ngitProvider:\n  type: gitlab\n  repository: acme/kafka/p'), 'cp-gitops.yaml').gitProvider).to.deep.equal({ type: 'gitlab', repository: 'acme/kafka/p' });
+    expect(() => parsePlatformModel(serializePlatformModel(model).replace('targetRevision: main', 'targetRevision: main\ngitProvider:\n  type: github\n  repository: acme/kafka/p'), 'cp-gitops.yaml')).to.throw(/gitProvider/);
   });
 
   it('a commit cp-gitops made ends with its marker; a reviewer\'s does not', () => {
