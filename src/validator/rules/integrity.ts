@@ -7,8 +7,8 @@ export const INTEGRITY_RULES: Readonly<Record<string, string>> = {
   'policy/committed-dependencies': 'No node_modules/ in the repository: code there would run on the next push (pre-push hook) of whoever checks it out',
 };
 
-/** Folders whose files run code on a reviewer's machine (git hooks) or in CI with its secrets (workflows). */
-const EXECUTED = [/^\.githooks\//, /^\.github\/workflows\//];
+/** Files that run code on a reviewer's machine (git hooks) or in CI with its secrets (GitHub workflows, GitLab CI). */
+const EXECUTED = [/^\.githooks\//, /^\.github\/workflows\//, /^\.gitlab-ci\.yml$/];
 
 /**
  * A pull request that edits .githooks/pre-push or a workflow gets its code run by whoever pushes next
