@@ -8,7 +8,7 @@ import { readTree } from '../../src/adapters/fs.js';
 import { GITLAB_CI_IMAGE } from '../../src/generator/gitlab-ci.js';
 import type { CodeQualityIssue } from '../../src/validator/printers/gitlab.js';
 import { git, makeTempDir, removeTempDirs, runCli } from '../helpers/cli.js';
-import { REPO_ROOT } from '../helpers/paths.js';
+import { gitlabCiSchema } from '../helpers/gitlab-ci-schema.js';
 
 // A repository moved to GitLab by recording gitProvider in cp-gitops.yaml (what init --gitlab records)
 // and running `generate`: its .gitlab-ci.yml against GitLab's own CI schema, the jobs it runs, the
@@ -29,12 +29,12 @@ interface Job {
   artifacts?: { when?: string; reports?: { codequality?: string } };
 }
 
-/** GitLab's schema (test/fixtures/gitlab/README.md says where it comes from), compiled as GitLab's editor reads it: draft-07. */
+/** GitLab's schema (test/helpers/gitlab-ci-schema.ts says where it comes from), compiled as GitLab's editor reads it: draft-07. */
 function gitlabCiValidator() {
   const ajv = new Ajv({ strict: false, allErrors: true });
   // ajv-formats is CommonJS: under NodeNext its default import is module.exports, the plugin sits on .default.
   formats.default(ajv);
-  return ajv.compile(JSON.parse(readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'gitlab', 'ci.schema.json'), 'utf8')) as object);
+  return ajv.compile(gitlabCiSchema());
 }
 
 function setProvider(dir: string, provider: string): void {
