@@ -432,6 +432,63 @@ describe('hostile input (through bin/)', function () {
     });
   });
 
+  describe('messages for bad input name the file, the place and the fix', () => {
+    // One row per bad input: what is run, what the message must locate (a file with line:column or a key
+    // path, or the flag and its value for a command line), and the hint line every row must have.
+    const crd = (spec: string) => `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: xs.x.io\nspec:\n${spec}`;
+    const inputs: Record<string, string> = {
+      'bad.json': '{\n  "type": "object",\n  oops\n}\n',
+      'bad.yaml': 'a: [\nb: 1\n',
+      'nogroup.yaml': crd('  names: {kind: X}\n'),
+      'nokind.yaml': crd('  group: x.io\n  names: {plural: xs}\n'),
+      'noschema.yaml': crd('  group: x.io\n  names: {kind: X}\n  versions:\n    - name: v1\n'),
+      'two.yaml': `${crd('  group: x.io\n  names: {kind: Y}\n  versions:\n    - name: v1\n      schema: {openAPIV3Schema: {type: object}}\n')}---\n${crd("  group: x.io\n  names: {kind: X}\n  versions:\n    - name: v1\n      schema: {openAPIV3Schema: {type: object, properties: {id: {type: string, pattern: '(a)\\1'}}}}\n")}`,
+      'widget.json': '{"type": "object", "properties": {}}\n',
+    };
+    const editModel = (edit: (text: string) => string) => async () => {
+      const dir = join(makeTempDir('cp-gitops-hostile-msg-'), 'p');
+      gitRun(['clone', '-q', repo, dir], work);
+      writeFileSync(join(dir, 'cp-gitops.yaml'), edit(readFileSync(join(dir, 'cp-gitops.yaml'), 'utf8')));
+      return runCli(['generate'], { cwd: dir, env: NEUTRAL_ENV });
+    };
+    const inTemp = (args: string[]) => () => runCli(args, { cwd: makeTempDir('cp-gitops-hostile-msg-'), env: NEUTRAL_ENV });
+    const importing = (file: string) => async () => {
+      const dir = makeTempDir('cp-gitops-hostile-msg-');
+      gitRun(['clone', '-q', repo, join(dir, 'p')], work);
+      writeFileSync(join(dir, file), inputs[file]!);
+      return runCli(['schemas', 'import', file, '--dir', 'p'], { cwd: dir, env: NEUTRAL_ENV });
+    };
+    const rows: { input: string; run: () => Promise<CliResult>; exit: number; place: RegExp }[] = [
+      { input: 'schemas import of broken JSON', run: importing('bad.json'), exit: 1, place: /^error: bad\.json:3:3: not valid JSON/m },
+      { input: 'schemas import of broken YAML', run: importing('bad.yaml'), exit: 1, place: /^error: bad\.yaml:2:1: not valid YAML/m },
+      { input: 'a CRD without spec.group', run: importing('nogroup.yaml'), exit: 1, place: /^error: nogroup\.yaml: a CustomResourceDefinition without spec\.group$/m },
+      { input: 'a CRD without spec.names.kind', run: importing('nokind.yaml'), exit: 1, place: /^error: nokind\.yaml: a CustomResourceDefinition without spec\.names\.kind$/m },
+      { input: 'a CRD without a schema', run: importing('noschema.yaml'), exit: 1, place: /^error: noschema\.yaml: CustomResourceDefinition X has no schema at spec\.versions\[\]\.schema\.openAPIV3Schema/m },
+      { input: 'a backreference in the second document of a CRD file', run: importing('two.yaml'), exit: 1, place: /^error: two\.yaml \(document 2\): the pattern at \/spec\/versions\/0\/schema\/openAPIV3Schema\/properties\/id\/pattern/m },
+      { input: 'a catalog schema not named <kind>_<version>.json', run: importing('widget.json'), exit: 1, place: /^error: widget\.json: a catalog schema must be named <kind>_<version>\.json/m },
+      { input: 'a YAML syntax error in cp-gitops.yaml', run: editModel((text) => text.replace('environments:', 'environments:\n  bogus: [')), exit: 1, place: /^error: \S*cp-gitops\.yaml:\d+:\d+: YAML: /m },
+      { input: 'an unknown key in cp-gitops.yaml', run: editModel((text) => text.replace('environments:', 'colour: blue\nenvironments:')), exit: 1, place: /^error: \S*cp-gitops\.yaml:\d+:1: unknown key "colour"/m },
+      { input: 'an environment listed twice in --envs', run: inTemp(['init', 'p', '--envs', 'dev,dev']), exit: 2, place: /"dev" is listed twice in --envs/ },
+      { input: 'a --cp-version that is no version', run: inTemp(['init', 'p', '--cp-version', 'x']), exit: 2, place: /invalid --cp-version "x"/ },
+      { input: 'an --operator-version that is no version', run: inTemp(['init', 'p', '--operator-version', 'y']), exit: 2, place: /invalid --operator-version "y"/ },
+      { input: 'a --chart-version that is no version', run: inTemp(['init', 'p', '--chart-version', 'z']), exit: 2, place: /invalid --chart-version "z"/ },
+      { input: 'a --control-center-version that is no version', run: inTemp(['init', 'p', '--control-center-version', 'w']), exit: 2, place: /invalid --control-center-version "w"/ },
+      { input: 'a --repo-url with a space', run: inTemp(['init', 'p', '--repo-url', 'https://git.example.org/a b.git']), exit: 2, place: /invalid --repo-url "https:\/\/git\.example\.org\/a b\.git"/ },
+      { input: 'a --cluster that is no URL', run: inTemp(['init', 'p', '--cluster', 'nope']), exit: 2, place: /invalid --cluster "nope"/ },
+      { input: 'add-component --replicas 0', run: () => cli(['add-component', '--topic', 't1', '--partitions', '3', '--replicas', '0', '--env', 'dev', '--dry-run']), exit: 2, place: /--replicas must be a positive integer, not 0/ },
+      { input: 'config set without key=value', run: () => cli(['config', 'kafka', 'set', 'noequals', '--env', 'dev', '--dry-run']), exit: 2, place: /"noequals" is not key=value/ },
+    ];
+    for (const { input, run, exit, place } of rows) {
+      it(`${input}: says where, and how to fix it`, async () => {
+        const result = await run();
+        expectExit(result, exit);
+        expect(result.stderr).to.match(place);
+        expect(result.stderr).to.match(/^hint: \S.{10,}/m);
+        expect(result.stderr).not.to.match(/internal error|\n\s+at /);
+      });
+    }
+  });
+
   describe('data loss and interruptions', () => {
     it('init into an empty folder that is another filesystem (EXDEV) copies instead of failing', async function () {
       const parent = makeTempDir('cp-gitops-hostile-exdev-');

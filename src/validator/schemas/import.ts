@@ -139,19 +139,35 @@ function parseDocuments(source: SchemaSource): unknown[] {
   const text = source.content.trimStart();
   if (text.startsWith('{')) {
     try {
-      return [JSON.parse(text)];
+      return [JSON.parse(source.content)];
     } catch (error) {
-      throw new CpGitopsError('schema-import', `${source.origin} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+      const message = error instanceof Error ? error.message : String(error);
+      const { line, column } = positionAt(source.content, Number(/at position (\d+)/.exec(message)?.[1] ?? 0));
+      throw new CpGitopsError('schema-import', `${source.origin}:${line}:${column}: not valid JSON: ${message.replace(/ \(line \d+ column \d+\)$/, '')}`, {
+        hint: `fix the JSON at that place (or import the CRD's YAML instead), then import again`,
+      });
     }
   }
   const documents = parseAllDocuments(source.content);
   const list = Array.isArray(documents) ? documents : [documents];
   const values: unknown[] = [];
   for (const document of list) {
-    if (document.errors.length > 0) throw new CpGitopsError('schema-import', `${source.origin} is not valid YAML: ${document.errors[0]!.message.split('\n')[0]!}`);
+    const first = document.errors[0];
+    if (first) {
+      const [line, column] = [first.linePos?.[0].line ?? 1, first.linePos?.[0].col ?? 1];
+      throw new CpGitopsError('schema-import', `${source.origin}:${line}:${column}: not valid YAML: ${first.message.split('\n')[0]!}`, {
+        hint: 'fix the YAML at that place (a CRD as kubectl get crd <name> -o yaml prints it imports as it is), then import again',
+      });
+    }
     values.push(document.toJS({ maxAliasCount: 100 }));
   }
   return values;
+}
+
+/** 1-based line and column of a character offset. */
+function positionAt(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: before[before.length - 1]!.length + 1 };
 }
 
 /** Imported patterns run on RE2 (linear-regexp.ts); one it cannot run stops the import, naming it. */
@@ -173,7 +189,9 @@ function fromCrd(crd: JsonSchema, source: SchemaSource, hash: string, where: str
   const group = spec.group;
   const kind = names.kind;
   if (typeof group !== 'string' || typeof kind !== 'string') {
-    throw new CpGitopsError('schema-import', `${source.origin}: a CustomResourceDefinition without spec.group or spec.names.kind`);
+    throw new CpGitopsError('schema-import', `${where}: a CustomResourceDefinition without ${typeof group !== 'string' ? 'spec.group' : 'spec.names.kind'}`, {
+      hint: 'a CRD names its API group in spec.group and its kind in spec.names.kind: import the CRD as the cluster has it (kubectl get crd <name> -o yaml)',
+    });
   }
   // apiextensions.k8s.io/v1beta1 CRDs kept one schema for every version in spec.validation.
   const shared = isSchemaObject(spec.validation) && isSchemaObject(spec.validation.openAPIV3Schema) ? spec.validation.openAPIV3Schema : undefined;
@@ -190,7 +208,11 @@ function fromCrd(crd: JsonSchema, source: SchemaSource, hash: string, where: str
     refuseUnsupportedPatterns(unsupportedPatterns(openAPI, own ? `/spec/versions/${index}/schema/openAPIV3Schema` : '/spec/validation/openAPIV3Schema'), where);
     results.push(imported({ group, kind, version: version.name }, openAPI, source, hash));
   }
-  if (results.length === 0) throw new CpGitopsError('schema-import', `${source.origin}: CustomResourceDefinition ${kind} has no openAPIV3Schema`);
+  if (results.length === 0) {
+    throw new CpGitopsError('schema-import', `${where}: CustomResourceDefinition ${kind} has no schema at spec.versions[].schema.openAPIV3Schema (nor spec.validation.openAPIV3Schema)`, {
+      hint: 'import a CRD that carries its structural schema (every apiextensions.k8s.io/v1 CRD does: kubectl get crd <name> -o yaml), or its catalog JSON schema (<kind>_<version>.json)',
+    });
+  }
   return results;
 }
 
