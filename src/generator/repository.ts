@@ -7,6 +7,8 @@ import { generateBases } from './base.js';
 import { withRecord } from './checksums.js';
 import { fileTree, type FileTree } from './file-tree.js';
 import { generateCi } from './ci.js';
+import { githubWorkflow } from './github-workflow.js';
+import { gitlabCi } from './gitlab-ci.js';
 import { CP_GITOPS_BIN_ENV, CP_GITOPS_PACKAGE, GENERATED_MARKER, layout, PINNED_CP_GITOPS } from './layout.js';
 import { generateOverlays } from './overlays.js';
 import { generateReadme } from './readme.js';
@@ -32,6 +34,21 @@ export function generateRepository(model: PlatformModel, templates: Templates): 
     ...generateOverlays(deployed, templates),
     ...generateArgoCd(deployed, templates),
   ]));
+}
+
+/**
+ * The generated files that run code: the pre-push hook (on a reviewer's `git push`) and the CI file
+ * of every provider (in CI, with its secrets). `validate` compares the repository's copies with these,
+ * never with a hash stored in the repository (a pull request can rewrite that too). Every provider's
+ * CI file is listed, so the check needs no model (which the same pull request may edit): a CI file of
+ * the other provider, exactly as generated, is drift's business (orphan), not a code-execution risk.
+ */
+export function generatedExecutables(): FileTree {
+  return fileTree([
+    [layout.prePushHook, prePushHook()],
+    [layout.validateWorkflow, githubWorkflow()],
+    [layout.gitlabCi, gitlabCi()],
+  ]);
 }
 
 /**
