@@ -1,4 +1,6 @@
 import { Buffer } from 'node:buffer';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
@@ -12,6 +14,8 @@ import { gitlabFaults, GitLabStandIn, type GitLabRecordedRequest } from '../help
 // from GitLab's REST API v4 documentation, each project a bare repository behind git http-backend that
 // wants the token as HTTP Basic password. One init is shared by the change commands (they build on each
 // other as a team's merge requests would); the faults mostly fail before generating anything.
+
+const run = promisify(execFile);
 
 /** Distinctive, so a leak anywhere is found by a plain substring search. */
 const TOKEN = 'glpat-TESTTOKEN789e2eCpGitops';
@@ -37,7 +41,7 @@ function startArgvSampler(): { stop: () => { samples: number; leaks: string[] } 
       }
       if (SECRETS.some((secret) => argv.includes(secret))) leaks.push(argv.replace(/glpat-\w+/g, 'glpat-…'));
     }
-  }, 25);
+  }, 50);
   return {
     stop: () => {
       clearInterval(timer);
@@ -146,8 +150,14 @@ describe('GitLab flow through bin/, against the documented REST API v4 stand-in 
       expect(api.every((request) => request.headers['private-token'] === '<redacted>' && request.headers.authorization === undefined)).to.equal(true);
     });
 
-    it('the clone URL really wants the token: git without it is refused (401)', () => {
-      expect(() => gitRun(['ls-remote', `${standIn.url}/${project}.git`], work, { GIT_SSL_CAINFO: standIn.caFile })).to.throw(/401|Authentication failed|could not read Username/);
+    it('the clone URL really wants the token: git without it is refused (401)', async () => {
+      // Asynchronous: the stand-in answers from this very process.
+      const refused = await run('git', ['ls-remote', `${standIn.url}/${project}.git`], { env: { ...process.env, ...NEUTRAL_ENV, GIT_SSL_CAINFO: standIn.caFile, GIT_TERMINAL_PROMPT: '0' } }).then(
+        () => '',
+        (error: { stderr?: string }) => error.stderr ?? 'failed',
+      );
+      expect(refused).to.match(/could not read Username|Authentication failed/);
+      expect(standIn.requestsTo('git').at(-1)!.status).to.equal(401);
     });
   });
 
