@@ -330,7 +330,7 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
   out.line(`${change.title}: ${upToDate ? 'the branch already holds this change' : `committed ${commit.slice(0, 12)}`} on ${change.branch}${pushed ? `, pushed to ${args.remote}` : upToDate ? ', nothing pushed' : hasRemote ? '' : ' (no remote: not pushed)'}.`);
   if (pull && provider) out.line(`${capitalise(provider.words.changeRequest)} ${provider.words.reference(pull.number)}: ${pull.htmlUrl}`);
   else {
-    out.line('Pull request body (no --github: open the pull request with it):');
+    out.line('Pull request body (no --github or --gitlab: open the pull or merge request with it):');
     out.line('');
     out.line(body);
   }
