@@ -1,7 +1,8 @@
 import { basename, isAbsolute, resolve } from 'node:path';
 import { createStagingDirectory, isDirectory, isEmptyDirectory, pathExists, promoteStagingDirectory, readTextFile, readTree, removeCreatedDirectory, removeDirectory, removeStaleStagingDirectories, writeTree } from '../../adapters/fs.js';
 import { onInterrupt } from '../../adapters/interrupt.js';
-import { GitRepository, remoteHasBranch } from '../../adapters/git.js';
+import type { GitRepository } from '../../adapters/git.js';
+import { addRemote, createRepositoryWithFirstCommit, setGitConfig } from '../../adapters/git-first-commit.js';
 import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
 import { gitAuthEnvironment, gitHubGitUrls } from '../../adapters/github.js';
 import { githubTarget } from './change-flow.js';
@@ -60,6 +61,7 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
     createdOnGitHub = existing === undefined;
     remote = repo.cloneUrl;
     // An existing repository with history cannot take a new root commit: refuse before writing anything.
+    const { remoteHasBranch } = await import('../../adapters/git.js');
     if (!createdOnGitHub && (await remoteHasBranch(repo.cloneUrl, args.branch, gitAuthEnvironment(github.token, gitHubGitUrls(github.apiUrl, repo.cloneUrl), { env: context.env })))) {
       throw new WorkspaceError(
         `GitHub repository ${repo.fullName} already has a ${args.branch} branch; init starts a new history and would be refused`,
@@ -115,10 +117,9 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   let commit: string;
   try {
     writeTree(staging, tree);
-    const repository = new GitRepository(staging);
-    await repository.init(args.branch);
-    commit = (await repository.commitAll(COMMIT_MESSAGE)).commit;
-    if (remote) await repository.setRemote('origin', remote);
+    // The commit straight from the in-memory tree (git fast-import), not git add + git commit.
+    commit = (await createRepositoryWithFirstCommit({ dir: staging, branch: args.branch, tree, message: COMMIT_MESSAGE, env: context.env })).commit;
+    if (remote) await addRemote(staging, 'origin', remote, context.env);
     promoteStagingDirectory(staging, target);
   } catch (error) {
     removeDirectory(staging);
@@ -143,12 +144,13 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
     if (model.repoURL.includes(PLACEHOLDER_REPO_HOST)) {
       out.warn(`Argo CD will pull from the placeholder ${model.repoURL}: run init with --repo-url or --remote, or edit repoURL in ${MODEL_FILE} and run cp-gitops generate`);
     }
-    const repository = new GitRepository(target);
     const enableHook = `git -C ${target} config core.hooksPath ${layout.githooksDir}`;
     if (remote) {
       try {
         out.progress(`pushing ${args.branch} to ${remote}`);
-        await pushWithRetry(repository, args.branch, github ? gitAuthEnvironment(github.token, gitHubGitUrls(github.apiUrl, remote), { env: context.env }) : undefined, createdOnGitHub ? 4 : 1);
+        // simple-git (and its load time) only for a push.
+        const { GitRepository } = await import('../../adapters/git.js');
+        await pushWithRetry(new GitRepository(target), args.branch, github ? gitAuthEnvironment(github.token, gitHubGitUrls(github.apiUrl, remote), { env: context.env }) : undefined, createdOnGitHub ? 4 : 1);
       } catch (error) {
         throw error instanceof GitError ? new GitError(error.message, [error.hint, `then turn on the pre-push validation hook: ${enableHook}`].filter(Boolean).join('\n'), error) : error;
       }
@@ -156,7 +158,7 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
     }
     // Only now: this commit was validated above, and the hook needs cp-gitops installed, which
     // `npx cp-gitops init` does not guarantee. From here on, every push is validated first.
-    await repository.setHooksPath(layout.githooksDir);
+    await setGitConfig(target, 'core.hooksPath', layout.githooksDir, context.env);
   } finally {
     forget();
   }
