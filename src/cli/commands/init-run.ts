@@ -24,6 +24,7 @@ import { hasErrors } from '../../validator/violation.js';
 import type { CommandContext } from '../main.js';
 import { createOutput, type Output } from '../output.js';
 import { validateTree } from '../../validator/full-validation.js';
+import { captureWrittenYaml } from '../../yaml/stringify.js';
 import type { InitArgs } from './init.js';
 
 const COMMIT_MESSAGE = 'cp-gitops init: Confluent Platform GitOps repository';
@@ -88,9 +89,10 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   });
   // Later change commands open their pull requests there without --github (never the token: it stays in the environment).
   const model = github ? withGitHubProvider(built, github, github.apiUrl) : built;
-  const tree = generateRepository(model, templates);
+  const { result: tree, written } = captureWrittenYaml(() => generateRepository(model, templates));
   // The tree is checked as `cp-gitops validate` would check it once written: nothing with errors is written.
-  const validation = validateTree(tree, { schemaCacheDir: defaultSchemaCacheDir(context.env) });
+  // From the values it was generated from: its YAML is not parsed again (positions only for findings).
+  const validation = validateTree(tree, { schemaCacheDir: defaultSchemaCacheDir(context.env), written });
   if (hasErrors(validation.violations)) {
     const errors = validation.violations.filter((violation) => violation.severity === 'error');
     throw new ValidationFailedError(
