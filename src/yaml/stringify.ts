@@ -33,13 +33,20 @@ export function stringifyYamlDocuments(values: readonly unknown[], options: Stri
   return text;
 }
 
+/** JSON as npm writes it (2-space indent, final newline): package.json and its lockfile. Captured like YAML (JSON is YAML). */
+export function stringifyJson(value: unknown): string {
+  const text = `${JSON.stringify(value, null, 2)}\n`;
+  if (capture) record(capture, text, [value]);
+  return text;
+}
+
 /** Text written → the values of its documents, as a YAML parser would give them back. */
 export type WrittenYaml = ReadonlyMap<string, readonly unknown[]>;
 
 let capture: Map<string, unknown[]> | undefined;
 
 /**
- * Runs `produce` (synchronous: the generator is) and keeps, for every YAML text written meanwhile, the
+ * Runs `produce` (synchronous: the generator is) and keeps, for every YAML or JSON text written meanwhile, the
  * values it was written from. init validates the tree it just generated with these instead of parsing
  * it again (src/validator/sources.ts); a text is looked up whole, so one that was changed after it was
  * written is simply not found and gets parsed. Nested captures each see their own writes.
