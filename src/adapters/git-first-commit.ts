@@ -66,7 +66,7 @@ export async function setGitConfig(dir: string, key: string, value: string, env:
 
 /** `git remote add` in a repository that has no remote yet (init's own). */
 export async function addRemote(dir: string, name: string, url: string, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  await runGit(dir, ['remote', 'add', name, url], gitEnvironment(env), `add the remote ${name}`);
+  await runGit(dir, ['remote', 'add', '--', name, url], gitEnvironment(env), `add the remote ${name}`);
 }
 
 interface VarList {
@@ -181,7 +181,7 @@ function gitEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /** Runs git in `dir`, resolving with stdout; a failure becomes a GitError with git's own words (its hints included). */
-function runGit(dir: string, args: readonly string[], env: NodeJS.ProcessEnv, what: string, input?: Buffer): Promise<string> {
+function runGit(dir: string, args: readonly string[], env: NodeJS.ProcessEnv, what: string, input?: Buffer, hint = 'fix what git says, then run the command again'): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', [...args], { cwd: dir, env, stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     const stdout: Buffer[] = [];
@@ -195,7 +195,7 @@ function runGit(dir: string, args: readonly string[], env: NodeJS.ProcessEnv, wh
         return;
       }
       const said = Buffer.concat(stderr).toString('utf8').trim();
-      reject(new GitError(`git could not ${what} in ${dir}: ${said || (signal ? `stopped by ${signal}` : `exit code ${code}`)}`, undefined));
+      reject(new GitError(`git could not ${what} in ${dir}: ${said || (signal ? `stopped by ${signal}` : `exit code ${code}`)}`, hint));
     });
     if (input) {
       // EPIPE when git stops early: its exit code and stderr tell why.
