@@ -177,8 +177,15 @@ export function quotePath(path: string): string {
  * `git add`'s). A higher threshold keeps the heap; no effect elsewhere, and a user's own setting wins.
  */
 function gitEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return env.GLIBC_TUNABLES === undefined ? { ...env, GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=33554432' } : { ...env };
+  const clean = Object.fromEntries(Object.entries(env).filter(([name]) => !REPOSITORY_VARIABLES.has(name)));
+  return env.GLIBC_TUNABLES === undefined ? { ...clean, GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=33554432' } : clean;
 }
+
+/**
+ * Variables that point git at another repository, index or object store (set, for example, when init
+ * runs from inside a git hook): the repository made here is `dir`'s own, whatever the caller's git is.
+ */
+const REPOSITORY_VARIABLES = new Set(['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_COMMON_DIR', 'GIT_NAMESPACE', 'GIT_PREFIX']);
 
 /** Runs git in `dir`, resolving with stdout; a failure becomes a GitError with git's own words (its hints included). */
 function runGit(dir: string, args: readonly string[], env: NodeJS.ProcessEnv, what: string, input?: Buffer, hint = 'fix what git says, then run the command again'): Promise<string> {

@@ -160,6 +160,19 @@ describe('init\'s first commit through git fast-import (real git)', () => {
     expect(existsSync(join(dir, '.git', 'refs', 'heads', 'evil'))).to.equal(false);
   });
 
+  it('makes the repository in its folder even when GIT_DIR and GIT_INDEX_FILE point elsewhere (init run from a git hook)', async () => {
+    const other = join(work, 'other');
+    mkdirSync(other);
+    git(['init', '--quiet', other], work, isolatedEnv(home));
+    const env = isolatedEnv(home, { ...FIXED_DATES, GIT_DIR: join(other, '.git'), GIT_WORK_TREE: other, GIT_INDEX_FILE: join(other, '.git', 'index') });
+    const made = await commitTheNewWay(join(work, 'new'), defaultTree, env);
+    const plain = isolatedEnv(home);
+    expect(git(['rev-parse', 'HEAD'], join(work, 'new'), plain)).to.equal(made.commit);
+    expect(git(['status', '--porcelain', '--untracked-files=all'], join(work, 'new'), plain)).to.equal('');
+    expect(() => git(['rev-parse', '--verify', '--quiet', 'HEAD'], other, plain), 'the other repository has no commit').to.throw();
+    expect(existsSync(join(other, '.git', 'index')), 'nor an index').to.equal(false);
+  });
+
   it('quotes for fast-import only the paths that need it', () => {
     expect(quotePath('overlays/dev/kustomization.yaml')).to.equal('overlays/dev/kustomization.yaml');
     expect(quotePath('a b/ü.yaml')).to.equal('a b/ü.yaml');
