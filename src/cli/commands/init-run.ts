@@ -1,7 +1,8 @@
 import { basename, isAbsolute, resolve } from 'node:path';
 import { createStagingDirectory, isDirectory, isEmptyDirectory, pathExists, promoteStagingDirectory, readTextFile, readTree, removeCreatedDirectory, removeDirectory, removeStaleStagingDirectories, writeTree } from '../../adapters/fs.js';
 import { onInterrupt } from '../../adapters/interrupt.js';
-import { GitRepository, remoteHasBranch } from '../../adapters/git.js';
+import type { GitRepository } from '../../adapters/git.js';
+import { addRemote, createRepositoryWithFirstCommit, setGitConfig } from '../../adapters/git-first-commit.js';
 import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
 import { createProvider, providerFlag } from './git-provider.js';
 import { loadTemplates } from '../../adapters/templates.js';
@@ -22,6 +23,7 @@ import { hasErrors } from '../../validator/violation.js';
 import type { CommandContext } from '../main.js';
 import { createOutput, type Output } from '../output.js';
 import { validateTree } from '../../validator/full-validation.js';
+import { captureWrittenYaml } from '../../yaml/stringify.js';
 import type { InitArgs } from './init.js';
 
 const COMMIT_MESSAGE = 'cp-gitops init: Confluent Platform GitOps repository';
@@ -61,6 +63,7 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
     createdOnProvider = existing === undefined;
     remote = repo.cloneUrl;
     // An existing repository with history cannot take a new root commit: refuse before writing anything.
+    const { remoteHasBranch } = await import('../../adapters/git.js');
     if (!createdOnProvider && (await remoteHasBranch(repo.cloneUrl, args.branch, provider.gitEnvironment(repo.cloneUrl, context.env)))) {
       throw new WorkspaceError(
         `${name} ${noun} ${repo.fullName} already has a ${args.branch} branch; init starts a new history and would be refused`,
@@ -87,9 +90,10 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   });
   // Later change commands open their pull (merge) requests there without --github / --gitlab (never the token: it stays in the environment).
   const model = provider ? withGitProvider(built, provider.record()) : built;
-  const tree = generateRepository(model, templates);
+  const { result: tree, written } = captureWrittenYaml(() => generateRepository(model, templates));
   // The tree is checked as `cp-gitops validate` would check it once written: nothing with errors is written.
-  const validation = validateTree(tree, { schemaCacheDir: defaultSchemaCacheDir(context.env) });
+  // From the values it was generated from: its YAML is not parsed again (positions only for findings).
+  const validation = validateTree(tree, { schemaCacheDir: defaultSchemaCacheDir(context.env), written });
   if (hasErrors(validation.violations)) {
     const errors = validation.violations.filter((violation) => violation.severity === 'error');
     throw new ValidationFailedError(
@@ -116,10 +120,9 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   let commit: string;
   try {
     writeTree(staging, tree);
-    const repository = new GitRepository(staging);
-    await repository.init(args.branch);
-    commit = (await repository.commitAll(COMMIT_MESSAGE)).commit;
-    if (remote) await repository.setRemote('origin', remote);
+    // The commit straight from the in-memory tree (git fast-import), not git add + git commit.
+    commit = (await createRepositoryWithFirstCommit({ dir: staging, branch: args.branch, tree, message: COMMIT_MESSAGE, env: context.env })).commit;
+    if (remote) await addRemote(staging, 'origin', remote, context.env);
     promoteStagingDirectory(staging, target);
   } catch (error) {
     removeDirectory(staging);
@@ -144,12 +147,13 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
     if (model.repoURL.includes(PLACEHOLDER_REPO_HOST)) {
       out.warn(`Argo CD will pull from the placeholder ${model.repoURL}: run init with --repo-url or --remote, or edit repoURL in ${MODEL_FILE} and run cp-gitops generate`);
     }
-    const repository = new GitRepository(target);
     const enableHook = `git -C ${target} config core.hooksPath ${layout.githooksDir}`;
     if (remote) {
       try {
         out.progress(`pushing ${args.branch} to ${remote}`);
-        await pushWithRetry(repository, args.branch, provider ? provider.gitEnvironment(remote, context.env) : undefined, createdOnProvider ? 4 : 1);
+        // simple-git (and its load time) only for a push.
+        const { GitRepository } = await import('../../adapters/git.js');
+        await pushWithRetry(new GitRepository(target), args.branch, provider ? provider.gitEnvironment(remote, context.env) : undefined, createdOnProvider ? 4 : 1);
       } catch (error) {
         throw error instanceof GitError ? new GitError(error.message, [error.hint, `then turn on the pre-push validation hook: ${enableHook}`].filter(Boolean).join('\n'), error) : error;
       }
@@ -157,7 +161,7 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
     }
     // Only now: this commit was validated above, and the hook needs cp-gitops installed, which
     // `npx cp-gitops init` does not guarantee. From here on, every push is validated first.
-    await repository.setHooksPath(layout.githooksDir);
+    await setGitConfig(target, 'core.hooksPath', layout.githooksDir, context.env);
   } finally {
     forget();
   }
