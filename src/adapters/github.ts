@@ -4,7 +4,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
-import { UsageError } from '../errors.js';
+import { checkApiUrl } from './api-url.js';
 import { basicAuthGitEnvironment, basicCredentials as basicCredentialsFor } from './git-auth.js';
 import { packageVersion } from '../package-root.js';
 import { GitHubError } from './github-errors.js';
@@ -124,7 +124,7 @@ export function resolveGitHubToken(env: NodeJS.ProcessEnv): string {
   });
 }
 
-/** --github-api-url, else GITHUB_API_URL, else https://api.github.com; without a trailing slash. */
+/** --github-api-url, else GITHUB_API_URL, else https://api.github.com; without a trailing slash. HTTPS unless loopback (checkApiUrl). */
 export function resolveApiUrl(flag: string | undefined, env: NodeJS.ProcessEnv, recorded?: string): string {
   const [source, value] = flag?.trim()
     ? ['--github-api-url', flag.trim()]
@@ -133,15 +133,7 @@ export function resolveApiUrl(flag: string | undefined, env: NodeJS.ProcessEnv, 
       : recorded
         ? ['gitProvider.apiUrl in cp-gitops.yaml', recorded]
         : ['default', DEFAULT_GITHUB_API_URL];
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`${source} is not a URL: ${value}`, 'give the REST API root, for example https://github.example.com/api/v3');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UsageError(`${source} must be an http(s) URL: ${value}`, 'give the REST API root, for example https://github.example.com/api/v3');
-  }
+  checkApiUrl(source, value, 'https://github.example.com/api/v3');
   return value.replace(/\/+$/, '');
 }
 

@@ -1,3 +1,4 @@
+import { checkApiUrl } from './api-url.js';
 import { UsageError } from '../errors.js';
 import { GITLAB_COM_API, gitlabProjectOfRemote } from '../model/git-provider.js';
 import { GITLAB_PROJECT_PATH } from '../model/schema.js';
@@ -32,18 +33,7 @@ export function resolveGitLabApiUrl(flag: string | undefined, env: NodeJS.Proces
       : recorded
         ? ['gitProvider.apiUrl in cp-gitops.yaml', recorded]
         : ['default', GITLAB_COM_API];
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`${source} is not a URL: ${value}`, 'give the GitLab instance URL, for example https://gitlab.example.com');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UsageError(`${source} must be an http(s) URL: ${value}`, 'give the GitLab instance URL, for example https://gitlab.example.com');
-  }
-  if (url.username || url.password || url.search) {
-    throw new UsageError(`${source} must be a plain URL, without user, password or query`, 'the token comes from GITLAB_TOKEN; give the instance URL alone, for example https://gitlab.example.com');
-  }
+  checkApiUrl(source, value, 'https://gitlab.example.com');
   const root = value.replace(/\/+$/, '');
   return /\/api\/v4$/.test(root) ? root : `${root}/api/v4`;
 }

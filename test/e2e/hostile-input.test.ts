@@ -113,6 +113,21 @@ describe('hostile input (through bin/)', function () {
       expect(seen.map((headers) => headers.authorization ?? null)).to.deep.equal(seen.map(() => null));
       expectNoPassword(result);
     });
+
+    for (const [flag, repository, urlFlag, tokenVariable] of [
+      ['--github', 'acme/p', '--github-api-url', 'GITHUB_TOKEN'],
+      ['--gitlab', 'acme/kafka/p', '--gitlab-url', 'GITLAB_TOKEN'],
+    ] as const) {
+      it(`security: ${flag} with a plain-HTTP API off this machine (${urlFlag} http://…) is refused before any request, nothing written`, async () => {
+        const target = join(makeTempDir('cp-gitops-hostile-http-api-'), 'p');
+        const result = await runCli(['init', target, flag, repository, urlFlag, 'http://git.example.invalid/api'], { env: { ...NEUTRAL_ENV, [tokenVariable]: PASSWORD } });
+        expectExit(result, 2);
+        expect(result.stderr).to.match(new RegExp(`${urlFlag} is plain HTTP \\(git\\.example\\.invalid\\): the token would be sent in clear`));
+        expect(result.stderr).to.match(/hint: use the instance's https:\/\/ URL/);
+        expect(existsSync(target), 'nothing written').to.equal(false);
+        expectNoPassword(result);
+      });
+    }
   });
 
   /** A clone of the repository with `files` written (and committed when `commit`), validated through bin/. */

@@ -25,6 +25,12 @@ describe('GitLab provider: flags, URLs, token, labels', () => {
     expect(() => resolveGitLabApiUrl('https://user:secret@h', {})).to.throw(UsageError, 'without user, password');
   });
 
+  it('security: a plain-HTTP GitLab off this machine is refused before the token is sent; loopback is allowed', () => {
+    expect(() => resolveGitLabApiUrl('http://gitlab.example.com', {})).to.throw(UsageError, /^--gitlab-url is plain HTTP \(gitlab\.example\.com\): the token would be sent in clear/);
+    expect(() => resolveGitLabApiUrl(undefined, { GITLAB_URL: 'http://gitlab.internal' })).to.throw(UsageError, /^GITLAB_URL is plain HTTP/);
+    expect(resolveGitLabApiUrl('http://127.0.0.1:9000', {})).to.equal('http://127.0.0.1:9000/api/v4');
+  });
+
   it('project paths: nested groups allowed, a bare name refused with an example', () => {
     expect(checkGitLabProject('acme/platform/kafka')).to.equal('acme/platform/kafka');
     expect(checkGitLabProject('acme/kafka.git')).to.equal('acme/kafka');
