@@ -4,6 +4,7 @@ import { isPlainObject, type PlainObject } from '../../generator/object-path.js'
 import type { YamlPath } from '../../yaml/positions.js';
 import { locate, type SourceDocument, type SourceSet } from '../sources.js';
 import { dedupeViolations, type Violation } from '../violation.js';
+import { cloneData } from './clone.js';
 import { applyJsonPatch } from './json-patch.js';
 import { BUILTIN_REPLICA_KINDS, CLUSTER_SCOPED_KINDS, DEPRECATED_KEYS, KUSTOMIZATION_FILES, KUSTOMIZATION_KEYS } from './kustomization-keys.js';
 import { strategicMerge } from './merge.js';
@@ -189,7 +190,7 @@ function resourcesOfFile(sources: SourceSet, path: string): MutableResource[] {
   return file.documents
     .filter((document) => isPlainObject(document.value))
     .map((document) => {
-      const object = structuredClone(document.value) as PlainObject;
+      const object = cloneData(document.value) as PlainObject;
       return { object, origin: document, originalId: idOf(object), blame: new Map<string, SourceRef>() };
     });
 }

@@ -42,13 +42,25 @@ interface Target {
   blame: Map<string, SourceRef>;
 }
 
+/** A field that holds a value, and the JSON pointer of it (built only when needed: most fields are never blamed). */
+interface Field {
+  readonly holder: PlainObject;
+  readonly key: string;
+  readonly pointer: () => string;
+}
+
+/** Segments of a pointer, joined on demand. */
+function pointerOf(segments: readonly (string | number)[]): () => string {
+  return () => segments.map((segment) => `/${typeof segment === 'number' ? segment : escapePointer(segment)}`).join('');
+}
+
 /** Visits the values at a field spec path (`spec/image/application`, `spec/containers[]/image`). */
-function visitPath(object: PlainObject, path: string, visit: (holder: PlainObject, key: string, pointer: string) => void): void {
+function visitPath(object: PlainObject, path: string, visit: (field: Field) => void): void {
   const segments = path.split('/').filter(Boolean);
-  const walk = (node: unknown, index: number, pointer: string): void => {
+  const walk = (node: unknown, index: number, trail: readonly (string | number)[]): void => {
     if (index === segments.length - 1) {
       const key = segments[index]!.replace(/\[\]$/, '');
-      if (isPlainObject(node) && key in node) visit(node, key, `${pointer}/${escapePointer(key)}`);
+      if (isPlainObject(node) && key in node) visit({ holder: node, key, pointer: pointerOf([...trail, key]) });
       return;
     }
     const segment = segments[index]!;
@@ -56,27 +68,44 @@ function visitPath(object: PlainObject, path: string, visit: (holder: PlainObjec
     const key = segment.replace(/\[\]$/, '');
     if (!isPlainObject(node) || !(key in node)) return;
     const child = node[key];
-    if (list && Array.isArray(child)) child.forEach((item, i) => walk(item, index + 1, `${pointer}/${escapePointer(key)}/${i}`));
-    else if (!list) walk(child, index + 1, `${pointer}/${escapePointer(key)}`);
+    if (list && Array.isArray(child)) child.forEach((item, i) => walk(item, index + 1, [...trail, key, i]));
+    else if (!list) walk(child, index + 1, [...trail, key]);
   };
-  walk(object, 0, '');
+  walk(object, 0, []);
 }
 
 /** Container images anywhere in a resource (what Kustomize's image transformer finds on its own). */
-function visitContainerImages(node: unknown, pointer: string, visit: (holder: PlainObject, key: string, pointer: string) => void): void {
+function visitContainerImages(node: unknown, trail: readonly (string | number)[], visit: (field: Field) => void): void {
   if (Array.isArray(node)) {
-    node.forEach((item, index) => visitContainerImages(item, `${pointer}/${index}`, visit));
+    node.forEach((item, index) => visitContainerImages(item, [...trail, index], visit));
     return;
   }
   if (!isPlainObject(node)) return;
-  for (const [key, value] of Object.entries(node)) {
+  for (const key of Object.keys(node)) {
+    const value = node[key];
+    if (typeof value !== 'object' || value === null) continue;
     if ((key === 'containers' || key === 'initContainers') && Array.isArray(value)) {
       value.forEach((container, index) => {
-        if (isPlainObject(container) && typeof container.image === 'string') visit(container, 'image', `${pointer}/${key}/${index}/image`);
+        if (isPlainObject(container) && typeof container.image === 'string') visit({ holder: container, key: 'image', pointer: pointerOf([...trail, key, index, 'image']) });
       });
     }
-    visitContainerImages(value, `${pointer}/${escapePointer(key)}`, visit);
+    visitContainerImages(value, [...trail, key], visit);
   }
+}
+
+/**
+ * Every field of a resource that `images:` may rewrite, in the order Kustomize's transformer and the
+ * field specs reach them. Rewriting changes string values only, never the shape, so the list is
+ * found once per resource and serves every `images:` entry.
+ */
+function imageFields(resource: Target, specs: FieldSpecs): Field[] {
+  const fields: Field[] = [];
+  const add = (field: Field) => fields.push(field);
+  visitContainerImages(resource.object, [], add);
+  for (const spec of specs.images) {
+    if (spec.kind === undefined || spec.kind === resource.object.kind) visitPath(resource.object, spec.path, add);
+  }
+  return fields;
 }
 
 export function splitImage(image: string): { name: string; tag?: string; digest?: string } {
@@ -100,27 +129,24 @@ export function applyFieldSpecs(
   kustomization: SourceDocument,
   violations: Violation[],
 ): void {
-  images.forEach((entry, index) => {
-    if (!isPlainObject(entry) || typeof entry.name !== 'string') return;
+  const entries = images.map((entry, index) => ({ entry, index })).filter(({ entry }) => isPlainObject(entry) && typeof entry.name === 'string') as { entry: PlainObject & { name: string }; index: number }[];
+  const fieldsOf = entries.length === 0 ? [] : resources.map((resource) => imageFields(resource, specs));
+  for (const { entry, index } of entries) {
     let reached = 0;
-    const rewrite = (resource: Target) => (holder: PlainObject, key: string, pointer: string) => {
-      const value = holder[key];
-      if (typeof value !== 'string') return;
-      const image = splitImage(value);
-      if (image.name !== entry.name) return;
-      reached += 1;
-      const name = typeof entry.newName === 'string' ? entry.newName : image.name;
-      const digest = typeof entry.digest === 'string' ? entry.digest : undefined;
-      const tag = entry.newTag !== undefined ? String(entry.newTag) : image.tag;
-      holder[key] = digest ? `${name}@${digest}` : tag !== undefined ? `${name}:${tag}` : image.digest ? `${name}@${image.digest}` : name;
-      resource.blame.set(pointer, { document: kustomization, path: ['images', index] });
-    };
-    for (const resource of resources) {
-      visitContainerImages(resource.object, '', rewrite(resource));
-      for (const spec of specs.images) {
-        if (spec.kind === undefined || spec.kind === resource.object.kind) visitPath(resource.object, spec.path, rewrite(resource));
+    resources.forEach((resource, position) => {
+      for (const { holder, key, pointer } of fieldsOf[position]!) {
+        const value = holder[key];
+        if (typeof value !== 'string') continue;
+        const image = splitImage(value);
+        if (image.name !== entry.name) continue;
+        reached += 1;
+        const name = typeof entry.newName === 'string' ? entry.newName : image.name;
+        const digest = typeof entry.digest === 'string' ? entry.digest : undefined;
+        const tag = entry.newTag !== undefined ? String(entry.newTag) : image.tag;
+        holder[key] = digest ? `${name}@${digest}` : tag !== undefined ? `${name}:${tag}` : image.digest ? `${name}@${image.digest}` : name;
+        resource.blame.set(pointer(), { document: kustomization, path: ['images', index] });
       }
-    }
+    });
     if (reached === 0) {
       violations.push({
         rule: 'kustomize/image-unused',
@@ -130,13 +156,13 @@ export function applyFieldSpecs(
         fix: 'check the image name, or declare an images field spec (configurations:) for the kind that uses it',
       });
     }
-  });
+  }
   if (renamed.size === 0) return;
   for (const reference of specs.nameReference) {
     for (const resource of resources) {
       for (const spec of reference.fieldSpecs) {
         if (spec.kind !== undefined && spec.kind !== resource.object.kind) continue;
-        visitPath(resource.object, spec.path, (holder, key) => {
+        visitPath(resource.object, spec.path, ({ holder, key }) => {
           const next = renamed.get(`${reference.kind}/${String(holder[key])}`);
           if (next !== undefined) holder[key] = next;
         });
