@@ -42,25 +42,51 @@ interface Target {
   blame: Map<string, SourceRef>;
 }
 
-/** A field that holds a value, and the JSON pointer of it (built only when needed: most fields are never blamed). */
+type FieldPath = readonly (string | number)[];
+
+/** A field that holds a value: its path from the resource's root (the last segment is the key). */
 interface Field {
-  readonly holder: PlainObject;
-  readonly key: string;
-  readonly pointer: () => string;
+  readonly path: FieldPath;
 }
 
-/** Segments of a pointer, joined on demand. */
-function pointerOf(segments: readonly (string | number)[]): () => string {
-  return () => segments.map((segment) => `/${typeof segment === 'number' ? segment : escapePointer(segment)}`).join('');
+function pointerOf(path: FieldPath): string {
+  return path.map((segment) => `/${typeof segment === 'number' ? segment : escapePointer(segment)}`).join('');
+}
+
+function valueAt(object: PlainObject, path: FieldPath): unknown {
+  let node: unknown = object;
+  for (const segment of path) node = (node as Record<string | number, unknown>)[segment];
+  return node;
+}
+
+/**
+ * A copy of `object` with `value` at `path`, sharing every untouched part: resources share their
+ * objects with the parsed files and with other builds (copy on write), so nothing is changed in place.
+ */
+export function withValueAt(object: PlainObject, path: FieldPath, value: unknown): PlainObject {
+  const set = (node: unknown, index: number): unknown => {
+    if (index === path.length) return value;
+    const segment = path[index]!;
+    if (Array.isArray(node)) {
+      const copy = node.slice();
+      copy[segment as number] = set(node[segment as number], index + 1);
+      return copy;
+    }
+    const source = isPlainObject(node) ? node : {};
+    const copy: PlainObject = { ...source };
+    copy[segment as string] = set(source[segment as string], index + 1);
+    return copy;
+  };
+  return set(object, 0) as PlainObject;
 }
 
 /** Visits the values at a field spec path (`spec/image/application`, `spec/containers[]/image`). */
 function visitPath(object: PlainObject, path: string, visit: (field: Field) => void): void {
   const segments = path.split('/').filter(Boolean);
-  const walk = (node: unknown, index: number, trail: readonly (string | number)[]): void => {
+  const walk = (node: unknown, index: number, trail: FieldPath): void => {
     if (index === segments.length - 1) {
       const key = segments[index]!.replace(/\[\]$/, '');
-      if (isPlainObject(node) && key in node) visit({ holder: node, key, pointer: pointerOf([...trail, key]) });
+      if (isPlainObject(node) && key in node) visit({ path: [...trail, key] });
       return;
     }
     const segment = segments[index]!;
@@ -75,9 +101,16 @@ function visitPath(object: PlainObject, path: string, visit: (field: Field) => v
 }
 
 /** Container images anywhere in a resource (what Kustomize's image transformer finds on its own). */
-function visitContainerImages(node: unknown, trail: readonly (string | number)[], visit: (field: Field) => void): void {
+function visitContainerImages(node: unknown, trail: (string | number)[], visit: (field: Field) => void): void {
+  // `trail` is one array pushed and popped on the way (copied only for a field found): this walk sees every node.
   if (Array.isArray(node)) {
-    node.forEach((item, index) => visitContainerImages(item, [...trail, index], visit));
+    for (let index = 0; index < node.length; index += 1) {
+      const item: unknown = node[index];
+      if (typeof item !== 'object' || item === null) continue;
+      trail.push(index);
+      visitContainerImages(item, trail, visit);
+      trail.pop();
+    }
     return;
   }
   if (!isPlainObject(node)) return;
@@ -86,10 +119,12 @@ function visitContainerImages(node: unknown, trail: readonly (string | number)[]
     if (typeof value !== 'object' || value === null) continue;
     if ((key === 'containers' || key === 'initContainers') && Array.isArray(value)) {
       value.forEach((container, index) => {
-        if (isPlainObject(container) && typeof container.image === 'string') visit({ holder: container, key: 'image', pointer: pointerOf([...trail, key, index, 'image']) });
+        if (isPlainObject(container) && typeof container.image === 'string') visit({ path: [...trail, key, index, 'image'] });
       });
     }
-    visitContainerImages(value, [...trail, key], visit);
+    trail.push(key);
+    visitContainerImages(value, trail, visit);
+    trail.pop();
   }
 }
 
@@ -134,17 +169,18 @@ export function applyFieldSpecs(
   for (const { entry, index } of entries) {
     let reached = 0;
     resources.forEach((resource, position) => {
-      for (const { holder, key, pointer } of fieldsOf[position]!) {
-        const value = holder[key];
-        if (typeof value !== 'string') continue;
+      for (const { path } of fieldsOf[position]!) {
+        const value = valueAt(resource.object, path);
+        // A cheap test first: the image's name is a prefix of the value.
+        if (typeof value !== 'string' || !value.startsWith(entry.name)) continue;
         const image = splitImage(value);
         if (image.name !== entry.name) continue;
         reached += 1;
         const name = typeof entry.newName === 'string' ? entry.newName : image.name;
         const digest = typeof entry.digest === 'string' ? entry.digest : undefined;
         const tag = entry.newTag !== undefined ? String(entry.newTag) : image.tag;
-        holder[key] = digest ? `${name}@${digest}` : tag !== undefined ? `${name}:${tag}` : image.digest ? `${name}@${image.digest}` : name;
-        resource.blame.set(pointer(), { document: kustomization, path: ['images', index] });
+        resource.object = withValueAt(resource.object, path, digest ? `${name}@${digest}` : tag !== undefined ? `${name}:${tag}` : image.digest ? `${name}@${image.digest}` : name);
+        resource.blame.set(pointerOf(path), { document: kustomization, path: ['images', index] });
       }
     });
     if (reached === 0) {
@@ -162,10 +198,12 @@ export function applyFieldSpecs(
     for (const resource of resources) {
       for (const spec of reference.fieldSpecs) {
         if (spec.kind !== undefined && spec.kind !== resource.object.kind) continue;
-        visitPath(resource.object, spec.path, ({ holder, key }) => {
-          const next = renamed.get(`${reference.kind}/${String(holder[key])}`);
-          if (next !== undefined) holder[key] = next;
-        });
+        const fields: Field[] = [];
+        visitPath(resource.object, spec.path, (field) => fields.push(field));
+        for (const { path } of fields) {
+          const next = renamed.get(`${reference.kind}/${String(valueAt(resource.object, path))}`);
+          if (next !== undefined) resource.object = withValueAt(resource.object, path, next);
+        }
       }
     }
   }
