@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { readTree } from '../../src/adapters/fs.js';
 import { fileTree, type FileTree } from '../../src/generator/file-tree.js';
-import { RULE_FAMILIES } from '../../src/validator/full-validation.js';
+import { allRuleFamilies } from '../../src/validator/full-validation.js';
 import { buildKustomization } from '../../src/validator/kustomize/build.js';
 import type { KustomizationBuild } from '../../src/validator/kustomize/types.js';
 import { parseSources } from '../../src/validator/sources.js';
@@ -28,7 +28,7 @@ function frozenRun(tree: FileTree): { builds: Map<string, KustomizationBuild>; r
   const allBuilds = new Map(kustomizationDirs(tree).map((dir) => [dir, buildKustomization(sources, dir)]));
   for (const build of allBuilds.values()) for (const resource of build.resources) deepFreeze(resource.object);
   const context: RuleContext = { sources, builds: new Map([...allBuilds].filter(([dir]) => dir.startsWith('overlays/'))), allBuilds };
-  const rules = RULE_FAMILIES.flatMap((family) => family(context)).map((violation) => `${violation.file}:${violation.line}:${violation.column} ${violation.rule}`);
+  const rules = allRuleFamilies().flatMap((family) => family(context)).map((violation) => `${violation.file}:${violation.line}:${violation.column} ${violation.rule}`);
   return { builds: allBuilds, rules };
 }
 
@@ -81,7 +81,7 @@ describe('Kustomize emulation: shared objects are never changed in place', () =>
     it(`${scenario}: the frozen run finds what validateRepository finds`, () => {
       const tree = readTree(join(REPO_ROOT, 'test', 'golden', scenario));
       const { rules, builds } = frozenRun(tree);
-      const report = validateRepository(tree, RULE_FAMILIES);
+      const report = validateRepository(tree, allRuleFamilies());
       const expected = report.violations.filter((violation) => !violation.rule.startsWith('yaml/') && !violation.rule.startsWith('kustomize/')).map((violation) => `${violation.file}:${violation.line}:${violation.column} ${violation.rule}`);
       expect([...new Set(rules)].sort()).to.deep.equal([...new Set(expected)].sort());
       expect([...builds.keys()].filter((dir) => dir.startsWith('overlays/')).length).to.be.greaterThan(0);
