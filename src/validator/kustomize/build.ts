@@ -7,7 +7,7 @@ import { dedupeViolations, type Violation } from '../violation.js';
 import { applyJsonPatch } from './json-patch.js';
 import { BUILTIN_REPLICA_KINDS, CLUSTER_SCOPED_KINDS, DEPRECATED_KEYS, KUSTOMIZATION_FILES, KUSTOMIZATION_KEYS } from './kustomization-keys.js';
 import { strategicMerge } from './merge.js';
-import { applyFieldSpecs, emptyFieldSpecs, mergeFieldSpecs, parseFieldSpecs, type FieldSpecs } from './field-specs.js';
+import { applyFieldSpecs, emptyFieldSpecs, mergeFieldSpecs, parseFieldSpecs, withValueAt, type FieldSpecs } from './field-specs.js';
 import { formatId, type AppliedPatch, type BuiltResource, type KustomizationBuild, type ResourceId, type SourceRef } from './types.js';
 
 interface MutableResource {
@@ -42,8 +42,10 @@ export function idOf(object: PlainObject): ResourceId {
   };
 }
 
-function sameId(a: ResourceId, b: ResourceId): boolean {
-  return group(a.apiVersion) === group(b.apiVersion) && a.kind === b.kind && a.name === b.name && (a.namespace ?? '') === (b.namespace ?? '');
+/** Equal for the IDs Kustomize takes for the same resource (group, kind, name, namespace; not the version). */
+function idKey(id: ResourceId): string {
+  // Each part prefixed by its length, so no two different IDs give the same key.
+  return [group(id.apiVersion), id.kind, id.name, id.namespace ?? ''].map((part) => `${part.length}:${part}`).join('');
 }
 
 function group(apiVersion: string): string {
@@ -61,12 +63,59 @@ function isCustomResource(object: PlainObject): boolean {
  */
 export function buildKustomization(sources: SourceSet, dir: string): KustomizationBuild {
   const violations: Violation[] = [];
-  const accumulated = buildDir(sources, dir, undefined, violations, [dir]);
+  const accumulated = buildFolder(sources, dir, violations, [], new Set());
   const resources: BuiltResource[] = accumulated.resources.map((resource) => ({ ...resource }));
   return { dir, resources, violations: dedupeViolations(violations), patches: accumulated.patches };
 }
 
-function buildDir(sources: SourceSet, dir: string, input: Accumulated | undefined, violations: Violation[], stack: string[]): Accumulated {
+/** A folder's build, kept for the next kustomization that lists it (50 overlays share each base). */
+interface CachedBuild {
+  readonly accumulated: Accumulated;
+  /** The violations its build pushed, in order: replayed on every use. */
+  readonly violations: readonly Violation[];
+  /** Every kustomization folder its build referred to, itself included. */
+  readonly reached: ReadonlySet<string>;
+}
+
+/** Per parsed repository, so a cache never outlives the files it was built from. */
+const BUILD_CACHES = new WeakMap<SourceSet, Map<string, CachedBuild>>();
+
+/** A copy whose resources the caller may change (their objects are copied on write anyway). */
+function copyAccumulated(accumulated: Accumulated): Accumulated {
+  return {
+    resources: accumulated.resources.map((resource) => ({ ...resource, blame: new Map(resource.blame) })),
+    fieldSpecs: accumulated.fieldSpecs,
+    patches: [...accumulated.patches],
+  };
+}
+
+/**
+ * The build of a folder listed under `resources:` (or asked for by itself), from the cache when
+ * nothing it reaches is on the current stack: then the result cannot depend on the stack (a cycle
+ * would have to pass through it), and a build that found a cycle is never cached.
+ */
+function buildFolder(sources: SourceSet, dir: string, violations: Violation[], stack: readonly string[], reached: Set<string>): Accumulated {
+  let cache = BUILD_CACHES.get(sources);
+  if (!cache) BUILD_CACHES.set(sources, (cache = new Map()));
+  const hit = cache.get(dir);
+  if (hit && !stack.some((entry) => hit.reached.has(entry))) {
+    violations.push(...hit.violations);
+    for (const entry of hit.reached) reached.add(entry);
+    return copyAccumulated(hit.accumulated);
+  }
+  const own: Violation[] = [];
+  const ownReached = new Set<string>();
+  const result = buildDir(sources, dir, undefined, own, [...stack, dir], ownReached);
+  violations.push(...own);
+  for (const entry of ownReached) reached.add(entry);
+  if (!own.some((violation) => violation.rule === 'kustomize/cycle') && !stack.some((entry) => ownReached.has(entry))) {
+    cache.set(dir, { accumulated: copyAccumulated(result), violations: own, reached: ownReached });
+  }
+  return result;
+}
+
+function buildDir(sources: SourceSet, dir: string, input: Accumulated | undefined, violations: Violation[], stack: string[], reached: Set<string>): Accumulated {
+  reached.add(dir);
   const file = kustomizationFileOf(sources, dir);
   const result: Accumulated = input ?? { resources: [], fieldSpecs: emptyFieldSpecs(), patches: [] };
   if (!file) return result;
@@ -103,10 +152,11 @@ function buildDir(sources: SourceSet, dir: string, input: Accumulated | undefine
       own.push(...resourcesOfFile(sources, target));
     } else if (kustomizationFileOf(sources, target)) {
       if (stack.includes(target)) {
+        reached.add(target);
         problem(path, 'kustomize/cycle', `"${entry}" includes itself (${[...stack, target].join(' → ')})`, 'remove the cycle');
         continue;
       }
-      const child = buildDir(sources, target, undefined, violations, [...stack, target]);
+      const child = buildFolder(sources, target, violations, stack, reached);
       own.push(...child.resources);
       result.fieldSpecs = mergeFieldSpecs(result.fieldSpecs, child.fieldSpecs);
       result.patches.push(...child.patches);
@@ -130,8 +180,13 @@ function buildDir(sources: SourceSet, dir: string, input: Accumulated | undefine
 
   // Duplicate IDs among what this kustomization brings in (Kustomize stops at the first).
   const all = [...result.resources, ...own];
+  const byId = new Map<string, MutableResource[]>();
+  for (const resource of all) {
+    const key = idKey(idOf(resource.object));
+    byId.set(key, [...(byId.get(key) ?? []), resource]);
+  }
   own.forEach((resource) => {
-    const twins = all.filter((other) => sameId(idOf(other.object), idOf(resource.object)));
+    const twins = byId.get(idKey(idOf(resource.object)))!;
     if (twins.length > 1 && twins[twins.length - 1] === resource) {
       violations.push({
         rule: 'kustomize/duplicate-resource-id',
@@ -152,7 +207,7 @@ function buildDir(sources: SourceSet, dir: string, input: Accumulated | undefine
       continue;
     }
     if (checkKind(sources, target, 'Component', ['components', index], problem, entry)) {
-      buildDir(sources, target, result, violations, [...stack, target]);
+      buildDir(sources, target, result, violations, [...stack, target], reached);
     }
   }
 
@@ -189,7 +244,8 @@ function resourcesOfFile(sources: SourceSet, path: string): MutableResource[] {
   return file.documents
     .filter((document) => isPlainObject(document.value))
     .map((document) => {
-      const object = structuredClone(document.value) as PlainObject;
+      // Not copied: every change makes a new object (copy on write), so the parsed value stays as read.
+      const object = document.value as PlainObject;
       return { object, origin: document, originalId: idOf(object), blame: new Map<string, SourceRef>() };
     });
 }
@@ -352,10 +408,21 @@ function applyPatches(sources: SourceSet, dir: string, kustomization: SourceDocu
 function applyTransformers(kustomization: SourceDocument, k: PlainObject, result: Accumulated, violations: Violation[]): void {
   // Remember the IDs as they were before this kustomization renamed anything (for nameReference).
   const before = result.resources.map((resource) => idOf(resource.object));
+  // Copy on write: a resource's object is shared with the parsed file and with other builds, so this
+  // kustomization changes a copy of its root and metadata (made once per resource), never the original.
+  const copied = new Set<MutableResource>();
+  const metadataOf = (resource: MutableResource): PlainObject => {
+    if (!copied.has(resource)) {
+      copied.add(resource);
+      const metadata = resource.object.metadata;
+      resource.object = { ...resource.object, metadata: isPlainObject(metadata) ? { ...metadata } : {} };
+    }
+    return resource.object.metadata as PlainObject;
+  };
   if (typeof k.namespace === 'string') {
     for (const resource of result.resources) {
       if (CLUSTER_SCOPED_KINDS.has(String(resource.object.kind))) continue;
-      metadataOf(resource.object).namespace = k.namespace;
+      metadataOf(resource).namespace = k.namespace;
     }
   }
   const prefix = typeof k.namePrefix === 'string' ? k.namePrefix : '';
@@ -363,7 +430,7 @@ function applyTransformers(kustomization: SourceDocument, k: PlainObject, result
   if (prefix || suffix) {
     for (const resource of result.resources) {
       if (resource.object.kind === 'Namespace' || resource.object.kind === 'CustomResourceDefinition') continue;
-      const metadata = metadataOf(resource.object);
+      const metadata = metadataOf(resource);
       metadata.name = `${prefix}${String(metadata.name ?? '')}${suffix}`;
     }
   }
@@ -371,15 +438,17 @@ function applyTransformers(kustomization: SourceDocument, k: PlainObject, result
   for (const entry of listOf(k.labels)) if (isPlainObject(entry) && isPlainObject(entry.pairs)) labelSets.push(entry.pairs);
   if (isPlainObject(k.commonLabels)) labelSets.push(k.commonLabels);
   for (const labels of labelSets) {
+    const values = stringValues(labels);
     for (const resource of result.resources) {
-      const metadata = metadataOf(resource.object);
-      metadata.labels = { ...(isPlainObject(metadata.labels) ? metadata.labels : {}), ...stringValues(labels) };
+      const metadata = metadataOf(resource);
+      metadata.labels = { ...(isPlainObject(metadata.labels) ? metadata.labels : {}), ...values };
     }
   }
   if (isPlainObject(k.commonAnnotations)) {
+    const values = stringValues(k.commonAnnotations);
     for (const resource of result.resources) {
-      const metadata = metadataOf(resource.object);
-      metadata.annotations = { ...(isPlainObject(metadata.annotations) ? metadata.annotations : {}), ...stringValues(k.commonAnnotations) };
+      const metadata = metadataOf(resource);
+      metadata.annotations = { ...(isPlainObject(metadata.annotations) ? metadata.annotations : {}), ...values };
     }
   }
   const renamed = new Map<string, string>();
@@ -403,16 +472,10 @@ function applyTransformers(kustomization: SourceDocument, k: PlainObject, result
         violations.push({ rule: 'kustomize/replicas-unsupported', severity: 'error', ...locate(kustomization, ['replicas', index]), message: `replicas: Kustomize does not know where ${kind} keeps its replicas (the build fails)`, fix: `declare a replicas field spec for ${kind} in configurations, or patch spec.replicas` });
         continue;
       }
-      const specObject = isPlainObject(resource.object.spec) ? resource.object.spec : (resource.object.spec = {});
-      (specObject as PlainObject).replicas = Number(entry.count);
+      resource.object = withValueAt(resource.object, ['spec', 'replicas'], Number(entry.count));
       resource.blame.set('/spec/replicas', { document: kustomization, path: ['replicas', index, 'count'] });
     }
   });
-}
-
-function metadataOf(object: PlainObject): PlainObject {
-  if (!isPlainObject(object.metadata)) object.metadata = {};
-  return object.metadata as PlainObject;
 }
 
 function stringValues(values: PlainObject): Record<string, string> {

@@ -1,6 +1,7 @@
 import type { PlainObject } from '../../generator/object-path.js';
 import type { YamlPath } from '../../yaml/positions.js';
 import type { SourceDocument } from '../sources.js';
+import { cloneData } from './clone.js';
 import { unescapePointer, type SourceRef } from './types.js';
 
 export interface JsonPatchProblem {
@@ -25,7 +26,7 @@ export function applyJsonPatch(
   blame: Map<string, SourceRef>,
 ): { result: PlainObject; problems: JsonPatchProblem[] } {
   const problems: JsonPatchProblem[] = [];
-  let document: unknown = structuredClone(target);
+  let document: unknown = cloneData(target);
   if (!Array.isArray(ops)) {
     return { result: target, problems: [{ path: [], message: 'a JSON6902 patch must be a list of operations', fix: 'write a YAML list of {op, path, value}' }] };
   }
@@ -57,7 +58,7 @@ export function applyJsonPatch(
       return;
     }
     document = outcome.document;
-    for (const key of [...blame.keys()]) if (key.startsWith(`${path}/`)) blame.delete(key);
+    for (const key of blame.keys()) if (key.startsWith(`${path}/`)) blame.delete(key);
     if (name !== 'remove' && name !== 'test') blame.set(resolvedPointer(path, outcome.appendedIndex), { document: patch, path: [index, 'value'] });
   });
   return { result: document as PlainObject, problems };
@@ -80,7 +81,7 @@ function applyOne(document: unknown, op: string, path: string, value: unknown, f
     if (moved === MISSING) return `from ${from} does not exist`;
     const base = op === 'move' ? remove(document, from!) : document;
     if (typeof base === 'string') return base;
-    return add(base, path, structuredClone(moved));
+    return add(base, path, cloneData(moved));
   }
   if (op === 'remove') {
     const result = remove(document, path);
@@ -90,9 +91,9 @@ function applyOne(document: unknown, op: string, path: string, value: unknown, f
     if (get(document, path) === MISSING) return `path ${path} does not exist (replace needs an existing value)`;
     const removed = remove(document, path);
     if (typeof removed === 'string') return removed;
-    return add(removed, path, structuredClone(value));
+    return add(removed, path, cloneData(value));
   }
-  return add(document, path, structuredClone(value));
+  return add(document, path, cloneData(value));
 }
 
 const MISSING = Symbol('missing');

@@ -67,11 +67,12 @@ export function blameOf(resource: BuiltResource, pointer: string): SourceRef {
 }
 
 export function escapePointer(segment: string): string {
-  return segment.replace(/~/g, '~0').replace(/\//g, '~1');
+  // Most keys need no escaping; the test is much cheaper than two replaces (this runs for every blamed field).
+  return segment.includes('~') || segment.includes('/') ? segment.replace(/~/g, '~0').replace(/\//g, '~1') : segment;
 }
 
 export function unescapePointer(segment: string): string {
-  return segment.replace(/~1/g, '/').replace(/~0/g, '~');
+  return segment.includes('~') ? segment.replace(/~1/g, '/').replace(/~0/g, '~') : segment;
 }
 
 function asIndex(segment: string): string | number {

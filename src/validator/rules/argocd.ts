@@ -173,7 +173,7 @@ function pathProblems(sources: SourceSet, application: ArgoDocument, subject: st
   // A function: a position costs a positioned parse of the file, paid only for a finding.
   const where = () => locate(application.document, at);
   const shown = folder === '' ? 'the repository root' : folder;
-  const exists = folder !== undefined && (folder === '' || [...sources.tree.keys()].some((file) => file.startsWith(`${folder}/`)));
+  const exists = folder !== undefined && (folder === '' || foldersOf(sources).has(folder));
   if (!exists) {
     return [
       {
@@ -198,6 +198,25 @@ function pathProblems(sources: SourceSet, application: ArgoDocument, subject: st
     ];
   }
   return [];
+}
+
+/** Every folder that holds a file, at any depth (one pass per repository instead of one per Application). */
+const FOLDERS = new WeakMap<SourceSet, ReadonlySet<string>>();
+
+function foldersOf(sources: SourceSet): ReadonlySet<string> {
+  let folders = FOLDERS.get(sources);
+  if (!folders) {
+    const found = new Set<string>();
+    for (const file of sources.tree.keys()) {
+      for (let slash = file.lastIndexOf('/'); slash > 0; slash = file.lastIndexOf('/', slash - 1)) {
+        const folder = file.slice(0, slash);
+        if (found.has(folder)) break;
+        found.add(folder);
+      }
+    }
+    FOLDERS.set(sources, (folders = found));
+  }
+  return folders;
 }
 
 /** A repository-relative folder ('' for the root), or undefined when the path leaves the repository. */

@@ -1,6 +1,9 @@
 import { kafkaClusterKey } from '../../model/kafka-clusters.js';
 import type { LocatedProblem } from '../../errors.js';
+import { checkModelSemantics, checkModelWarnings } from '../../model/check.js';
+import { modelValidator } from '../../model/model-validator.js';
 import { checkPlatformModel } from '../../model/parse.js';
+import type { PlatformModel } from '../../model/types.js';
 import { MODEL_FILE } from '../../model/types.js';
 import type { SourceSet } from '../sources.js';
 import type { RuleContext, RuleFamily } from '../validate.js';
@@ -29,6 +32,7 @@ export const modelRules: RuleFamily = ({ sources }: RuleContext): Violation[] =>
       },
     ];
   }
+  if (isCleanModel(sources)) return [];
   const check = checkPlatformModel(text, MODEL_FILE);
   // The yaml/ family already reports what does not parse; a model that parses as YAML but still has
   // YAML problems here (several documents, warnings) is reported as a schema problem.
@@ -41,6 +45,21 @@ export const modelRules: RuleFamily = ({ sources }: RuleContext): Violation[] =>
     ...(check.warnings ?? []).map((problem) => ({ ...toViolation('model/security', problem, `correct ${MODEL_FILE}`), severity: 'warning' as const })),
   ];
 };
+
+/**
+ * The common case without a second, positioned parse of cp-gitops.yaml: its one document already
+ * parsed cleanly (the fast path reads only what the precise parser reports nothing on), fits the
+ * schema, and has neither semantic problems nor warnings. Anything else goes through
+ * checkPlatformModel, which places every finding.
+ */
+function isCleanModel(sources: SourceSet): boolean {
+  const documents = sources.yaml.get(MODEL_FILE)?.documents;
+  if (documents?.length !== 1 || documents[0]!.value === undefined) return false;
+  const value = documents[0]!.value;
+  if (!modelValidator()(value)) return false;
+  const model = value as PlatformModel;
+  return checkModelSemantics(model).length === 0 && checkModelWarnings(model).length === 0;
+}
 
 function toViolation(rule: string, problem: LocatedProblem, defaultFix: string): Violation {
   return { rule, severity: 'error', file: problem.file, line: problem.line, column: problem.column, message: problem.message, fix: problem.fix ?? defaultFix };

@@ -45,6 +45,8 @@ const PATCH_STRATEGIES = ['replace', 'merge', 'delete'];
  * form (a third of its generated code). Pure: the value is not changed.
  */
 export function withoutPatchDirectives(value: unknown): { value: unknown; errors: SchemaError[] } {
+  // Most patches have no directive: then the value is checked as it is, without a copy.
+  if (!hasDirectiveKey(value)) return { value, errors: [] };
   const errors: SchemaError[] = [];
   const walk = (node: unknown, pointer: string): unknown => {
     if (Array.isArray(node)) return node.map((item, index) => walk(item, `${pointer}/${index}`));
@@ -63,4 +65,11 @@ export function withoutPatchDirectives(value: unknown): { value: unknown; errors
     return result;
   };
   return { value: walk(value, ''), errors };
+}
+
+function hasDirectiveKey(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(hasDirectiveKey);
+  if (!isSchemaObject(node)) return false;
+  for (const key of Object.keys(node)) if (key.charCodeAt(0) === 36 /* $ */ || hasDirectiveKey(node[key])) return true;
+  return false;
 }
