@@ -9,9 +9,11 @@ import { parseAllDocuments } from 'yaml';
 import { CpGitopsError } from '../../errors.js';
 import type { FileTree } from '../../generator/file-tree.js';
 import { BUILTIN_SCHEMAS } from './builtin/index.js';
+import { IMPORTED_SCHEMAS_DIR } from './imported-dir.js';
 import { canonicalJson, isSchemaObject, mapSchema, sha256, type JsonSchema } from './json-schema.js';
 
-export const IMPORTED_SCHEMAS_DIR = '.cp-gitops/schemas';
+export { IMPORTED_SCHEMAS_DIR };
+
 /** Where an imported schema records what it was made from. */
 export const SOURCE_FIELD = 'x-cp-gitops-source';
 

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
 import { fileSchemaCache } from '../../adapters/schema-cache.js';
+import { GENERATED_DIR_URL } from '../../package-root.js';
 import { BUILTIN_SCHEMAS, type BuiltinSchema } from './builtin/index.js';
 import { ENGINE_TAG } from './engine-tag.js';
 
@@ -88,8 +89,8 @@ export interface StandaloneManifestEntry {
 }
 
 export const MANIFEST_FILE = 'manifest.json';
-/** dist/src/validator/schemas/registry.js → dist/generated/schemas/ */
-export const DEFAULT_GENERATED_DIR = new URL('../../../generated/schemas/', import.meta.url);
+/** dist/generated/schemas/ */
+export const DEFAULT_GENERATED_DIR = new URL('schemas/', GENERATED_DIR_URL);
 
 /** What the manifest records of a built-in schema: plain JSON.stringify (our literals have a fixed key order), so checking costs little. */
 export function builtinSchemaHash(full: JsonSchema): string {
