@@ -54,7 +54,8 @@ export async function loadCli(argv: readonly string[], env: NodeJS.ProcessEnv = 
   const useCache = env.NODE_DISABLE_COMPILE_CACHE !== '1';
   const enableCompileCache = (module as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
   if (useCache && typeof enableCompileCache === 'function') {
-    enableCompileCache(join(codeCacheDir(env), 'node'));
+    // Node's advice: leave NODE_COMPILE_CACHE the last word on where the cache goes.
+    enableCompileCache(env.NODE_COMPILE_CACHE ? undefined : join(codeCacheDir(env), 'node'));
     const { main } = module.createRequire(BUNDLE)(BUNDLE) as { main: CliMain };
     return { main, saveCache: () => {}, how: 'bundle+compile-cache', cacheHit: false };
   }

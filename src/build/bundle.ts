@@ -15,7 +15,8 @@
  * Usage: node dist/src/build/bundle.js
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
@@ -69,6 +70,34 @@ export default function asciiFirstStringWidth(text, options) {
   },
 };
 
+/**
+ * The build-time modules of dist/generated/ (schema validators and their manifest, the model
+ * validator) go into the bundle: src/adapters/generated-modules.ts becomes a table from their paths
+ * (relative to dist/generated/, so that it holds wherever the package is installed) to bundled
+ * requires, which esbuild initialises only when called. Built after them (npm run build's last step),
+ * the bundle holds the manifest and modules of one and the same build.
+ */
+const generatedDir = fileURLToPath(new URL('dist/generated/', root));
+const generatedFiles = [
+  ...readdirSync(join(generatedDir, 'schemas'))
+    .filter((file) => file.endsWith('.js') || file.endsWith('.json'))
+    .map((file) => `schemas/${file}`),
+  'model/platform-model.js',
+].sort();
+const builtInGenerated: Plugin = {
+  name: 'built-in-generated-modules',
+  setup(builder) {
+    builder.onLoad({ filter: /[\\/]src[\\/]adapters[\\/]generated-modules\.ts$/ }, () => {
+      const table = generatedFiles.map((file) => `  ${JSON.stringify(file)}: () => require(${JSON.stringify(join(generatedDir, file))}),`).join('\n');
+      return {
+        loader: 'ts',
+        resolveDir: generatedDir,
+        contents: `import { relative, sep } from 'node:path';\nimport { fileURLToPath } from 'node:url';\nimport { GENERATED_DIR_URL } from ${JSON.stringify(fileURLToPath(new URL('src/package-root.ts', root)))};\nconst GENERATED_DIR = fileURLToPath(GENERATED_DIR_URL);\nconst BUILT_IN: Record<string, () => unknown> = {\n${table}\n};\nexport function requireGenerated(path: string): unknown {\n  const load = BUILT_IN[relative(GENERATED_DIR, path).split(sep).join('/')];\n  return load ? load() : require(path);\n}\n`,
+      };
+    });
+  },
+};
+
 const started = performance.now();
 const result = await build({
   entryPoints: [fileURLToPath(new URL('src/cli/main.ts', root))],
@@ -89,7 +118,7 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
-  plugins: [plainRequire, asciiStringWidth],
+  plugins: [builtInGenerated, plainRequire, asciiStringWidth],
 });
 // src/boot/load-cli.ts reads the file as latin1, which equals utf8 only for ASCII: esbuild's default
 // charset escapes every other character, and this keeps it that way.
