@@ -76,6 +76,23 @@ describe('startup', function () {
     });
   });
 
+  it('validate through bin takes the build-time validators from the bundle, not from dist/generated', async () => {
+    const dir = makeTempDir('cp-gitops-startup-');
+    const init = await runCli(['init', join(dir, 'p'), '--repo-url', 'https://git.example.org/acme/p.git']);
+    expect(init.code, init.stderr).to.equal(0);
+    // Every module Node's CommonJS loader is asked for (require of ES modules included), on stderr.
+    const preload = join(dir, 'trace-require.cjs');
+    writeFileSync(preload, "const Module = require('node:module');\nconst load = Module._load;\nModule._load = function (request, ...rest) { process.stderr.write(`require ${request}\\n`); return load.call(this, request, ...rest); };\n");
+    const result = spawnSync(process.execPath, ['--require', preload, join(REPO_ROOT, 'bin', 'cp-gitops.js'), 'validate', join(dir, 'p')], { encoding: 'utf8', env: { ...process.env, CP_GITOPS_CACHE_DIR: join(dir, 'cache') } });
+    expect(result.status, result.stderr).to.equal(0);
+    expect(result.stdout).to.match(/^no errors or warnings \(/m);
+    const required = result.stderr.split('\n').filter((line) => line.startsWith('require '));
+    // The trace sees the bundle's own requires (its first line asks for node:url)…
+    expect(required).to.include('require node:url');
+    // …and none of the 25 build-time modules: the registry and the model validator got them bundled.
+    expect(required.filter((line) => line.includes('generated'))).to.deep.equal([]);
+  });
+
   describe('templates compiled at build time', () => {
     it('dist/generated/templates.json holds exactly the values the YAML templates parse to', () => {
       const built = JSON.parse(readFileSync(join(REPO_ROOT, COMPILED_TEMPLATES_FILE), 'utf8')) as unknown;
