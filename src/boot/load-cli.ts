@@ -105,10 +105,15 @@ function cacheKey(bundle: { size: number; mtimeMs: number }): { installation: st
   return { installation, key: `${installation}-${version}-${bundle.size}-${Math.trunc(bundle.mtimeMs)}-node${process.version}-${process.arch}`.replace(/[^\w.-]/g, '_') };
 }
 
-/** The command word names the cache file; anything else (a typo, a flag first) shares one. */
+/**
+ * The command word names the cache file; anything else (a typo, a flag first) shares one. A help run
+ * compiles little of its command, and a cache is never rewritten once V8 accepts it, so help runs keep
+ * their own file rather than leave a thin one to the command.
+ */
 function commandOf(argv: readonly string[]): string {
   const word = argv.find((arg) => !arg.startsWith('-'));
-  return word !== undefined && /^[a-z][a-z-]{0,30}$/.test(word) ? word : 'other';
+  const command = word !== undefined && /^[a-z][a-z-]{0,30}$/.test(word) ? word : 'other';
+  return argv.includes('--help') || argv.includes('-h') ? `${command}-help` : command;
 }
 
 /** Atomically (a reader sees the old file or the new one, never half of one); caches of this installation's earlier builds go. */

@@ -47,7 +47,7 @@ describe('startup', function () {
       expect(loadInChild(['init'], env)).to.deep.equal({ how: 'bundle+code-cache', cacheHit: true });
     });
 
-    it('keeps one file per command, replaces earlier builds of this installation only, and can be turned off', async () => {
+    it('keeps one file per command (its help apart), replaces earlier builds of this installation only, and can be turned off', async () => {
       const env = { CP_GITOPS_CACHE_DIR: makeTempDir('cp-gitops-code-cache-') };
       const dir = codeCacheDir(env);
       (await loadCli(['validate'], env)).saveCache();
@@ -57,7 +57,8 @@ describe('startup', function () {
       writeFileSync(join(dir, `${installation}-0.0.1-1-2-nodev1-x64-validate.v8`), 'an earlier build');
       writeFileSync(join(dir, 'cp-gitops-0123456789ab-0.1.0-1-2-nodev1-x64-validate.v8'), 'another installation');
       (await loadCli(['--help'], env)).saveCache();
-      expect(readdirSync(dir).sort()).to.deep.equal([validateFile!.replace(/validate\.v8$/, 'other.v8'), 'cp-gitops-0123456789ab-0.1.0-1-2-nodev1-x64-validate.v8', validateFile!].sort());
+      (await loadCli(['validate', '--help'], env)).saveCache();
+      expect(readdirSync(dir).sort()).to.deep.equal([validateFile!.replace(/validate\.v8$/, 'other-help.v8'), validateFile!.replace(/validate\.v8$/, 'validate-help.v8'), 'cp-gitops-0123456789ab-0.1.0-1-2-nodev1-x64-validate.v8', validateFile!].sort());
 
       const off = await loadCli(['validate'], { ...env, NODE_DISABLE_COMPILE_CACHE: '1' });
       expect(off.how).to.equal('bundle');
