@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { GitError } from '../errors.js';
+import { FALLBACK_IDENTITY } from './git-first-commit.js';
 
 /**
  * simple-git refuses, by default, environment variables that make git run commands or read config:
@@ -8,8 +9,6 @@ import { GitError } from '../errors.js';
  */
 const USER_ENVIRONMENT = { allowUnsafeConfigEnvCount: true, allowUnsafeEditor: true, allowUnsafePager: true, allowUnsafeSshCommand: true, allowUnsafeAskPass: true } as const;
 
-/** Used when the machine has no git identity (CI, containers), so a commit never fails for that. */
-const FALLBACK_IDENTITY = { name: 'cp-gitops', email: 'cp-gitops@users.noreply.localhost' };
 
 export interface PushOptions {
   /** Replace the remote branch (cp-gitops' own change branches are rebuilt from main on every run). */

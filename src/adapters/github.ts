@@ -4,7 +4,8 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
-import { UsageError } from '../errors.js';
+import { checkApiUrl } from './api-url.js';
+import { basicAuthGitEnvironment, basicCredentials as basicCredentialsFor } from './git-auth.js';
 import { packageVersion } from '../package-root.js';
 import { GitHubError } from './github-errors.js';
 
@@ -123,7 +124,7 @@ export function resolveGitHubToken(env: NodeJS.ProcessEnv): string {
   });
 }
 
-/** --github-api-url, else GITHUB_API_URL, else https://api.github.com; without a trailing slash. */
+/** --github-api-url, else GITHUB_API_URL, else https://api.github.com; without a trailing slash. HTTPS unless loopback (checkApiUrl). */
 export function resolveApiUrl(flag: string | undefined, env: NodeJS.ProcessEnv, recorded?: string): string {
   const [source, value] = flag?.trim()
     ? ['--github-api-url', flag.trim()]
@@ -132,15 +133,7 @@ export function resolveApiUrl(flag: string | undefined, env: NodeJS.ProcessEnv, 
       : recorded
         ? ['gitProvider.apiUrl in cp-gitops.yaml', recorded]
         : ['default', DEFAULT_GITHUB_API_URL];
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new UsageError(`${source} is not a URL: ${value}`, 'give the REST API root, for example https://github.example.com/api/v3');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new UsageError(`${source} must be an http(s) URL: ${value}`, 'give the REST API root, for example https://github.example.com/api/v3');
-  }
+  checkApiUrl(source, value, 'https://github.example.com/api/v3');
   return value.replace(/\/+$/, '');
 }
 
@@ -153,27 +146,12 @@ export interface GitAuthEnvironmentOptions {
 }
 
 /**
- * Environment variables that make git send `Authorization: Basic base64(x-access-token:<token>)` on
- * its HTTPS requests to `urls` only (GIT_CONFIG_COUNT, git ≥ 2.31; `http.<url>.extraHeader`, which git
- * applies to a request whose scheme, host, port and path prefix match). Unlike a token in the remote
- * URL or a `-c` flag, the token is then in no argv, no .git/config, no remote URL and no git output; and
- * unlike a bare `http.extraHeader`, a remote on another host (or plain HTTP) never receives it. Merge the
- * result into the environment of the git processes that push to GitHub, and only those.
+ * Makes git send `Authorization: Basic base64(x-access-token:<token>)` to `urls` only (see
+ * basicAuthGitEnvironment). Merge the result into the environment of the git processes that push to
+ * GitHub, and only those.
  */
 export function gitAuthEnvironment(token: string, urls: readonly string[], options: GitAuthEnvironmentOptions = {}): Record<string, string> {
-  const existing = Number.parseInt(options.env?.GIT_CONFIG_COUNT ?? '0', 10);
-  const first = Number.isInteger(existing) && existing > 0 ? existing : 0;
-  const entries: Record<string, string> = {};
-  urls.forEach((url, offset) => {
-    entries[`GIT_CONFIG_KEY_${first + offset}`] = `http.${url}.extraHeader`;
-    entries[`GIT_CONFIG_VALUE_${first + offset}`] = `Authorization: Basic ${basicCredentials(token)}`;
-  });
-  return {
-    GIT_CONFIG_COUNT: String(first + urls.length),
-    ...entries,
-    // A refused header must fail the push, not open a password prompt that echoes nothing useful.
-    GIT_TERMINAL_PROMPT: '0',
-  };
+  return basicAuthGitEnvironment('x-access-token', token, urls, options.env);
 }
 
 /**
@@ -190,7 +168,7 @@ export function gitHubGitUrls(apiUrl: string, cloneUrl?: string): string[] {
 }
 
 function basicCredentials(token: string): string {
-  return Buffer.from(`x-access-token:${token}`, 'utf8').toString('base64');
+  return basicCredentialsFor('x-access-token', token);
 }
 
 /** Builds the port on Octokit with the retry and throttling plugins. Makes no request by itself. */

@@ -14,7 +14,13 @@ export const layout = {
   /** Committed hooks; `init` points core.hooksPath here (a hook in .git/hooks would not be shared). */
   githooksDir: '.githooks',
   prePushHook: '.githooks/pre-push',
+  /** CI, one file per provider (gitProvider.type in cp-gitops.yaml; GitHub when none is recorded). */
   validateWorkflow: '.github/workflows/validate.yaml',
+  gitlabCi: '.gitlab-ci.yml',
+  /** What the GitLab validate job writes for the merge request's Code Quality widget (never committed). */
+  codeQualityReport: 'gl-code-quality-report.json',
+  /** npm's cache in GitLab CI: GitLab caches only folders inside the project, so it sits in the checkout (never committed, never read as manifests). */
+  ciNpmCache: '.npm',
   /** cp-gitops pinned as a devDependency, so every clone, the hook and CI run the same release. */
   packageJson: 'package.json',
   packageLock: 'package-lock.json',
@@ -45,6 +51,8 @@ function nested(env: string): string {
  */
 export const CP_GITOPS_PACKAGE = 'cp-gitops';
 export const CP_GITOPS_VERSION = '0.1.0';
+/** The pinned copy (package.json), as CI and the hook run it: never a download at run time. */
+export const PINNED_CP_GITOPS = `npx --no-install ${CP_GITOPS_PACKAGE}`;
 /** The pre-push hook runs the cp-gitops bin at this path first (tests, or a checkout of cp-gitops). */
 export const CP_GITOPS_BIN_ENV = 'CP_GITOPS_BIN';
 

@@ -1,13 +1,15 @@
 import { deployedModel } from '../model/kafka-clusters.js';
 import { serializePlatformModel } from '../model/serialize.js';
 import type { PlatformModel } from '../model/types.js';
-import { stringifyYaml } from '../yaml/stringify.js';
 import { ARCHITECTURE_DOC, generateArchitecture } from './architecture.js';
 import { generateArgoCd } from './argocd.js';
 import { generateBases } from './base.js';
 import { withRecord } from './checksums.js';
 import { fileTree, type FileTree } from './file-tree.js';
-import { CP_GITOPS_BIN_ENV, CP_GITOPS_PACKAGE, GENERATED_MARKER, layout } from './layout.js';
+import { generateCi } from './ci.js';
+import { githubWorkflow } from './github-workflow.js';
+import { gitlabCi } from './gitlab-ci.js';
+import { CP_GITOPS_BIN_ENV, CP_GITOPS_PACKAGE, GENERATED_MARKER, layout, PINNED_CP_GITOPS } from './layout.js';
 import { generateOverlays } from './overlays.js';
 import { generateReadme } from './readme.js';
 import type { Templates } from './templates.js';
@@ -23,15 +25,30 @@ export function generateRepository(model: PlatformModel, templates: Templates): 
   return withRecord(fileTree([
     [layout.model, serializePlatformModel(model)],
     ...generateDocs(model, templates),
-    [layout.gitignore, ['# Rendered output and editor files; manifests are reviewed as source, never rendered into the repository.', 'rendered/', '.DS_Store', '*.swp', '# The pinned cp-gitops: npm ci installs it from package-lock.json; never commit it (the pre-push hook refuses a committed node_modules/).', 'node_modules/', ''].join('\n')],
+    [layout.gitignore, gitignore(model)],
     [layout.gitattributes, gitattributes()],
     [layout.prePushHook, prePushHook()],
-    [layout.validateWorkflow, validateWorkflow()],
+    ...generateCi(model),
     ...generateToolchainFiles(model, templates.toolchain),
     ...generateBases(deployed, templates),
     ...generateOverlays(deployed, templates),
     ...generateArgoCd(deployed, templates),
   ]));
+}
+
+/**
+ * The generated files that run code: the pre-push hook (on a reviewer's `git push`) and the CI file
+ * of every provider (in CI, with its secrets). `validate` compares the repository's copies with these,
+ * never with a hash stored in the repository (a pull request can rewrite that too). Every provider's
+ * CI file is listed, so the check needs no model (which the same pull request may edit): a CI file of
+ * the other provider, exactly as generated, is drift's business (orphan), not a code-execution risk.
+ */
+export function generatedExecutables(): FileTree {
+  return fileTree([
+    [layout.prePushHook, prePushHook()],
+    [layout.validateWorkflow, githubWorkflow()],
+    [layout.gitlabCi, gitlabCi()],
+  ]);
 }
 
 /**
@@ -47,8 +64,12 @@ export function generateDocs(model: PlatformModel, templates: Templates): FileTr
   ]);
 }
 
-/** The pinned copy (package.json), as CI and the hook run it: never a download at run time. */
-const PINNED = `npx --no-install ${CP_GITOPS_PACKAGE}`;
+function gitignore(model: PlatformModel): string {
+  const lines = ['# Rendered output and editor files; manifests are reviewed as source, never rendered into the repository.', 'rendered/', '.DS_Store', '*.swp', '# The pinned cp-gitops: npm ci installs it from package-lock.json; never commit it (the pre-push hook refuses a committed node_modules/).', 'node_modules/'];
+  // GitLab CI keeps npm's cache in the checkout and writes the Code Quality report there.
+  if (model.gitProvider?.type === 'gitlab') lines.push('# GitLab CI: npm cache and the Code Quality report.', `${layout.ciNpmCache}/`, layout.codeQualityReport);
+  return [...lines, ''].join('\n');
+}
 
 /**
  * LF in the repository and in every checkout, whatever core.autocrlf says: Kustomize, Argo CD and
@@ -104,7 +125,7 @@ function prePushHook(): string {
     'cp_gitops() {',
     '  case $runner in',
     `    bin) if [ -x "$${bin}" ]; then "$${bin}" "$@"; else node "$${bin}" "$@"; fi ;;`,
-    `    *) ${PINNED} "$@" ;;`,
+    `    *) ${PINNED_CP_GITOPS} "$@" ;;`,
     '  esac',
     '}',
     '',
@@ -129,72 +150,4 @@ function prePushHook(): string {
     'exit $status',
     '',
   ].join('\n');
-}
-
-/**
- * GitHub Actions on pull requests, with the cp-gitops pinned in package.json. Findings become
- * annotations on the changed files and a job summary on every repository; code scanning (SARIF) only
- * where it exists: public repositories, or private ones with GitHub Advanced Security when the
- * repository variable CP_GITOPS_CODE_SCANNING is `true` (the upload fails without it).
- */
-function validateWorkflow(): string {
-  const codeScanning = "github.event.repository.visibility == 'public' || vars.CP_GITOPS_CODE_SCANNING == 'true'";
-  const workflow = {
-    name: 'cp-gitops validate',
-    on: { pull_request: {} },
-    permissions: { contents: 'read' },
-    jobs: {
-      validate: {
-        'runs-on': 'ubuntu-latest',
-        // security-events and actions only for the code scanning upload (actions: read for private repositories).
-        permissions: { contents: 'read', 'security-events': 'write', actions: 'read' },
-        steps: [
-          { uses: 'actions/checkout@v6' },
-          // Node 24: the active LTS line (https://nodejs.org/en/about/previous-releases).
-          { uses: 'actions/setup-node@v6', with: { 'node-version': '24', cache: 'npm' } },
-          { name: 'Install the pinned cp-gitops', run: 'npm ci' },
-          // No download: the runner's kubectl has Kustomize built in, and --render falls back to `kubectl kustomize`.
-          { name: 'Kustomize (built into the runner kubectl)', run: 'kubectl version --client' },
-          {
-            // Annotations on the files and the job summary; exit 1 on errors fails the check here.
-            name: 'Validate manifests and cp-gitops.yaml',
-            run: `${PINNED} validate --render --format github`,
-          },
-          {
-            // After a hand edit of cp-gitops.yaml, every generated file (manifests, Argo CD apps, records) must follow it.
-            name: 'Generated files follow cp-gitops.yaml',
-            if: '!cancelled()',
-            run: `${PINNED} generate --check`,
-          },
-          {
-            // README.md and docs/architecture.md: the same check, named apart so a stale doc reads as such.
-            name: 'Generated docs follow cp-gitops.yaml',
-            if: '!cancelled()',
-            run: `${PINNED} docs --check`,
-          },
-          {
-            // Exit 1 means findings (the SARIF is complete); anything else is a failure of its own.
-            name: 'SARIF for code scanning',
-            if: `!cancelled() && (${codeScanning})`,
-            run: [`${PINNED} validate --format sarif > results.sarif && exit 0`, 'status=$?', '[ "$status" -eq 1 ] || exit "$status"'].join('\n'),
-          },
-          {
-            name: 'Upload to code scanning',
-            if: `!cancelled() && (${codeScanning})`,
-            uses: 'github/codeql-action/upload-sarif@v4',
-            with: { sarif_file: 'results.sarif', category: 'cp-gitops' },
-          },
-        ],
-      },
-    },
-  };
-  return stringifyYaml(workflow, {
-    header: [
-      'Validates the repository on every pull request with the cp-gitops pinned in package.json: annotations',
-      'and a job summary always; code scanning on public repositories, or with the repository variable',
-      'CP_GITOPS_CODE_SCANNING=true (private repositories with GitHub Advanced Security).',
-      'The same check runs before every push in .githooks/pre-push.',
-      GENERATED_MARKER,
-    ],
-  });
 }

@@ -1,4 +1,5 @@
 import type { PlatformModel } from '../model/types.js';
+import { stringifyJson } from '../yaml/stringify.js';
 import { CP_GITOPS_PACKAGE, layout } from './layout.js';
 
 /** A package-lock.json entry, as npm writes it (version, resolved, integrity, dependencies, …). */
@@ -62,7 +63,7 @@ export function generateToolchainFiles(model: PlatformModel, toolchain: Toolchai
     },
   };
   return [
-    [layout.packageJson, `${JSON.stringify(manifest, null, 2)}\n`],
-    [layout.packageLock, `${JSON.stringify(lock, null, 2)}\n`],
+    [layout.packageJson, stringifyJson(manifest)],
+    [layout.packageLock, stringifyJson(lock)],
   ];
 }

@@ -59,16 +59,16 @@ export function buildNewModel(options: NewModelOptions): PlatformModel {
     }
   }
   const duplicate = envNames.find((env, index) => envNames.indexOf(env) !== index);
-  if (duplicate) throw new UsageError(`environment "${duplicate}" is listed twice in --envs`);
+  if (duplicate) throw new UsageError(`environment "${duplicate}" is listed twice in --envs`, `list each environment once, for example --envs ${[...new Set(envNames)].join(',')}`);
 
   const components = resolveComponents(options.components);
   const cpVersion = options.cpVersion ?? DEFAULT_CP_VERSION;
   const cp = parseSemVer(cpVersion);
-  if (!cp) throw new UsageError(`invalid --cp-version "${cpVersion}": expected MAJOR.MINOR.PATCH such as ${DEFAULT_CP_VERSION}`);
+  if (!cp) throw new UsageError(`invalid --cp-version "${cpVersion}": expected MAJOR.MINOR.PATCH`, `for example --cp-version ${DEFAULT_CP_VERSION} (docs/versions.md lists the supported versions)`);
   const controller = resolveController(options.controller);
 
   const operatorVersion = options.operatorVersion ?? DEFAULT_OPERATOR_VERSION;
-  if (!parseSemVer(operatorVersion)) throw new UsageError(`invalid --operator-version "${operatorVersion}": expected MAJOR.MINOR.PATCH such as ${DEFAULT_OPERATOR_VERSION}`);
+  if (!parseSemVer(operatorVersion)) throw new UsageError(`invalid --operator-version "${operatorVersion}": expected MAJOR.MINOR.PATCH`, `choose --operator-version ${OPERATOR_RELEASES.map((candidate) => candidate.version).join(', ')} (docs/versions.md)`);
   // Only pairs with a published source (docs/versions.md): a chart cp-gitops cannot cite is refused, not guessed.
   const release = findOperatorRelease(operatorVersion);
   if (!release) {
@@ -78,15 +78,15 @@ export function buildNewModel(options: NewModelOptions): PlatformModel {
     );
   }
   const chartVersion = options.chartVersion ?? release.chartVersion;
-  if (!parseSemVer(chartVersion)) throw new UsageError(`invalid --chart-version "${chartVersion}": expected MAJOR.MINOR.PATCH such as 0.1718.10`);
+  if (!parseSemVer(chartVersion)) throw new UsageError(`invalid --chart-version "${chartVersion}": expected MAJOR.MINOR.PATCH`, `leave it out to use the chart of Confluent for Kubernetes ${operatorVersion} (${release.chartVersion}), or pass one such as --chart-version ${release.chartVersion}`);
   // Unknown here is reported after the compatibility checks below, which explain more.
   const controlCenter = options.controlCenterVersion ?? defaultControlCenterVersion(cp) ?? '';
-  if (controlCenter && !parseSemVer(controlCenter)) throw new UsageError(`invalid --control-center-version "${controlCenter}": expected MAJOR.MINOR.PATCH`);
+  if (controlCenter && !parseSemVer(controlCenter)) throw new UsageError(`invalid --control-center-version "${controlCenter}": expected MAJOR.MINOR.PATCH`, 'leave it out to use the Control Center that docs/versions.md pairs with --cp-version, or pass one such as --control-center-version 2.5.0');
 
   const cluster = options.cluster ?? IN_CLUSTER;
-  if (!/^https?:\/\/\S+$/.test(cluster)) throw new UsageError(`invalid --cluster "${cluster}": expected the API server URL, such as ${IN_CLUSTER}`);
+  if (!/^https?:\/\/\S+$/.test(cluster)) throw new UsageError(`invalid --cluster "${cluster}": expected the API server URL`, `for example --cluster ${IN_CLUSTER} (the cluster Argo CD runs in)`);
   const repoURL = options.repoURL ?? `https://${PLACEHOLDER_REPO_HOST}/change-me/${name}.git`;
-  if (!/^\S+$/.test(repoURL)) throw new UsageError(`invalid --repo-url "${repoURL}": a URL has no spaces`);
+  if (!/^\S+$/.test(repoURL)) throw new UsageError(`invalid --repo-url "${repoURL}": a URL has no spaces`, 'pass the URL Argo CD clones, for example --repo-url https://github.com/my-org/my-platform.git (a space in a path is written %20)');
   const targetRevision = options.targetRevision ?? 'main';
   if (!/^[A-Za-z0-9._/-]+$/.test(targetRevision) || targetRevision.startsWith('-') || targetRevision.includes('..')) {
     throw new UsageError(`invalid --branch "${targetRevision}": use letters, digits, ".", "_", "/" and "-"`, 'for example --branch main');

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { KustomizeRenderer } from '../adapters/kustomize.js';
 import type { FileTree } from '../generator/file-tree.js';
+import type { WrittenYaml } from '../yaml/stringify.js';
 import { renderFailureViolation, renderMismatchViolations } from './kustomize/compare.js';
 import { KUSTOMIZATION_FILES } from './kustomize/kustomization-keys.js';
 import { ARGOCD_RULES, argocdRules } from './rules/argocd.js';
@@ -56,6 +57,8 @@ export interface ValidateOptions {
   readonly expected?: FileTree;
   /** Findings an adapter made outside the tree (what git tracks under node_modules/), merged before suppressions. */
   readonly extraViolations?: readonly Violation[];
+  /** The values the tree's YAML was generated from (init: captureWrittenYaml), so it is not parsed again. */
+  readonly written?: WrittenYaml;
 }
 
 /**
@@ -65,7 +68,7 @@ export interface ValidateOptions {
  */
 export function validateTree(tree: FileTree, options: ValidateOptions = {}): ValidationReport {
   const families = options.families ?? allRuleFamilies(options.schemaCacheDir === undefined ? {} : { schemaCacheDir: options.schemaCacheDir });
-  const report = validateRepository(tree, options.expected ? [...families, driftRules(options.expected)] : families);
+  const report = validateRepository(tree, options.expected ? [...families, driftRules(options.expected)] : families, options.written);
   const rendered = options.render ? renderViolations(report, tree, options.render) : [];
   const { violations, suppressed } = suppressViolations(dedupeViolations([...report.violations, ...rendered, ...(options.extraViolations ?? [])]), tree);
   return { ...report, violations, suppressed };

@@ -1,9 +1,10 @@
 import { LineCounter, parseAllDocuments, visit, type Document } from 'yaml';
 import type { FileTree } from '../generator/file-tree.js';
 import { MODEL_FILE } from '../model/types.js';
-import { fastLoadAll } from '../yaml/fast-load.js';
+import { fastLoadAll, needsPreciseParse } from '../yaml/fast-load.js';
 import { MAX_MODEL_BYTES, MAX_YAML_BYTES, sizeProblem } from '../yaml/limits.js';
 import { positionOf, type LocatedDocument, type YamlPath } from '../yaml/positions.js';
+import type { WrittenYaml } from '../yaml/stringify.js';
 import type { Violation } from './violation.js';
 
 export const YAML_RULES: Readonly<Record<string, string>> = {
@@ -59,9 +60,10 @@ const AMBIGUOUS_SCALARS = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$
 
 /**
  * Parses every YAML file of the tree (rule family `yaml/`): syntax, duplicate keys, alias bombs,
- * and plain scalars that YAML 1.1 reads as booleans.
+ * and plain scalars that YAML 1.1 reads as booleans. `written`: the values a text was generated from
+ * (captureWrittenYaml), used instead of parsing it; positions still come from the text, when needed.
  */
-export function parseSources(tree: FileTree): { sources: SourceSet; violations: Violation[] } {
+export function parseSources(tree: FileTree, written?: WrittenYaml): { sources: SourceSet; violations: Violation[] } {
   const yaml = new Map<string, SourceFile>();
   const violations: Violation[] = [];
   for (const [path, text] of tree) {
@@ -73,7 +75,8 @@ export function parseSources(tree: FileTree): { sources: SourceSet; violations: 
       yaml.set(path, { path, text: '', documents: [] });
       continue;
     }
-    const values = fastLoadAll(text);
+    // Values the generator wrote this very text from (init): no parse at all, unless the text needs the precise one.
+    const values = (written && !needsPreciseParse(text) ? written.get(text) : undefined) ?? fastLoadAll(text);
     const documents = values ? fastDocuments(path, text, values) : parsePrecisely(path, text, violations);
     yaml.set(path, { path, text, documents: documents.filter((document) => document.value !== null || documents.length === 1) });
   }

@@ -2,6 +2,7 @@ import type { FileTree } from '../generator/file-tree.js';
 import { buildKustomization } from './kustomize/build.js';
 import { KUSTOMIZATION_FILES } from './kustomize/kustomization-keys.js';
 import type { KustomizationBuild } from './kustomize/types.js';
+import type { WrittenYaml } from '../yaml/stringify.js';
 import { parseSources, type SourceSet } from './sources.js';
 import { compareViolations, dedupeViolations, type Violation } from './violation.js';
 
@@ -34,8 +35,8 @@ const OVERLAY = /^overlays\/[^/]+(\/clusters\/[^/]+)?$/;
  * The validator: a file tree in, a list of violations out. Pure; the CLI reads the tree and prints.
  * YAML problems and Kustomize problems come from parsing and building; the families add the rest.
  */
-export function validateRepository(tree: FileTree, families: readonly RuleFamily[]): ValidationReport {
-  const { sources, violations } = parseSources(tree);
+export function validateRepository(tree: FileTree, families: readonly RuleFamily[], written?: WrittenYaml): ValidationReport {
+  const { sources, violations } = parseSources(tree, written);
   const allBuilds = new Map<string, KustomizationBuild>();
   for (const dir of kustomizationDirs(tree)) allBuilds.set(dir, buildKustomization(sources, dir));
   const builds = new Map([...allBuilds].filter(([dir]) => OVERLAY.test(dir)));

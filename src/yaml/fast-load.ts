@@ -25,8 +25,13 @@ const AMBIGUOUS_VALUE = /(?:^|[\s:[{,-])(?:y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON
  */
 const NEEDS_PRECISE = /(?:^|[\s:[{,-])(?:[+-]?0b[01]|[+-]?\d[\d_]*_\d|\+\d|\+\.|!)|^%|^\.\.\.(?:\s|$)/m;
 
+/** Whether only the precise parser may read `text` (for its values, or for the warnings only it places). */
+export function needsPreciseParse(text: string): boolean {
+  return AMBIGUOUS_VALUE.test(text) || NEEDS_PRECISE.test(text);
+}
+
 export function fastLoadAll(text: string): unknown[] | undefined {
-  if (AMBIGUOUS_VALUE.test(text) || NEEDS_PRECISE.test(text)) return undefined;
+  if (needsPreciseParse(text)) return undefined;
   try {
     // maxAliases 0: any alias (and so any alias bomb) goes to the precise parser, which bounds expansion.
     return loadAll(text, { maxAliases: 0 });

@@ -3,7 +3,9 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import module from 'node:module';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { parse } from 'yaml';
 import { loadTemplates } from '../../src/adapters/templates.js';
+import { INSTALL_KUSTOMIZE } from '../../src/generator/gitlab-ci.js';
 import { git, makeTempDir, removeTempDirs, runCli } from '../helpers/cli.js';
 import { publishFromCache, startLocalRegistry, type LocalRegistry } from '../helpers/local-registry.js';
 import { REPO_ROOT } from '../helpers/paths.js';
@@ -116,6 +118,48 @@ describe('distribution (npm pack, a local registry, a generated repository)', fu
       const push = run('git', ['push', '--quiet', 'origin', 'HEAD:main'], clone, hookEnv);
       expectOk(push, 'git push through the pre-push hook');
       expect(push.stderr).to.include('cp-gitops pre-push: validating HEAD').and.match(/no errors or warnings/);
+    });
+
+    it('a GitLab repository: the jobs of its .gitlab-ci.yml run as written in a clone (before_script, validate, drift, docs), and the Code Quality report parses', async function () {
+      const made = join(work, 'gitlab-platform');
+      const init = await runCli(['init', made, '--repo-url', 'https://gitlab.example.org/acme/p.git'], { cwd: work });
+      expect(init.code, init.stderr).to.equal(0);
+      const model = join(made, 'cp-gitops.yaml');
+      writeFileSync(model, readFileSync(model, 'utf8').replace(/^(repoURL: .*\n)/m, '$1gitProvider:\n  type: gitlab\n  repository: acme/p\n'));
+      expect((await runCli(['generate', made])).code).to.equal(0);
+      git(['add', '--all'], made);
+      git(['-c', 'user.name=t', '-c', 'user.email=t@cp-gitops.invalid', 'commit', '--quiet', '-m', 'on GitLab'], made);
+      const ci = parse(readFileSync(join(made, '.gitlab-ci.yml'), 'utf8')) as { default: { before_script: string[] } } & Record<string, { script?: string[] }>;
+      // Each job as the runner runs it: a fresh checkout, before_script then script, stopping at the first failing line.
+      const env = { npm_config_userconfig: registry.npmrc };
+      const runJob = (name: string, checkout: string): Run => {
+        const script = ci[name]!.script!.filter((line) => {
+          // Downloads Kustomize from GitHub, which this machine cannot reach; --render uses the kubectl on PATH instead.
+          if (line === INSTALL_KUSTOMIZE) process.stdout.write(`      skipped in ${name}: the pinned Kustomize download (offline; kubectl kustomize renders)\n`);
+          return line !== INSTALL_KUSTOMIZE;
+        });
+        return run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', [...ci.default.before_script, ...script].join('\n')], checkout, env);
+      };
+      const checkout = (name: string): string => {
+        const target = join(work, `gitlab-${name}`);
+        git(['clone', '--quiet', made, target], work);
+        return target;
+      };
+      for (const name of ['drift', 'docs']) expectOk(runJob(name, checkout(name)), `the ${name} job`);
+      const clean = checkout('validate');
+      const validate = runJob('validate', clean);
+      expectOk(validate, 'the validate job');
+      expect(validate.stdout).to.match(/^no errors or warnings \(/m);
+      expect(JSON.parse(readFileSync(join(clean, 'gl-code-quality-report.json'), 'utf8'))).to.deep.equal([]);
+      expect(git(['status', '--porcelain'], clean), 'npm cache and report are ignored').to.equal('');
+
+      // The same checkout with a merge request's plaintext Secret.
+      const leaky = clean;
+      writeFileSync(join(leaky, 'overlays', 'dev', 'leak.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: leak\nstringData:\n  password: correct-horse-battery\n');
+      const failing = runJob('validate', leaky);
+      expect(failing.status, 'the job fails on errors').to.equal(1);
+      const issues = JSON.parse(readFileSync(join(leaky, 'gl-code-quality-report.json'), 'utf8')) as { check_name: string; location: { path: string } }[];
+      expect(issues.map((issue) => `${issue.check_name} ${issue.location.path}`)).to.include('policy/plaintext-secret overlays/dev/leak.yaml');
     });
   });
 });

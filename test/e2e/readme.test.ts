@@ -42,6 +42,11 @@ const SKIPPED: Record<string, string> = {
   'npm ci && npm test': 'npm test is the whole suite, this test included; the lead and CI run it',
   'git push -u origin move-staging && gh pr create --fill':
     'my-platform was made without --remote (no origin), and gh talks to github.com; the GitHub path is the --github lines below, against the stand-in. The test merges the branch into main instead, as the review would',
+  // The GitLab block: the same flow on GitLab, run through bin/ against the GitLab stand-in in gitlab-flow.test.ts.
+  'export GITLAB_TOKEN=...                                           # an access token with the api scope (or GL_TOKEN)': 'the GitLab block runs in test/e2e/gitlab-flow.test.ts, against the GitLab stand-in (HTTPS on 127.0.0.1, git http-backend); this test has the GitHub stand-in only',
+  'cd .. && npx cp-gitops init ./kafka-gitlab --components kafka --gitlab acme/platform/kafka   # creates the private project in the subgroup acme/platform and pushes': 'the GitLab block runs in test/e2e/gitlab-flow.test.ts',
+  'cd kafka-gitlab && npm ci': 'the GitLab block runs in test/e2e/gitlab-flow.test.ts',
+  'npx cp-gitops add-component schemaregistry --env dev             # opens or updates merge request !1 (labels env::dev, component::schemaregistry; source branch removed on merge)': 'the GitLab block runs in test/e2e/gitlab-flow.test.ts',
 };
 
 /**

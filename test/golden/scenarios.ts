@@ -129,10 +129,14 @@ export const GOLDEN_SCENARIOS: Readonly<Record<string, NewModelOptions>> = {
     repoURL: 'https://github.com/acme/fleet.git',
     settings: ['monitoring.prometheus=true', 'monitoring.podMonitors=true'],
   },
+  // A repository on self-managed GitLab (issue 16): .gitlab-ci.yml instead of the GitHub workflow, a README with the merge request flow.
+  'gitlab-self-managed': { name: 'lab', environments: ['dev', 'prod'], components: ['kafka', 'schemaregistry'], repoURL: 'https://gitlab.acme.example/platform/kafka/lab.git' },
 };
 
 /** Scenarios that start from an init and then change the model the way the commands do (their plans, not hand edits). */
 const GOLDEN_CHANGES: Readonly<Record<string, (model: PlatformModel) => PlatformModel>> = {
+  // What init --gitlab records: the project's full path (nested groups) and the API root of a self-managed instance.
+  'gitlab-self-managed': (model) => ({ ...model, gitProvider: { type: 'gitlab', repository: 'platform/kafka/lab', apiUrl: 'https://gitlab.acme.example/api/v4' } }),
   // Several Kafka clusters (issue 5): each in its own namespace with its own Argo CD apps and external names.
   'multi-cluster': (model) => {
     let next = planAddCluster(model, { name: 'analytics', env: 'dev', components: ['connect'] }).model;

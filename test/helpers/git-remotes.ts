@@ -14,7 +14,7 @@ const TEST_GIT_CONFIG = ['-c', 'user.name=cp-gitops e2e', '-c', 'user.email=e2e@
 
 /**
  * Environment entries that simple-git refuses to pass on to git (EDITOR, PAGER, GIT_SSH_COMMAND, …) or
- * that would point the CLI at a real GitHub: unset for every CLI run, so a developer's shell does not
+ * that would point the CLI at a real GitHub or GitLab: unset for every CLI run, so a developer's shell does not
  * change what the tests see. (That simple-git refuses them at all is a bug of its own, see
  * change-flow.test.ts; the test there sets EDITOR on purpose.)
  */
@@ -42,6 +42,9 @@ export const NEUTRAL_ENV: NodeJS.ProcessEnv = Object.fromEntries(
     'GITHUB_TOKEN',
     'GH_TOKEN',
     'GITHUB_API_URL',
+    'GITLAB_TOKEN',
+    'GL_TOKEN',
+    'GITLAB_URL',
   ].map((name) => [name, undefined]),
 );
 

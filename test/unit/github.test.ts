@@ -405,6 +405,15 @@ describe('GitHub configuration', () => {
     expect(() => resolveApiUrl('ftp://x', {})).to.throw(UsageError, /--github-api-url/);
   });
 
+  it('security: a plain-HTTP API root off this machine is refused before the token is sent; loopback is allowed', () => {
+    expect(() => resolveApiUrl('http://ghe.example/api/v3', {})).to.throw(UsageError, /--github-api-url is plain HTTP \(ghe\.example\): the token would be sent in clear/);
+    expect(() => resolveApiUrl(undefined, { GITHUB_API_URL: 'http://10.0.0.5:8080/api/v3' })).to.throw(UsageError, /^GITHUB_API_URL is plain HTTP/);
+    expect(() => resolveApiUrl(undefined, {}, 'http://ghe.example/api/v3')).to.throw(UsageError, /^gitProvider\.apiUrl in cp-gitops\.yaml is plain HTTP/);
+    expect(resolveApiUrl('http://localhost:8080/api/v3', {})).to.equal('http://localhost:8080/api/v3');
+    expect(resolveApiUrl('http://[::1]:8080', {})).to.equal('http://[::1]:8080');
+    expect(() => resolveApiUrl('https://user:pw@ghe.example/api/v3', {})).to.throw(UsageError, /without user, password/);
+  });
+
   it('gitAuthEnvironment: one URL-scoped header per URL, appended after config entries the environment already has', () => {
     expect(gitAuthEnvironment('t', ['https://github.com/'])).to.deep.equal({
       GIT_CONFIG_COUNT: '1',

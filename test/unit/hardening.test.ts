@@ -3,7 +3,9 @@ import { fileTree } from '../../src/generator/file-tree.js';
 import { secretSettingProblem } from '../../src/model/secret-settings.js';
 import { redactUrl, urlCredentialProblem } from '../../src/model/url-credentials.js';
 import { summarize } from '../../src/validator/printers/text.js';
-import { hasNestedQuantifier } from '../../src/validator/schemas/redos.js';
+import { linearRegExp, unsupportedPatterns } from '../../src/validator/schemas/linear-regexp.js';
+import { createSchemaRegistry } from '../../src/validator/schemas/registry.js';
+import { makeTempDir, removeTempDirs } from '../helpers/cli.js';
 import { findSuppressions, suppressViolations } from '../../src/validator/suppressions.js';
 import type { Violation } from '../../src/validator/violation.js';
 
@@ -58,8 +60,51 @@ describe('hardening (#15): pure checks', () => {
     expect(summarize([], result.suppressed)).to.equal('no errors or warnings; 1 suppressed (policy/image-tag in a.yaml)');
   });
 
-  it('hasNestedQuantifier: a repeated group holding a repetition; plain repetition is fine', () => {
-    for (const pattern of ['^(a+)+$', '(\\w*\\s?)*', '(?:x{2,})+', '((ab)*c)+']) expect(hasNestedQuantifier(pattern), pattern).to.equal(true);
-    for (const pattern of ['^[a-z]+$', '(ab)+', '(a|b)*c', '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', '^\\d+(\\.\\d+)?$', '[(+]+']) expect(hasNestedQuantifier(pattern), pattern).to.equal(false);
+  it('linearRegExp: RE2 answers like RegExp on the patterns CRDs use, and on nested quantifiers without backtracking', () => {
+    const cases: [string, string[]][] = [
+      ['^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$', ['kafka.confluent.io', 'Kafka', '-a', 'a..b', '']],
+      ['^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE])?$', ['10Gi', '1.5', '.5m', 'Gi', '10GB']],
+      ['(?<major>\\d+)\\.\\d+', ['7.9', 'x7.9y', 'v.9']],
+      ['^\\/api\\/v[0-9]$', ['/api/v1', 'api/v1']],
+      ['^(a+)+$', ['aaaa', 'aaab', '']],
+    ];
+    for (const [pattern, inputs] of cases) for (const input of inputs) expect(linearRegExp(pattern, '').test(input), `${pattern} on ${JSON.stringify(input)}`).to.equal(new RegExp(pattern).test(input));
+    // 100,000 characters that almost match: RegExp would not finish; RE2 is linear in the input.
+    expect(linearRegExp('^(a+)+$', '').test(`${'a'.repeat(100_000)}!`)).to.equal(false);
+  });
+
+  it('unsupportedPatterns: lookbehind, lookahead and backreferences are named with their JSON pointer; the rest runs', () => {
+    const schema = {
+      properties: {
+        a: { pattern: '(?<=x)y' },
+        'b/c': { pattern: '^(?!tmp-)' },
+        d: { patternProperties: { '^(x)\\1$': {} } },
+        ok: { pattern: '^(a+)+$', enum: [{ pattern: '(?=data, not a schema)' }] },
+      },
+    };
+    expect(unsupportedPatterns(schema).map(({ pointer, feature }) => `${pointer} ${feature.split(',')[0]}`)).to.deep.equal([
+      '/properties/a/pattern a lookbehind',
+      '/properties/b~1c/pattern a lookahead',
+      '/properties/d/patternProperties/^(x)\\1$ a backreference',
+    ]);
+  });
+
+  it('imported schemas: the compiled code cached on disk runs its patterns on RE2 too (loaded, not recompiled)', () => {
+    const cacheDir = makeTempDir('cp-gitops-re2-cache-');
+    const schema = { type: 'object', properties: { apiVersion: {}, kind: {}, metadata: {}, spec: { type: 'object', properties: { name: { type: 'string', pattern: '^(a+)+$' } } } } };
+    const widget = (name: string) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { name } });
+    const registry = () => createSchemaRegistry({ importedSchemas: new Map([['.cp-gitops/schemas/example.com_widget_v1.json', schema]]), cacheDir });
+    try {
+      const first = registry();
+      expect(first.validate('example.com/v1', 'Widget', 'full', widget('aaa'))).to.deep.equal([]);
+      expect(first.stats.compiled).to.equal(1);
+      const second = registry();
+      expect(second.validate('example.com/v1', 'Widget', 'full', widget(`${'a'.repeat(100_000)}!`))?.map((error) => error.pointer)).to.deep.equal(['/spec/name']);
+      expect(second.validate('example.com/v1', 'Widget', 'full', widget('a'.repeat(100_000)))).to.deep.equal([]);
+      expect(second.stats).to.deep.include({ compiled: 0, cacheHits: 1 });
+      expect(second.problems).to.deep.equal([]);
+    } finally {
+      removeTempDirs();
+    }
   });
 });

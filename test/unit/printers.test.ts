@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { printGithubAnnotations, printGithubSummary } from '../../src/validator/printers/github.js';
+import { printGitlabCodeQuality, type CodeQualityIssue } from '../../src/validator/printers/gitlab.js';
 import { printJson } from '../../src/validator/printers/json.js';
 import { printSarif, SARIF_VERSION } from '../../src/validator/printers/sarif.js';
 import { printText, summarize, wantsColor } from '../../src/validator/printers/text.js';
@@ -167,6 +168,46 @@ describe('printers', () => {
       const empty = JSON.parse(printSarif(report([]), { toolVersion: '1.0.0' })) as typeof sarif;
       expect(empty.runs[0]!.results).to.deep.equal([]);
       expect(empty.runs[0]!.tool.driver.rules).to.deep.equal([]);
+    });
+  });
+
+  describe('GitLab Code Quality', () => {
+    const issues = JSON.parse(printGitlabCodeQuality(report())) as CodeQualityIssue[];
+
+    it('is a JSON array with one issue per violation: description, check_name, fingerprint, severity, location.path, location.lines.begin', () => {
+      expect(issues).to.have.length(VIOLATIONS.length);
+      const secret = issues.find((issue) => issue.check_name === 'policy/plaintext-secret')!;
+      expect(secret).to.deep.equal({
+        description: 'Secret "db" carries its values in data. Fix: create it in the cluster',
+        check_name: 'policy/plaintext-secret',
+        fingerprint: secret.fingerprint,
+        severity: 'major',
+        location: { path: 'overlays/prod/secret.yaml', lines: { begin: 6 } },
+      });
+      expect(issues.find((issue) => issue.check_name === 'policy/placeholder-repo-url')!.severity).to.equal('minor');
+      expect(issues.find((issue) => issue.check_name === 'yaml/syntax')!.location.path, 'a path, not a URI').to.equal('dir with space/a#b.yaml');
+    });
+
+    it('fingerprints are unique, the same on every run, and do not move with the line', () => {
+      expect(new Set(issues.map((issue) => issue.fingerprint)).size).to.equal(issues.length);
+      expect(issues.every((issue) => /^[0-9a-f]{32}$/.test(issue.fingerprint))).to.equal(true);
+      const again = JSON.parse(printGitlabCodeQuality(report([...VIOLATIONS].reverse()))) as CodeQualityIssue[];
+      expect(again.map((issue) => issue.fingerprint)).to.deep.equal(issues.map((issue) => issue.fingerprint));
+      const moved = VIOLATIONS.map((violation) => ({ ...violation, line: violation.line + 10 }));
+      const shifted = JSON.parse(printGitlabCodeQuality(report(moved))) as CodeQualityIssue[];
+      expect(shifted.map((issue) => issue.fingerprint)).to.deep.equal(issues.map((issue) => issue.fingerprint));
+    });
+
+    it('the same finding twice in one file: two issues, two fingerprints; another message, another fingerprint', () => {
+      const twice = [VIOLATIONS[2]!, { ...VIOLATIONS[2]!, line: 20 }];
+      const [first, second] = JSON.parse(printGitlabCodeQuality(report(twice))) as CodeQualityIssue[];
+      expect(first!.fingerprint).to.not.equal(second!.fingerprint);
+      const other = JSON.parse(printGitlabCodeQuality(report([{ ...VIOLATIONS[2]!, message: 'another' }]))) as CodeQualityIssue[];
+      expect(other[0]!.fingerprint).to.not.equal(first!.fingerprint);
+    });
+
+    it('is an empty array with no violations', () => {
+      expect(printGitlabCodeQuality(report([]))).to.equal('[]\n');
     });
   });
 });

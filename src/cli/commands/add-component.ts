@@ -55,7 +55,9 @@ function topicRequest(args: AddComponentArgs, topicName: string) {
   if (args.partitions === undefined || !Number.isInteger(args.partitions) || args.partitions < 1) {
     throw new UsageError('--topic needs --partitions, a positive integer', `for example: --topic ${name} --partitions 6`);
   }
-  if (args.replicas !== undefined && (!Number.isInteger(args.replicas) || args.replicas < 1)) throw new UsageError('--replicas must be a positive integer');
+  if (args.replicas !== undefined && (!Number.isInteger(args.replicas) || args.replicas < 1)) {
+    throw new UsageError(`--replicas must be a positive integer, not ${String(args.replicas)}`, `for example: --topic ${name} --partitions 6 --replicas 3 (leave it out for the brokers' default.replication.factor)`);
+  }
   const configs: Record<string, string> = {};
   for (const entry of args.config ?? []) {
     const at = entry.indexOf('=');

@@ -5,11 +5,11 @@ import { assertNoSymlinks, pathExists, readTextFile, readTree, removeFile, write
 import { GitRepository, restoreCheckoutSync, type CheckoutState } from '../../adapters/git.js';
 import { onInterrupt } from '../../adapters/interrupt.js';
 import { lockRepository } from '../../adapters/lock.js';
-import { createGitHub, gitAuthEnvironment, gitHubGitUrls, resolveApiUrl, resolveGitHubToken, type GitHubPort, type PullInfo } from '../../adapters/github.js';
+import type { ChangeRequestInfo, GitProvider } from '../../adapters/git-provider.js';
 import { findKustomize } from '../../adapters/kustomize.js';
 import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
 import { loadTemplates } from '../../adapters/templates.js';
-import { GitError, UsageError, ValidationFailedError, WorkspaceError } from '../../errors.js';
+import { GitError, ValidationFailedError, WorkspaceError } from '../../errors.js';
 import { RECORD_DIR } from '../../generator/checksums.js';
 import { fileTree } from '../../generator/file-tree.js';
 import { CP_GITOPS_BIN_ENV, layout } from '../../generator/layout.js';
@@ -19,7 +19,7 @@ import { parsePlatformModel } from '../../model/parse.js';
 import { MODEL_FILE, type PlatformModel } from '../../model/types.js';
 import type { ChangePlan } from '../../promotion/plan.js';
 import { commitMessage, isCpGitopsCommit } from '../../promotion/commit-message.js';
-import { resolveGitHubTarget } from './git-provider.js';
+import { resolveGitProvider } from './git-provider.js';
 import { pullRequestBody } from '../../promotion/pr-body.js';
 import { securityWarnings } from '../../model/security-warnings.js';
 import { changedOverlays, diffRenders } from '../../promotion/rendered-diff.js';
@@ -69,13 +69,13 @@ export async function proposeChange(args: ChangeFlowArgs, context: CommandContex
     }
     const out = createOutput(args.json, context.streams, String(args._?.[0] ?? 'change'));
     const localModel = parsePlatformModel(readTextFile(modelPath), modelPath);
-    const github = await resolveGitHubTarget(args, context, localModel, git, out);
+    const provider = await resolveGitProvider(args, context, localModel, git, out);
 
     // Changes start from the branch Argo CD follows, fetched first (a merge on the remote is seen without a pull);
     // HEAD is detached meanwhile: the tree is clean, so switching is safe, and no local branch moves.
     const base = localModel.targetRevision;
     // The pre-push hook validates again with this very cp-gitops (it may not be installed globally).
-    const pushEnv: Record<string, string> = { [CP_GITOPS_BIN_ENV]: join(PACKAGE_ROOT, 'bin', 'cp-gitops.js'), ...(github ? gitAuthEnvironment(github.token, gitHubGitUrls(github.apiUrl), { env: context.env }) : {}) };
+    const pushEnv: Record<string, string> = { [CP_GITOPS_BIN_ENV]: join(PACKAGE_ROOT, 'bin', 'cp-gitops.js'), ...(provider ? provider.gitEnvironment(undefined, context.env) : {}) };
     const hasRemote = await git.hasRemote(args.remote);
     const remoteBase = hasRemote && (await git.fetchBranch(args.remote, base, pushEnv)) ? `refs/remotes/${args.remote}/${base}` : undefined;
     const start = await startPoint(git, base, remoteBase, `${args.remote}/${base}`, out);
@@ -88,7 +88,7 @@ export async function proposeChange(args: ChangeFlowArgs, context: CommandContex
     moved.original = original;
     await git.checkoutDetached(start);
     try {
-      await applyChange(args, context, { root, git, plan, github, base, start, hasRemote, pushEnv, out, moved });
+      await applyChange(args, context, { root, git, plan, provider, base, start, hasRemote, pushEnv, out, moved });
     } finally {
       await git.checkout(original).catch(() => undefined);
     }
@@ -169,7 +169,8 @@ interface ChangeSetting {
   readonly root: string;
   readonly git: GitRepository;
   readonly plan: (model: PlatformModel) => ChangePlan;
-  readonly github: GitHubTarget | undefined;
+  /** Where the pull (merge) request is opened; undefined: the body is printed. */
+  readonly provider: GitProvider | undefined;
   /** The branch Argo CD follows: the pull request's base. */
   readonly base: string;
   /** Where the change branch starts (see startPoint): the remote's base branch, or the local one when it holds the remote's. */
@@ -182,7 +183,7 @@ interface ChangeSetting {
 }
 
 async function applyChange(args: ChangeFlowArgs, context: CommandContext, setting: ChangeSetting): Promise<void> {
-  const { root, git, plan, github, base, start, hasRemote, pushEnv, out, moved } = setting;
+  const { root, git, plan, provider, base, start, hasRemote, pushEnv, out, moved } = setting;
   const modelPath = join(root, MODEL_FILE);
   const model = parsePlatformModel(readTextFile(modelPath), modelPath);
   const planned = plan(model);
@@ -240,7 +241,7 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
     warnings: change.warnings ?? [],
     rerun: rerunCommand(context.argv),
     base,
-  });
+  }, provider?.bodyLimit);
 
   if (args['dry-run']) {
     out.line(`Would commit on branch ${change.branch}: ${treeChange.changed.map((entry) => entry.file).join(', ')} (and the record in ${RECORD_DIR}/)`);
@@ -319,17 +320,17 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
   }
   await git.checkoutDetached(start);
 
-  let pull: PullInfo | undefined;
-  if (github) {
-    if (!hasRemote) throw new GitError(`the repository has no remote "${args.remote}" to push ${change.branch} to`, `add it: git remote add ${args.remote} <clone URL of ${github.owner}/${github.repo}>`);
-    out.progress(`GitHub: opening or updating the pull request in ${github.owner}/${github.repo}`);
-    pull = await openOrUpdatePullRequest(github.port, { owner: github.owner, repo: github.repo, head: change.branch, base, title: change.title, body, labels: change.labels });
+  let pull: ChangeRequestInfo | undefined;
+  if (provider) {
+    if (!hasRemote) throw new GitError(`the repository has no remote "${args.remote}" to push ${change.branch} to`, `add it: git remote add ${args.remote} <clone URL of ${provider.repository}>`);
+    out.progress(`${provider.words.name}: opening or updating the ${provider.words.changeRequest} in ${provider.repository}`);
+    pull = await provider.openOrUpdateChangeRequest({ head: change.branch, base, title: change.title, body, labels: change.labels });
   }
 
   out.line(`${change.title}: ${upToDate ? 'the branch already holds this change' : `committed ${commit.slice(0, 12)}`} on ${change.branch}${pushed ? `, pushed to ${args.remote}` : upToDate ? ', nothing pushed' : hasRemote ? '' : ' (no remote: not pushed)'}.`);
-  if (pull) out.line(`Pull request #${pull.number}: ${pull.htmlUrl}`);
+  if (pull && provider) out.line(`${capitalise(provider.words.changeRequest)} ${provider.words.reference(pull.number)}: ${pull.htmlUrl}`);
   else {
-    out.line('Pull request body (no --github: open the pull request with it):');
+    out.line('Pull request body (no --github or --gitlab: open the pull or merge request with it):');
     out.line('');
     out.line(body);
   }
@@ -364,54 +365,8 @@ function changeResult(
   };
 }
 
-export interface GitHubTarget {
-  readonly owner: string;
-  readonly repo: string;
-  readonly token: string;
-  readonly apiUrl: string;
-  readonly port: GitHubPort;
-}
-
-export function parseGitHubRepo(value: string): { owner: string; repo: string } {
-  const match = /^([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+)$/.exec(value);
-  if (!match) throw new UsageError(`--github "${value}" is not owner/repo`, 'for example --github acme/kafka-platform');
-  return { owner: match[1]!, repo: match[2]!.replace(/\.git$/, '') };
-}
-
-/** The token is read (or refused) before anything else touches the network. */
-export function githubTarget(args: { github?: string; 'github-api-url'?: string }, context: CommandContext, recordedApiUrl?: string): GitHubTarget {
-  const { owner, repo } = parseGitHubRepo(args.github!);
-  const token = resolveGitHubToken(context.env);
-  const apiUrl = resolveApiUrl(args['github-api-url'], context.env, recordedApiUrl);
-  // Retries and rate-limit waits are announced on stderr: a wait of its own should never look like a hang.
-  const log = (line: string) => context.streams.stderr.write(`cp-gitops: GitHub: ${line}\n`);
-  return { owner, repo, token, apiUrl, port: createGitHub({ token, apiUrl, timing: githubTiming(context.env), log }) };
-}
-
-/** Operators can shorten GitHub's recommended spacing between writes (for a GitHub Enterprise, or tests). */
-function githubTiming(env: NodeJS.ProcessEnv): { writeSpacingMs?: number; retryBaseMs?: number; notFoundRetryMs?: number } {
-  const number = (name: string) => (env[name] !== undefined && /^\d+$/.test(env[name]!) ? Number(env[name]) : undefined);
-  const timing: { writeSpacingMs?: number; retryBaseMs?: number; notFoundRetryMs?: number } = {};
-  const spacing = number('CP_GITOPS_GITHUB_WRITE_SPACING_MS');
-  const retry = number('CP_GITOPS_GITHUB_RETRY_MS');
-  if (spacing !== undefined) timing.writeSpacingMs = spacing;
-  if (retry !== undefined) {
-    timing.retryBaseMs = retry;
-    timing.notFoundRetryMs = retry;
-  }
-  return timing;
-}
-
-async function openOrUpdatePullRequest(
-  port: GitHubPort,
-  request: { owner: string; repo: string; head: string; base: string; title: string; body: string; labels: readonly string[] },
-): Promise<PullInfo> {
-  const existing = await port.findOpenPullRequest({ owner: request.owner, repo: request.repo, head: request.head, base: request.base });
-  const pull = existing
-    ? await port.updatePullRequest({ owner: request.owner, repo: request.repo, number: existing.number, title: request.title, body: request.body })
-    : await port.createPullRequest({ owner: request.owner, repo: request.repo, head: request.head, base: request.base, title: request.title, body: request.body });
-  if (request.labels.length > 0) await port.addLabels({ owner: request.owner, repo: request.repo, number: pull.number, labels: request.labels });
-  return pull;
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** The command line to run again, without the flags of one run (--json, --dry-run, --force, --verbose). */

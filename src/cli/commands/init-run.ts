@@ -1,10 +1,10 @@
 import { basename, isAbsolute, resolve } from 'node:path';
 import { createStagingDirectory, isDirectory, isEmptyDirectory, pathExists, promoteStagingDirectory, readTextFile, readTree, removeCreatedDirectory, removeDirectory, removeStaleStagingDirectories, writeTree } from '../../adapters/fs.js';
 import { onInterrupt } from '../../adapters/interrupt.js';
-import { GitRepository, remoteHasBranch } from '../../adapters/git.js';
+import type { GitRepository } from '../../adapters/git.js';
+import { addRemote, createRepositoryWithFirstCommit, setGitConfig } from '../../adapters/git-first-commit.js';
 import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
-import { gitAuthEnvironment, gitHubGitUrls } from '../../adapters/github.js';
-import { githubTarget } from './change-flow.js';
+import { createProvider, providerFlag } from './git-provider.js';
 import { loadTemplates } from '../../adapters/templates.js';
 import { GitError, UsageError, ValidationFailedError, WorkspaceError } from '../../errors.js';
 import { isRecordPath, sameText } from '../../generator/checksums.js';
@@ -13,7 +13,7 @@ import { layout } from '../../generator/layout.js';
 import { generateRepository } from '../../generator/repository.js';
 import { buildNewModel, PLACEHOLDER_REPO_HOST } from '../../model/build.js';
 import { suggestName } from '../../model/names.js';
-import { withGitHubProvider } from '../../model/git-provider.js';
+import { withGitProvider } from '../../model/git-provider.js';
 import { redactUrl, URL_CREDENTIAL_FIX, urlCredentialProblem } from '../../model/url-credentials.js';
 import { parsePlatformModel } from '../../model/parse.js';
 import { securityWarnings } from '../../model/security-warnings.js';
@@ -23,6 +23,7 @@ import { hasErrors } from '../../validator/violation.js';
 import type { CommandContext } from '../main.js';
 import { createOutput, type Output } from '../output.js';
 import { validateTree } from '../../validator/full-validation.js';
+import { captureWrittenYaml } from '../../yaml/stringify.js';
 import type { InitArgs } from './init.js';
 
 const COMMIT_MESSAGE = 'cp-gitops init: Confluent Platform GitOps repository';
@@ -46,29 +47,32 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
     throw new WorkspaceError(`${target} is not empty and is not a cp-gitops repository (no ${MODEL_FILE})`, 'choose an absent or empty folder; nothing was written');
   }
 
-  if (args.github !== undefined && args.remote !== undefined) {
-    throw new UsageError('--github and --remote both say where to push', 'use --github owner/repo (it pushes to the repository\'s clone URL), or --remote alone');
+  const flagged = providerFlag(args);
+  if (flagged && args.remote !== undefined) {
+    throw new UsageError(`${flagged.factory.flag} and --remote both say where to push`, `use ${flagged.factory.flag} ${flagged.factory.type === 'github' ? 'owner/repo' : 'group/project'} (it pushes to the ${flagged.factory.words.repository}'s clone URL), or --remote alone`);
   }
   // The token is checked before anything touches the network; a dry run makes no request at all.
-  const github = args.github === undefined ? undefined : githubTarget(args, context);
-  let createdOnGitHub = false;
+  const provider = flagged ? await createProvider(flagged.factory, flagged.repository, flagged.url, context) : undefined;
+  let createdOnProvider = false;
   let remote = args.remote === undefined ? undefined : normaliseRemote(args.remote, context.cwd);
-  if (github && !args['dry-run']) {
-    out.progress(`GitHub: looking up or creating ${github.owner}/${github.repo}`);
-    const existing = await github.port.getRepository(github.owner, github.repo);
-    const repo = existing ?? (await github.port.createRepository({ owner: github.owner, repo: github.repo, private: !args.public, description: 'Confluent Platform GitOps repository (cp-gitops)' }));
-    createdOnGitHub = existing === undefined;
+  if (provider && !args['dry-run']) {
+    const { name, repository: noun } = provider.words;
+    out.progress(`${name}: looking up or creating ${provider.repository}`);
+    const existing = await provider.getRepository();
+    const repo = existing ?? (await provider.createRepository({ private: !args.public, description: 'Confluent Platform GitOps repository (cp-gitops)' }));
+    createdOnProvider = existing === undefined;
     remote = repo.cloneUrl;
     // An existing repository with history cannot take a new root commit: refuse before writing anything.
-    if (!createdOnGitHub && (await remoteHasBranch(repo.cloneUrl, args.branch, gitAuthEnvironment(github.token, gitHubGitUrls(github.apiUrl, repo.cloneUrl), { env: context.env })))) {
+    const { remoteHasBranch } = await import('../../adapters/git.js');
+    if (!createdOnProvider && (await remoteHasBranch(repo.cloneUrl, args.branch, provider.gitEnvironment(repo.cloneUrl, context.env)))) {
       throw new WorkspaceError(
-        `GitHub repository ${repo.fullName} already has a ${args.branch} branch; init starts a new history and would be refused`,
-        `clone it (git clone ${repo.cloneUrl}) and change it with cp-gitops add-component / promote / set, or choose another --github name; nothing was written`,
+        `${name} ${noun} ${repo.fullName} already has a ${args.branch} branch; init starts a new history and would be refused`,
+        `clone it (git clone ${repo.cloneUrl}) and change it with cp-gitops add-component / promote / set, or choose another ${flagged!.factory.flag} name; nothing was written`,
       );
     }
-    out.line(`${createdOnGitHub ? 'Created' : 'Using'} GitHub repository ${repo.fullName} (${repo.private ? 'private' : 'public'}): ${repo.htmlUrl}`);
-  } else if (github) {
-    remote = `https://github.com/${github.owner}/${github.repo}.git`;
+    out.line(`${createdOnProvider ? 'Created' : 'Using'} ${name} ${noun} ${repo.fullName} (${repo.private ? 'private' : 'public'}): ${repo.webUrl}`);
+  } else if (provider) {
+    remote = provider.plannedCloneUrl();
   }
   const built = buildNewModel({
     name: args.name ?? suggestName(basename(target)),
@@ -84,11 +88,12 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
     targetRevision: args.branch,
     ...(args.set ? { settings: args.set } : {}),
   });
-  // Later change commands open their pull requests there without --github (never the token: it stays in the environment).
-  const model = github ? withGitHubProvider(built, github, github.apiUrl) : built;
-  const tree = generateRepository(model, templates);
+  // Later change commands open their pull (merge) requests there without --github / --gitlab (never the token: it stays in the environment).
+  const model = provider ? withGitProvider(built, provider.record()) : built;
+  const { result: tree, written } = captureWrittenYaml(() => generateRepository(model, templates));
   // The tree is checked as `cp-gitops validate` would check it once written: nothing with errors is written.
-  const validation = validateTree(tree, { schemaCacheDir: defaultSchemaCacheDir(context.env) });
+  // From the values it was generated from: its YAML is not parsed again (positions only for findings).
+  const validation = validateTree(tree, { schemaCacheDir: defaultSchemaCacheDir(context.env), written });
   if (hasErrors(validation.violations)) {
     const errors = validation.violations.filter((violation) => violation.severity === 'error');
     throw new ValidationFailedError(
@@ -115,10 +120,9 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   let commit: string;
   try {
     writeTree(staging, tree);
-    const repository = new GitRepository(staging);
-    await repository.init(args.branch);
-    commit = (await repository.commitAll(COMMIT_MESSAGE)).commit;
-    if (remote) await repository.setRemote('origin', remote);
+    // The commit straight from the in-memory tree (git fast-import), not git add + git commit.
+    commit = (await createRepositoryWithFirstCommit({ dir: staging, branch: args.branch, tree, message: COMMIT_MESSAGE, env: context.env })).commit;
+    if (remote) await addRemote(staging, 'origin', remote, context.env);
     promoteStagingDirectory(staging, target);
   } catch (error) {
     removeDirectory(staging);
@@ -143,12 +147,13 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
     if (model.repoURL.includes(PLACEHOLDER_REPO_HOST)) {
       out.warn(`Argo CD will pull from the placeholder ${model.repoURL}: run init with --repo-url or --remote, or edit repoURL in ${MODEL_FILE} and run cp-gitops generate`);
     }
-    const repository = new GitRepository(target);
     const enableHook = `git -C ${target} config core.hooksPath ${layout.githooksDir}`;
     if (remote) {
       try {
         out.progress(`pushing ${args.branch} to ${remote}`);
-        await pushWithRetry(repository, args.branch, github ? gitAuthEnvironment(github.token, gitHubGitUrls(github.apiUrl, remote), { env: context.env }) : undefined, createdOnGitHub ? 4 : 1);
+        // simple-git (and its load time) only for a push.
+        const { GitRepository } = await import('../../adapters/git.js');
+        await pushWithRetry(new GitRepository(target), args.branch, provider ? provider.gitEnvironment(remote, context.env) : undefined, createdOnProvider ? 4 : 1);
       } catch (error) {
         throw error instanceof GitError ? new GitError(error.message, [error.hint, `then turn on the pre-push validation hook: ${enableHook}`].filter(Boolean).join('\n'), error) : error;
       }
@@ -156,7 +161,7 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
     }
     // Only now: this commit was validated above, and the hook needs cp-gitops installed, which
     // `npx cp-gitops init` does not guarantee. From here on, every push is validated first.
-    await repository.setHooksPath(layout.githooksDir);
+    await setGitConfig(target, 'core.hooksPath', layout.githooksDir, context.env);
   } finally {
     forget();
   }
@@ -183,7 +188,7 @@ function initResult(outcome: { dryRun: boolean; changed: boolean; directory: str
 }
 
 /**
- * Right after GitHub creates a repository, a push can be refused for a moment (eventual
+ * Right after GitHub (or GitLab) creates a repository, a push can be refused for a moment (eventual
  * consistency): a few tries, a second apart, then the error with its retry command.
  */
 async function pushWithRetry(repository: GitRepository, branch: string, env: Record<string, string> | undefined, tries: number): Promise<void> {
@@ -253,7 +258,7 @@ function conflictingFlags(args: InitArgs, model: PlatformModel): string[] {
     const wanted = args.components.includes('all') ? null : [...new Set(['kafka', ...args.components])].sort().join(',');
     if (wanted !== null && model.environments.some((env) => [...env.components].sort().join(',') !== wanted)) conflicts.push(`--components ${args.components.join(',')} differs from its components`);
   }
-  if (args.remote !== undefined || args.github !== undefined) conflicts.push('--remote/--github: init does not push an existing repository (use git push)');
+  if (args.remote !== undefined || args.github !== undefined || args.gitlab !== undefined) conflicts.push('--remote/--github/--gitlab: init does not push an existing repository (use git push)');
   if (args.envs !== undefined && args.envs.join(',') !== model.environments.map((env) => env.name).join(',')) {
     conflicts.push(`--envs ${args.envs.join(',')} differs from its ${model.environments.map((env) => env.name).join(',')}`);
   }

@@ -17,6 +17,8 @@ export interface InitArgs {
   github?: string;
   set?: string[];
   'github-api-url'?: string;
+  gitlab?: string;
+  'gitlab-url'?: string;
   public: boolean;
   branch: string;
   'dry-run': boolean;
@@ -45,7 +47,9 @@ export function initCommand(context: CommandContext): CommandModule<object, Init
         .option('set', { type: 'string', array: true, describe: 'A production option, path=value (repeatable): tls.mode=auto, storage.storageClass=fast, monitoring.podMonitors=true, … (docs/options.md)' })
         .option('github', { type: 'string', describe: 'owner/repo on GitHub: create it if missing (private), push there, and let Argo CD pull its clone URL (token from GITHUB_TOKEN or GH_TOKEN); recorded as gitProvider in cp-gitops.yaml for later commands' })
         .option('github-api-url', { type: 'string', describe: 'GitHub REST API root, for GitHub Enterprise (default: GITHUB_API_URL or https://api.github.com)' })
-        .option('public', { type: 'boolean', default: false, describe: 'With --github: create a public repository' })
+        .option('gitlab', { type: 'string', describe: 'group/project on GitLab (subgroups allowed: group/sub/project): create the project if missing (private) in that group, push there, and let Argo CD pull its clone URL (token from GITLAB_TOKEN or GL_TOKEN); recorded as gitProvider in cp-gitops.yaml for later commands' })
+        .option('gitlab-url', { type: 'string', describe: 'GitLab instance URL, for self-managed GitLab (default: GITLAB_URL or https://gitlab.com)' })
+        .option('public', { type: 'boolean', default: false, describe: 'With --github or --gitlab: create a public repository (project)' })
         .option('branch', { type: 'string', default: 'main', describe: 'Branch to commit to, and that Argo CD follows' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and the files; write nothing' })
         .example('$0 init ./my-platform', 'KRaft, dev/staging/prod, every component, committed on main')
@@ -53,6 +57,7 @@ export function initCommand(context: CommandContext): CommandModule<object, Init
         .example('$0 init ./legacy --cp-version 7.9.0 --controller zookeeper', 'CP 7.9 with ZooKeeper and the legacy Control Center')
         .example('$0 init ./p --remote /srv/git/p.git --repo-url https://git.example.org/p.git', 'Push to a bare repository; Argo CD pulls over HTTPS')
         .example('$0 init ./p --github acme/kafka-platform', 'Create the private GitHub repository acme/kafka-platform and push to it')
+        .example('$0 init ./p --gitlab acme/platform/kafka', 'Create the private GitLab project kafka in the group acme/platform and push to it')
         .example('$0 init ./p --set storage.storageClass=fast-ssd --set monitoring.podMonitors=true', 'Production options, for every environment')
         .example('$0 init ./p --dry-run --json', 'Show what would be written, as JSON') as unknown as Argv<InitArgs>,
     handler: async (args) => {

@@ -4,6 +4,7 @@ import { loadTemplates } from '../../adapters/templates.js';
 import { ModelError, UsageError, ValidationFailedError, WorkspaceError } from '../../errors.js';
 import { isRecordPath, RECORD_DIR } from '../../generator/checksums.js';
 import { fileTree, type FileTree } from '../../generator/file-tree.js';
+import { layout } from '../../generator/layout.js';
 import { generateDocs, generateRepository } from '../../generator/repository.js';
 import { parsePlatformModel } from '../../model/parse.js';
 import { MODEL_FILE, type PlatformModel } from '../../model/types.js';
@@ -22,8 +23,8 @@ export interface RegenerateRunArgs {
   scope: 'repository' | 'docs';
 }
 
-/** Folders never read: Git's own data, and dependencies when the repository is also an npm project. */
-const SKIPPED = new Set(['.git', 'node_modules']);
+/** Folders never read: Git's own data, dependencies when the repository is also an npm project, and npm's cache in GitLab CI. */
+const SKIPPED = new Set(['.git', 'node_modules', layout.ciNpmCache]);
 
 /**
  * `cp-gitops generate` and `cp-gitops docs`: read the model and the repository → plan (pure, the

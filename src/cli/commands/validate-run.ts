@@ -1,7 +1,9 @@
-import { appendTextFile, isDirectory, readTree } from '../../adapters/fs.js';
+import { resolve } from 'node:path';
+import { appendTextFile, isDirectory, readTree, writeFileAtomic } from '../../adapters/fs.js';
 import { findKustomize } from '../../adapters/kustomize.js';
 import { loadTemplates } from '../../adapters/templates.js';
 import type { FileTree } from '../../generator/file-tree.js';
+import { layout } from '../../generator/layout.js';
 import { generateRepository } from '../../generator/repository.js';
 import { parsePlatformModel } from '../../model/parse.js';
 import { MODEL_FILE } from '../../model/types.js';
@@ -11,6 +13,7 @@ import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
 import { UsageError, ValidationFailedError } from '../../errors.js';
 import { packageVersion } from '../../package-root.js';
 import { printGithubAnnotations, printGithubSummary } from '../../validator/printers/github.js';
+import { printGitlabCodeQuality } from '../../validator/printers/gitlab.js';
 import { printJson } from '../../validator/printers/json.js';
 import { printSarif } from '../../validator/printers/sarif.js';
 import { printText, summarize, wantsColor } from '../../validator/printers/text.js';
@@ -20,8 +23,8 @@ import type { CommandContext } from '../main.js';
 import { repositoryRoot } from './repository-root.js';
 import type { ReportFormat, ValidateArgs } from './validate.js';
 
-/** Folders never read: Git's own data, and dependencies when the repository is also an npm project. */
-const SKIPPED = new Set(['.git', 'node_modules']);
+/** Folders never read: Git's own data, dependencies when the repository is also an npm project, and npm's cache in GitLab CI. */
+const SKIPPED = new Set(['.git', 'node_modules', layout.ciNpmCache]);
 
 export async function runValidate(args: ValidateArgs, context: CommandContext): Promise<void> {
   if (args.json && args.format !== undefined && args.format !== 'json') {
@@ -29,6 +32,10 @@ export async function runValidate(args: ValidateArgs, context: CommandContext): 
   }
   const format: ReportFormat = args.format ?? (args.json ? 'json' : 'text');
   const root = repositoryRoot(context.cwd, args.dir);
+  const output = args.output === undefined ? undefined : resolve(context.cwd, args.output);
+  if (args.output !== undefined && (args.output.trim() === '' || isDirectory(output!))) {
+    throw new UsageError(`--output ${JSON.stringify(args.output)} is not a file path`, 'pass the file to write the report to, e.g. --output gl-code-quality-report.json');
+  }
   if (!isDirectory(root)) throw new UsageError(`${root} is not a folder`, 'pass the root folder of a repository made by cp-gitops init');
 
   const tree = readTree(root, SKIPPED);
@@ -40,26 +47,36 @@ export async function runValidate(args: ValidateArgs, context: CommandContext): 
   const report = validateTree(tree, { ...(render ? { render } : {}), ...(expected ? { expected } : {}), schemaCacheDir: defaultSchemaCacheDir(context.env), extraViolations: dependencies });
 
   const stdout = context.streams.stdout as { write(text: string): unknown; isTTY?: boolean };
-  switch (format) {
-    case 'json':
-      stdout.write(printJson(report));
-      break;
-    case 'github':
-      stdout.write(printGithubAnnotations(report));
-      // The job summary is GitHub's file for it; outside Actions there is none, and nothing is written.
-      if (context.env.GITHUB_STEP_SUMMARY) appendTextFile(context.env.GITHUB_STEP_SUMMARY, printGithubSummary(report));
-      break;
-    case 'sarif':
-      stdout.write(printSarif(report, { toolVersion: packageVersion(), ruleDescriptions: RULE_DESCRIPTIONS }));
-      break;
-    default:
-      stdout.write(printText(report, { color: wantsColor(stdout, context.env) }));
+  const text = () => printText(report, { color: wantsColor(stdout, context.env) });
+  const printed = format === 'text' ? text() : printReport(format, report);
+  if (output !== undefined) {
+    // The whole report or nothing: a CI that uploads it never reads half a file.
+    writeFileAtomic(output, printed);
+    stdout.write(text());
+  } else {
+    stdout.write(printed);
   }
+  // The job summary is GitHub's file for it; outside Actions there is none, and nothing is written.
+  if (format === 'github' && context.env.GITHUB_STEP_SUMMARY) appendTextFile(context.env.GITHUB_STEP_SUMMARY, printGithubSummary(report));
   if (hasErrors(report.violations)) {
     throw new ValidationFailedError(summarize(report.violations, report.suppressed), {
       reportPrinted: true,
       hint: 'fix the errors reported above; to accept an exception in one file, add # cp-gitops:ignore <rule-id> <reason> to it',
     });
+  }
+}
+
+/** The report in a machine format (text depends on the terminal, so the caller prints it). */
+function printReport(format: Exclude<ReportFormat, 'text'>, report: ReturnType<typeof validateTree>): string {
+  switch (format) {
+    case 'json':
+      return printJson(report);
+    case 'github':
+      return printGithubAnnotations(report);
+    case 'sarif':
+      return printSarif(report, { toolVersion: packageVersion(), ruleDescriptions: RULE_DESCRIPTIONS });
+    case 'gitlab':
+      return printGitlabCodeQuality(report);
   }
 }
 

@@ -9,6 +9,7 @@ import { _, Ajv, stringify, type KeywordCxt, type KeywordDefinition, type Option
 import formats from 'ajv-formats';
 import standaloneCode from 'ajv/dist/standalone/index.js';
 import { factorSchema, isSchemaObject, type JsonSchema } from './json-schema.js';
+import { LINEAR_REGEXP_SPECIFIER, linearRegExp } from './linear-regexp.js';
 
 import { ENGINE_TAG } from './engine-tag.js';
 
@@ -19,17 +20,29 @@ export { ENGINE_TAG };
 export const BUILTIN_AJV_OPTIONS: Options = { allErrors: true, messages: false, inlineRefs: false, strict: true, allowUnionTypes: true };
 
 /**
- * Upstream CRD schemas: not written for ajv. `strictTypes: false` (types are often implied),
- * `unicodeRegExp: false` (a KRaftController pattern is not valid with the `u` flag), unknown formats
- * ignored quietly (CRDs use some that JSON Schema does not define).
+ * Upstream CRD schemas: not written for ajv, and not ours. `strictTypes: false` (types are often
+ * implied), `unicodeRegExp: false` (a KRaftController pattern is not valid with the `u` flag), unknown
+ * formats ignored quietly (CRDs use some that JSON Schema does not define), and their patterns on
+ * RE2, in linear time (linear-regexp.ts: a crafted pattern cannot stall validation).
  */
-export const IMPORTED_AJV_OPTIONS: Options = { allErrors: true, messages: false, inlineRefs: false, strict: false, strictTypes: false, strictTuples: false, unicodeRegExp: false, allowUnionTypes: true, logger: false };
+export const IMPORTED_AJV_OPTIONS: Options = {
+  allErrors: true,
+  messages: false,
+  inlineRefs: false,
+  strict: false,
+  strictTypes: false,
+  strictTuples: false,
+  unicodeRegExp: false,
+  allowUnionTypes: true,
+  logger: false,
+  code: { regExp: linearRegExp },
+};
 
 export type SchemaOrigin = 'builtin' | 'imported';
 
 export function createAjv(origin: SchemaOrigin, code?: { esm: boolean }): Ajv {
   const options = origin === 'builtin' ? BUILTIN_AJV_OPTIONS : IMPORTED_AJV_OPTIONS;
-  const ajv = new Ajv({ ...options, ...(code ? { code: { source: true, esm: code.esm } } : {}) });
+  const ajv = new Ajv({ ...options, ...(code ? { code: { ...options.code, source: true, esm: code.esm } } : {}) });
   // ajv-formats is CommonJS: under NodeNext its default import is module.exports, the plugin is .default.
   formats.default(ajv);
   for (const definition of KUBERNETES_KEYWORDS) ajv.addKeyword(definition);
@@ -109,11 +122,13 @@ export function toEsmModule(code: string): string {
 
 /**
  * Evaluates CommonJS standalone code (the imported-schema cache) without touching the module system:
- * its only dependencies are ajv's runtime helpers and ajv-formats, resolved from this package.
+ * its only dependencies are ajv's runtime helpers, ajv-formats, resolved from this package, and the
+ * linear-time engine of imported patterns.
  */
 export function evaluateStandalone(code: string): ValidateFunction {
   const module: { exports: unknown } = { exports: {} };
   const scopedRequire = (specifier: string): unknown => {
+    if (specifier === LINEAR_REGEXP_SPECIFIER) return { linearRegExp };
     if (!/^ajv(-formats)?\//.test(specifier)) throw new Error(`compiled schema code may not load ${specifier}`);
     return require(specifier);
   };

@@ -1,4 +1,3 @@
-import { catastrophicPatterns } from './redos.js';
 /**
  * `cp-gitops schemas import`, the pure half: CRD YAML (spec.versions[].schema.openAPIV3Schema) or
  * catalog JSON Schemas in, one JSON Schema per group/kind/version out, ready to commit under
@@ -11,6 +10,7 @@ import type { FileTree } from '../../generator/file-tree.js';
 import { BUILTIN_SCHEMAS } from './builtin/index.js';
 import { IMPORTED_SCHEMAS_DIR } from './imported-dir.js';
 import { canonicalJson, isSchemaObject, mapSchema, sha256, type JsonSchema } from './json-schema.js';
+import { unsupportedPatterns, type UnsupportedPattern } from './linear-regexp.js';
 
 export { IMPORTED_SCHEMAS_DIR };
 
@@ -59,21 +59,16 @@ export function convertSchemaSource(source: SchemaSource, options: ImportOptions
   const hash = sha256(source.content);
   const documents = parseDocuments(source);
   const results: ImportedSchema[] = [];
-  for (const document of documents) {
+  documents.forEach((document, index) => {
+    // Where a pattern RE2 cannot run is reported: the document (when there are several) and a JSON pointer in it.
+    const where = documents.length > 1 ? `${source.origin} (document ${index + 1})` : source.origin;
     if (isSchemaObject(document) && document.kind === 'CustomResourceDefinition') {
-      results.push(...fromCrd(document, source, hash));
+      results.push(...fromCrd(document, source, hash, where));
     } else if (isSchemaObject(document) && (document.type === 'object' || isSchemaObject(document.properties)) && document.kind === undefined) {
+      refuseUnsupportedPatterns(unsupportedPatterns(document), where);
       results.push(fromCatalog(document, source, hash, options));
     }
-  }
-  for (const result of results) {
-    const slow = catastrophicPatterns(result);
-    if (slow.length > 0) {
-      throw new CpGitopsError('schema-import', `${source.origin}: pattern ${JSON.stringify(slow[0])} repeats a repeated group, which can take exponential time on a crafted value (ReDoS); nothing was imported`, {
-        hint: 'rewrite the pattern without a quantifier on a group that holds one (for example ^a+$ instead of ^(a+)+$), then import again',
-      });
-    }
-  }
+  });
   if (results.length === 0) {
     throw new CpGitopsError('schema-import', `${source.origin} holds no CustomResourceDefinition and no JSON Schema of a resource`, {
       hint: 'pass CRD YAML files (kind: CustomResourceDefinition) or catalog JSON schemas (<kind>_<version>.json)',
@@ -120,8 +115,8 @@ export function importedSchemasFromTree(tree: FileTree): { schemas: Map<string, 
     try {
       const parsed: unknown = JSON.parse(content);
       if (!isSchemaObject(parsed) || !importedSchemaIdentity(path, parsed)) throw new Error('not a schema named <group>_<kind>_<version>.json');
-      const slow = catastrophicPatterns(parsed);
-      if (slow.length > 0) throw new Error(`pattern ${JSON.stringify(slow[0])} repeats a repeated group, which can take exponential time on a crafted value (ReDoS); the schema is not used`);
+      const unsupported = unsupportedPatterns(parsed)[0];
+      if (unsupported) throw new Error(`${unsupportedMessage(unsupported)}; the schema is not used (fix: ${unsupported.fix}, in the source, then run cp-gitops schemas import again)`);
       schemas.set(path, parsed);
     } catch (error) {
       problems.push({ file: path, message: error instanceof Error ? error.message : String(error) });
@@ -146,40 +141,80 @@ function parseDocuments(source: SchemaSource): unknown[] {
   const text = source.content.trimStart();
   if (text.startsWith('{')) {
     try {
-      return [JSON.parse(text)];
+      return [JSON.parse(source.content)];
     } catch (error) {
-      throw new CpGitopsError('schema-import', `${source.origin} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+      const message = error instanceof Error ? error.message : String(error);
+      const { line, column } = positionAt(source.content, Number(/at position (\d+)/.exec(message)?.[1] ?? 0));
+      throw new CpGitopsError('schema-import', `${source.origin}:${line}:${column}: not valid JSON: ${message.replace(/ \(line \d+ column \d+\)$/, '')}`, {
+        hint: `fix the JSON at that place (or import the CRD's YAML instead), then import again`,
+      });
     }
   }
   const documents = parseAllDocuments(source.content);
   const list = Array.isArray(documents) ? documents : [documents];
   const values: unknown[] = [];
   for (const document of list) {
-    if (document.errors.length > 0) throw new CpGitopsError('schema-import', `${source.origin} is not valid YAML: ${document.errors[0]!.message.split('\n')[0]!}`);
+    const first = document.errors[0];
+    if (first) {
+      const [line, column] = [first.linePos?.[0].line ?? 1, first.linePos?.[0].col ?? 1];
+      throw new CpGitopsError('schema-import', `${source.origin}:${line}:${column}: not valid YAML: ${first.message.split('\n')[0]!}`, {
+        hint: 'fix the YAML at that place (a CRD as kubectl get crd <name> -o yaml prints it imports as it is), then import again',
+      });
+    }
     values.push(document.toJS({ maxAliasCount: 100 }));
   }
   return values;
 }
 
-function fromCrd(crd: JsonSchema, source: SchemaSource, hash: string): ImportedSchema[] {
+/** 1-based line and column of a character offset. */
+function positionAt(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset).split('\n');
+  return { line: before.length, column: before[before.length - 1]!.length + 1 };
+}
+
+/** Imported patterns run on RE2 (linear-regexp.ts); one it cannot run stops the import, naming it. */
+function refuseUnsupportedPatterns(unsupported: readonly UnsupportedPattern[], where: string): void {
+  const first = unsupported[0];
+  if (!first) return;
+  throw new CpGitopsError('schema-import', `${where}: ${unsupportedMessage(first)}${unsupported.length > 1 ? ` (and ${unsupported.length - 1} more)` : ''}; nothing was imported`, {
+    hint: `${first.fix}, then import again. Imported patterns run on RE2, in time linear in the value, so a crafted value cannot stall validation (ReDoS); RE2 has no lookaround and no backreferences`,
+  });
+}
+
+function unsupportedMessage({ pointer, pattern, feature }: UnsupportedPattern): string {
+  return `the pattern at ${pointer} (${JSON.stringify(pattern)}) uses ${feature}, which the linear-time engine (RE2) cannot run`;
+}
+
+function fromCrd(crd: JsonSchema, source: SchemaSource, hash: string, where: string): ImportedSchema[] {
   const spec = isSchemaObject(crd.spec) ? crd.spec : {};
   const names = isSchemaObject(spec.names) ? spec.names : {};
   const group = spec.group;
   const kind = names.kind;
   if (typeof group !== 'string' || typeof kind !== 'string') {
-    throw new CpGitopsError('schema-import', `${source.origin}: a CustomResourceDefinition without spec.group or spec.names.kind`);
+    throw new CpGitopsError('schema-import', `${where}: a CustomResourceDefinition without ${typeof group !== 'string' ? 'spec.group' : 'spec.names.kind'}`, {
+      hint: 'a CRD names its API group in spec.group and its kind in spec.names.kind: import the CRD as the cluster has it (kubectl get crd <name> -o yaml)',
+    });
   }
   // apiextensions.k8s.io/v1beta1 CRDs kept one schema for every version in spec.validation.
   const shared = isSchemaObject(spec.validation) && isSchemaObject(spec.validation.openAPIV3Schema) ? spec.validation.openAPIV3Schema : undefined;
-  const versions = Array.isArray(spec.versions) ? spec.versions.filter(isSchemaObject) : typeof spec.version === 'string' ? [{ name: spec.version }] : [];
+  const versions: [JsonSchema, number][] = Array.isArray(spec.versions)
+    ? spec.versions.flatMap((version: unknown, index: number): [JsonSchema, number][] => (isSchemaObject(version) ? [[version, index]] : []))
+    : typeof spec.version === 'string'
+      ? [[{ name: spec.version }, -1]]
+      : [];
   const results: ImportedSchema[] = [];
-  for (const version of versions) {
+  for (const [version, index] of versions) {
     const own = isSchemaObject(version.schema) && isSchemaObject(version.schema.openAPIV3Schema) ? version.schema.openAPIV3Schema : undefined;
     const openAPI = own ?? shared;
     if (typeof version.name !== 'string' || !openAPI) continue;
+    refuseUnsupportedPatterns(unsupportedPatterns(openAPI, own ? `/spec/versions/${index}/schema/openAPIV3Schema` : '/spec/validation/openAPIV3Schema'), where);
     results.push(imported({ group, kind, version: version.name }, openAPI, source, hash));
   }
-  if (results.length === 0) throw new CpGitopsError('schema-import', `${source.origin}: CustomResourceDefinition ${kind} has no openAPIV3Schema`);
+  if (results.length === 0) {
+    throw new CpGitopsError('schema-import', `${where}: CustomResourceDefinition ${kind} has no schema at spec.versions[].schema.openAPIV3Schema (nor spec.validation.openAPIV3Schema)`, {
+      hint: 'import a CRD that carries its structural schema (every apiextensions.k8s.io/v1 CRD does: kubectl get crd <name> -o yaml), or its catalog JSON schema (<kind>_<version>.json)',
+    });
+  }
   return results;
 }
 
