@@ -7,8 +7,8 @@
  * BENCH_RUNS (default 15) sets the number of samples per case. Writes bench/results/latest.json.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadTemplates } from '../src/adapters/templates.js';
@@ -71,14 +71,22 @@ function main(): void {
 }
 
 function run(runs: number, work: string): void {
+  const startLoad = loadavg()[0]!;
   const node = process.execPath;
   const templates = loadTemplates(ROOT);
   const model = buildNewModel({ name: 'p' });
   const expectedFiles = generateRepository(model, templates).size;
 
+  // The code cache (src/boot/load-cli.ts) in a folder of this run: the warm-up run of each case makes
+  // it, so the samples measure a start as every run after the first gets it.
+  process.env.CP_GITOPS_CACHE_DIR = join(work, 'cache');
   // The repository the kustomize reference renders: written once by the real CLI.
   const reference = join(work, 'reference', 'p');
   timeSpawn(node, [BIN, 'init', reference], work);
+  // The repository a change command changes: without Connect, which each sample adds to dev in a
+  // fresh copy (the copy is not timed), on a branch and with a local commit, no remote, no GitHub.
+  const changeReference = join(work, 'change-reference', 'p');
+  timeSpawn(node, [BIN, 'init', changeReference, '--components', 'kafka,schemaregistry', '--repo-url', 'https://git.example.org/acme/p.git'], work);
 
   const kubectlVersion = onPath('kubectl', ['version', '--client']);
   const kustomizeVersion = kubectlVersion === undefined ? onPath('kustomize', ['version']) : undefined;
@@ -92,6 +100,38 @@ function run(runs: number, work: string): void {
       command: 'node bin/cp-gitops.js init <tmp>/p',
       prepare: (r) => ({ file: node, args: [BIN, 'init', join(work, `init-${r}`, 'p')], cwd: work }),
       cleanup: (r) => rmSync(join(work, `init-${r}`), { recursive: true, force: true }),
+      timings: [],
+    },
+    {
+      id: 'version',
+      label: '--version',
+      command: 'node bin/cp-gitops.js --version',
+      prepare: () => ({ file: node, args: [BIN, '--version'], cwd: work }),
+      timings: [],
+    },
+    {
+      id: 'help',
+      label: '--help',
+      command: 'node bin/cp-gitops.js --help',
+      prepare: () => ({ file: node, args: [BIN, '--help'], cwd: work }),
+      check: (stdout) => {
+        if (!stdout.includes('cp-gitops init ./my-platform')) throw new Error('--help printed no examples');
+      },
+      timings: [],
+    },
+    {
+      id: 'addComponent',
+      label: 'add-component connect --env dev (no GitHub)',
+      command: 'node bin/cp-gitops.js add-component connect --env dev (in a copy of a repository without Connect)',
+      prepare: (r) => {
+        const copy = join(work, `change-${r}`, 'p');
+        cpSync(changeReference, copy, { recursive: true });
+        return { file: node, args: [BIN, 'add-component', 'connect', '--env', 'dev'], cwd: copy };
+      },
+      cleanup: (r) => rmSync(join(work, `change-${r}`), { recursive: true, force: true }),
+      check: (stdout) => {
+        if (!stdout.includes('connect')) throw new Error('add-component printed no pull request body naming connect');
+      },
       timings: [],
     },
     {
@@ -167,6 +207,9 @@ function run(runs: number, work: string): void {
     const s = byId.get(c.id)!;
     ratios[`${c.id}/node`] = { median: round(s.medianMs / nodeMedian), p90: round(s.p90Ms / nodeP90) };
   }
+  // The issue's last row: a change command against one render of an environment.
+  const kustomize = byId.get('kustomize');
+  if (kustomize) ratios['addComponent/kustomize'] = { median: round(byId.get('addComponent')!.medianMs / kustomize.medianMs), p90: round(byId.get('addComponent')!.p90Ms / kustomize.p90Ms) };
 
   const result = {
     tool: 'cp-gitops',
@@ -177,6 +220,8 @@ function run(runs: number, work: string): void {
       ...machineFacts(),
       git: onPath('git', ['--version']) ?? 'not found',
       kustomize: kubectlVersion?.replace(/\n/g, '; ') ?? kustomizeVersion ?? 'not found',
+      // A shared machine moves every figure: the load says how much to trust this run.
+      loadAverage: [startLoad, loadavg()[0]!].map((load) => round(load)),
     },
     model: { environments: model.environments.map((env) => env.name), components: model.environments[0]!.components, files: expectedFiles },
     cases: Object.fromEntries(cases.map((c) => [c.id, { command: c.command, ...byId.get(c.id)! }])),
@@ -189,7 +234,7 @@ function run(runs: number, work: string): void {
     ratios,
   };
 
-  printTable(result.machine, runs, cases, byId, nodeMedian, generator, batch, expectedFiles);
+  printTable(result.machine, runs, cases, byId, nodeMedian, generator, batch, expectedFiles, result.machine.loadAverage);
   if (!renderer) process.stdout.write('kustomize reference skipped: neither kubectl nor kustomize is on PATH\n');
   mkdirSync(RESULTS_DIR, { recursive: true });
   writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -205,6 +250,7 @@ function printTable(
   generator: Stats,
   batch: number,
   files: number,
+  loadAverages: readonly number[],
 ): void {
   const rows: string[][] = [['case', 'median ms', 'p90 ms', 'min ms', 'max ms', 'median / node -e 0']];
   for (const c of cases) {
@@ -223,6 +269,9 @@ function printTable(
     '',
     `generator: ${Math.round(1000 / generator.medianMs)} trees/s at the median, ${Math.round(1000 / generator.p90Ms)} trees/s at p90 (batches of ${batch} trees)`,
   ];
+  const kustomize = byId.get('kustomize');
+  if (kustomize) out.push(`add-component / ${cases.find((c) => c.id === 'kustomize')!.label}: ${(byId.get('addComponent')!.medianMs / kustomize.medianMs).toFixed(2)} (medians)`);
+  out.push(`load average (1 min) at the start and the end: ${loadAverages.map((load) => load.toFixed(2)).join(', ')} on ${machine.cpus} cores`);
   process.stdout.write(`${out.join('\n')}\n`);
 }
 

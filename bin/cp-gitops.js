@@ -6,6 +6,9 @@ if (args.length === 1 && args[0] === '--version') {
   const { readFileSync } = await import('node:fs');
   process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
 } else {
-  const { main } = await import('../dist/src/cli/main.js');
-  process.exitCode = await main(args);
+  // The one-file bundle with V8's code cache (src/boot/load-cli.ts).
+  const { loadCli } = await import('../dist/src/boot/load-cli.js');
+  const cli = await loadCli(args);
+  process.exitCode = await cli.main(args);
+  cli.saveCache();
 }

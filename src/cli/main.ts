@@ -78,6 +78,9 @@ function ignoreClosedReader(): void {
 function buildParser(argv: readonly string[], context: CommandContext) {
   return yargs([...argv])
     .scriptName('cp-gitops')
+    // One language: every message of ours is English, and the bundle carries none of yargs' locale
+    // files (docs/decisions.md §70), so yargs' own texts would be English there anyway.
+    .locale('en')
     .usage('$0 <command> [options]\n\nA production-grade GitOps repository for Confluent Platform on Kubernetes (CFK, Kustomize, Argo CD).')
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document on stdout instead of text' })
     .option('verbose', { type: 'boolean', default: false, describe: 'Show stack traces of internal errors' })

@@ -2,14 +2,16 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { createHash } from 'node:crypto';
+import { requireGenerated } from '../adapters/generated-modules.js';
+import { GENERATED_DIR_URL } from '../package-root.js';
 import { PLATFORM_MODEL_SCHEMA } from './schema.js';
 
 export type ModelValidator = ((data: unknown) => boolean) & {
   errors?: { instancePath: string; keyword: string; params: Record<string, unknown>; message?: string }[] | null;
 };
 
-/** dist/src/model/model-validator.js → dist/generated/model/platform-model.js (written by the build). */
-const GENERATED = new URL('../../generated/model/platform-model.js', import.meta.url);
+/** dist/generated/model/platform-model.js (written by the build). */
+const GENERATED = new URL('model/platform-model.js', GENERATED_DIR_URL);
 const require = createRequire(import.meta.url);
 
 /** Changes whenever the schema does, so a stale generated module is never used. */
@@ -30,7 +32,7 @@ let cached: ModelValidator | undefined;
 export function modelValidator(): ModelValidator {
   if (cached) return cached;
   try {
-    const module = require(fileURLToPath(GENERATED)) as { validate?: ModelValidator; schemaHash?: string };
+    const module = requireGenerated(fileURLToPath(GENERATED)) as { validate?: ModelValidator; schemaHash?: string };
     if (module.validate && module.schemaHash === MODEL_SCHEMA_HASH) cached = module.validate;
   } catch {
     // Not generated (a plain tsc build): compile below.

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import module from 'node:module';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
@@ -52,7 +53,7 @@ describe('distribution (npm pack, a local registry, a generated repository)', fu
   after(removeTempDirs);
 
   it('packs LICENSE, bin, the compiled cp-gitops with its schemas, templates and docs; no tests, benchmarks, sources or source maps', function () {
-    for (const path of ['LICENSE', 'package.json', 'README.md', 'bin/cp-gitops.js', 'dist/src/cli/main.js', 'dist/generated/toolchain.json', 'base-templates/kafka.yaml', 'overlays-templates/sizes.yaml', 'docs/commands.md']) {
+    for (const path of ['LICENSE', 'package.json', 'README.md', 'bin/cp-gitops.js', 'dist/bundle/cp-gitops.cjs', 'dist/src/boot/load-cli.js', 'dist/src/cli/main.js', 'dist/generated/toolchain.json', 'dist/generated/templates.json', 'base-templates/kafka.yaml', 'overlays-templates/sizes.yaml', 'docs/commands.md']) {
       expect(packed, path).to.include(path);
     }
     expect(packed.some((path) => path.startsWith('dist/generated/schemas/'))).to.equal(true);
@@ -81,8 +82,15 @@ describe('distribution (npm pack, a local registry, a generated repository)', fu
       const version = run(bin, ['--version'], empty);
       expectOk(version, 'cp-gitops --version');
       expect(version.stdout.trim()).to.equal(VERSION);
-      expectOk(run(bin, ['init', './platform', '--repo-url', 'https://git.example.org/acme/p.git'], empty), 'init from the installed tarball');
-      expectOk(run(bin, ['validate', './platform'], empty), 'validate from the installed tarball');
+      // A cache folder of its own: the first run of each command leaves V8's code for the next
+      // (src/boot/load-cli.ts), which proves the installed bin runs the bundle.
+      const cacheEnv = { CP_GITOPS_CACHE_DIR: join(work, 'cp-gitops-cache') };
+      expectOk(run(bin, ['init', './platform', '--repo-url', 'https://git.example.org/acme/p.git'], empty, cacheEnv), 'init from the installed tarball');
+      expectOk(run(bin, ['validate', './platform'], empty, cacheEnv), 'validate from the installed tarball');
+      expectOk(run(bin, ['validate', './platform'], empty, cacheEnv), 'validate from the installed tarball, with a code cache');
+      if (typeof (module as { enableCompileCache?: unknown }).enableCompileCache !== 'function') {
+        expect(readdirSync(join(work, 'cp-gitops-cache', 'code')).filter((name) => name.endsWith('.v8')).map((name) => name.replace(/^.*-/, ''))).to.have.members(['init.v8', 'validate.v8']);
+      }
     });
 
     it('a clone of a generated repository: npm ci && npx cp-gitops validate, and its pre-push hook runs the pinned copy', async function () {

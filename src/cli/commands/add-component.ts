@@ -1,7 +1,5 @@
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../../errors.js';
-import { TOPIC_NAME } from '../../model/schema.js';
-import { planAddComponent, planAddTopic } from '../../promotion/plan.js';
 import type { CommandContext } from '../main.js';
 import { CHANGE_FLOW_OPTIONS, type ChangeFlowArgs } from './change-flow-options.js';
 
@@ -34,22 +32,24 @@ export function addComponentCommand(context: CommandContext): CommandModule<obje
         .example('$0 add-component --topic orders --partitions 12 --env dev', 'A KafkaTopic in dev')
         .example('$0 add-component ksqldb --env prod --dry-run', 'Show the rendered diff; change nothing') as unknown as Argv<AddComponentArgs>,
     handler: async (args) => {
+      // Loaded on use, as every command's implementation: --help and the other commands never pay for them.
+      const [{ proposeChange }, { planAddComponent, planAddTopic }, { TOPIC_NAME }] = await Promise.all([import('./change-flow.js'), import('../../promotion/plan.js'), import('../../model/schema.js')]);
       if (args.topic !== undefined) {
-        const topic = topicRequest(args);
-        await (await import('./change-flow.js')).proposeChange(args, context, (model) => planAddTopic(model, { env: args.env, topic }));
+        const topic = topicRequest(args, TOPIC_NAME);
+        await proposeChange(args, context, (model) => planAddTopic(model, { env: args.env, topic }));
         return;
       }
       if (args.component === undefined) throw new UsageError('name a component, or pass --topic', 'for example: cp-gitops add-component connect --env dev');
       const component = args.component;
-      await (await import('./change-flow.js')).proposeChange(args, context, (model) => planAddComponent(model, { component, env: args.env, withDeps: args['with-deps'] }));
+      await proposeChange(args, context, (model) => planAddComponent(model, { component, env: args.env, withDeps: args['with-deps'] }));
     },
   };
 }
 
-function topicRequest(args: AddComponentArgs) {
+function topicRequest(args: AddComponentArgs, topicName: string) {
   const name = args.topic!;
   if (args.component !== undefined) throw new UsageError('pass either a component or --topic, not both');
-  if (!new RegExp(TOPIC_NAME).test(name) || name.length > 249) {
+  if (!new RegExp(topicName).test(name) || name.length > 249) {
     throw new UsageError(`invalid topic name "${name}"`, 'Kafka topic names use letters, digits, ".", "_" and "-", at most 249 characters');
   }
   if (args.partitions === undefined || !Number.isInteger(args.partitions) || args.partitions < 1) {

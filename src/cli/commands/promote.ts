@@ -1,5 +1,4 @@
 import type { Argv, CommandModule } from 'yargs';
-import { planPromote } from '../../promotion/plan.js';
 import type { CommandContext } from '../main.js';
 import { CHANGE_FLOW_OPTIONS, type ChangeFlowArgs } from './change-flow-options.js';
 
@@ -26,7 +25,8 @@ export function promoteCommand(context: CommandContext): CommandModule<object, P
         .example('$0 promote --from dev --to staging --component connect', 'Only Connect')
         .epilogue('Never promoted: namespaces, destination clusters, sizes, secret references.') as unknown as Argv<PromoteArgs>,
     handler: async (args) => {
-      await (await import('./change-flow.js')).proposeChange(args, context, (model) => planPromote(model, { from: args.from, to: args.to, ...(args.component !== undefined ? { component: args.component } : {}), skipStage: args['skip-stage'] }));
+      const [{ proposeChange }, { planPromote }] = await Promise.all([import('./change-flow.js'), import('../../promotion/plan.js')]);
+      await proposeChange(args, context, (model) => planPromote(model, { from: args.from, to: args.to, ...(args.component !== undefined ? { component: args.component } : {}), skipStage: args['skip-stage'] }));
     },
   };
 }

@@ -1,5 +1,4 @@
 import type { Argv, CommandModule } from 'yargs';
-import { planSetOptions } from '../../promotion/plan.js';
 import type { CommandContext } from '../main.js';
 import { CHANGE_FLOW_OPTIONS, type ChangeFlowArgs } from './change-flow-options.js';
 
@@ -22,7 +21,8 @@ export function setCommand(context: CommandContext): CommandModule<object, SetAr
         .example("$0 set 'logging.levels.kafka.controller=WARN' --env dev --dry-run", 'Show the rendered diff first')
         .epilogue('Every option: docs/options.md') as unknown as Argv<SetArgs>,
     handler: async (args) => {
-      await (await import('./change-flow.js')).proposeChange(args, context, (model) => planSetOptions(model, { ...(args.env !== undefined ? { env: args.env } : {}), settings: args.settings }));
+      const [{ proposeChange }, { planSetOptions }] = await Promise.all([import('./change-flow.js'), import('../../promotion/plan.js')]);
+      await proposeChange(args, context, (model) => planSetOptions(model, { ...(args.env !== undefined ? { env: args.env } : {}), settings: args.settings }));
     },
   };
 }

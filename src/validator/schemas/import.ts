@@ -8,10 +8,12 @@ import { parseAllDocuments } from 'yaml';
 import { CpGitopsError } from '../../errors.js';
 import type { FileTree } from '../../generator/file-tree.js';
 import { BUILTIN_SCHEMAS } from './builtin/index.js';
+import { IMPORTED_SCHEMAS_DIR } from './imported-dir.js';
 import { canonicalJson, isSchemaObject, mapSchema, sha256, type JsonSchema } from './json-schema.js';
 import { unsupportedPatterns, type UnsupportedPattern } from './linear-regexp.js';
 
-export const IMPORTED_SCHEMAS_DIR = '.cp-gitops/schemas';
+export { IMPORTED_SCHEMAS_DIR };
+
 /** Where an imported schema records what it was made from. */
 export const SOURCE_FIELD = 'x-cp-gitops-source';
 

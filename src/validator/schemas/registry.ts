@@ -9,7 +9,9 @@
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ValidateFunction } from 'ajv';
+import { requireGenerated } from '../../adapters/generated-modules.js';
 import { fileSchemaCache } from '../../adapters/schema-cache.js';
+import { GENERATED_DIR_URL } from '../../package-root.js';
 import { BUILTIN_SCHEMAS, type BuiltinSchema } from './builtin/index.js';
 import { ENGINE_TAG } from './engine-tag.js';
 
@@ -88,8 +90,8 @@ export interface StandaloneManifestEntry {
 }
 
 export const MANIFEST_FILE = 'manifest.json';
-/** dist/src/validator/schemas/registry.js → dist/generated/schemas/ */
-export const DEFAULT_GENERATED_DIR = new URL('../../../generated/schemas/', import.meta.url);
+/** dist/generated/schemas/ */
+export const DEFAULT_GENERATED_DIR = new URL('schemas/', GENERATED_DIR_URL);
 
 /** What the manifest records of a built-in schema: plain JSON.stringify (our literals have a fixed key order), so checking costs little. */
 export function builtinSchemaHash(full: JsonSchema): string {
@@ -145,7 +147,7 @@ export function createSchemaRegistry(options: SchemaRegistryOptions): SchemaRegi
     if (manifest) return manifest;
     manifest = new Map();
     try {
-      const parsed = require(fileURLToPath(new URL(MANIFEST_FILE, generatedDir))) as StandaloneManifest;
+      const parsed = requireGenerated(fileURLToPath(new URL(MANIFEST_FILE, generatedDir))) as StandaloneManifest;
       if (parsed.engine === ENGINE_TAG) for (const item of parsed.entries) manifest.set(`${item.apiVersion}/${item.kind}/${item.form}`, item);
     } catch {
       // No generated modules (e.g. tsc without the build script): compile at run time instead.
@@ -158,7 +160,7 @@ export function createSchemaRegistry(options: SchemaRegistryOptions): SchemaRegi
     if (item && item.sha256 === builtinSchemaHash(full)) {
       try {
         // require() of an ES module (Node ≥ 20.19): synchronous, so rules stay synchronous.
-        const module = require(fileURLToPath(new URL(item.file, generatedDir))) as { validate?: ValidateFunction };
+        const module = requireGenerated(fileURLToPath(new URL(item.file, generatedDir))) as { validate?: ValidateFunction };
         if (typeof module.validate === 'function') {
           stats.standaloneLoaded += 1;
           return module.validate;
