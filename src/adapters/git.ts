@@ -199,11 +199,6 @@ export class GitRepository {
   }
 
   /** Paths git tracks below `folder` (what a checkout would write there). */
-  async trackedFiles(folder: string): Promise<string[]> {
-    const listed = await this.run('list tracked files', () => this.git.raw(['ls-files', '-z', '--', folder]));
-    return listed.split('\0').filter(Boolean);
-  }
-
   async hasRemote(name: string): Promise<boolean> {
     return (await this.git.getRemotes()).some((remote) => remote.name === name);
   }

@@ -7,7 +7,7 @@ import { layout } from '../../generator/layout.js';
 import { generateRepository } from '../../generator/repository.js';
 import { parsePlatformModel } from '../../model/parse.js';
 import { MODEL_FILE } from '../../model/types.js';
-import { GitRepository } from '../../adapters/git.js';
+import { trackedFilesUnder } from '../../adapters/git-tracked.js';
 import { committedDependencyViolations } from '../../validator/rules/integrity.js';
 import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
 import { UsageError, ValidationFailedError } from '../../errors.js';
@@ -42,8 +42,7 @@ export async function runValidate(args: ValidateArgs, context: CommandContext): 
   const render = args.render ? { root, renderer: findKustomize(context.env) } : undefined;
   const expected = generatedFromModel(tree);
   // node_modules/ is never read as manifests, but git tracking it is a finding (its code would run on push).
-  const git = new GitRepository(root);
-  const dependencies = (await git.isRepository()) ? committedDependencyViolations(await git.trackedFiles('node_modules')) : [];
+  const dependencies = committedDependencyViolations(await trackedFilesUnder(root, 'node_modules'));
   const report = validateTree(tree, { ...(render ? { render } : {}), ...(expected ? { expected } : {}), schemaCacheDir: defaultSchemaCacheDir(context.env), extraViolations: dependencies });
 
   const stdout = context.streams.stdout as { write(text: string): unknown; isTTY?: boolean };
