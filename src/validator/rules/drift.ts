@@ -52,7 +52,8 @@ export function driftRules(expected: FileTree): RuleFamily {
   };
 }
 
-function firstDifferentLine(actual: string, expected: string): number | undefined {
+/** The first line (1-based) where `actual` stops being `expected`, clamped to `actual`'s lines; undefined when equal. */
+export function firstDifferentLine(actual: string, expected: string): number | undefined {
   if (actual === expected) return undefined;
   const a = actual.split('\n');
   const b = expected.split('\n');

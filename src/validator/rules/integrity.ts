@@ -1,6 +1,7 @@
 import { normalizeEol } from '../../generator/checksums.js';
 import { generatedExecutables } from '../../generator/repository.js';
 import type { RuleContext, RuleFamily } from '../validate.js';
+import { firstDifferentLine } from './drift.js';
 import type { Violation } from '../violation.js';
 
 export const INTEGRITY_RULES: Readonly<Record<string, string>> = {
@@ -43,14 +44,6 @@ export const integrityRules: RuleFamily = (context: RuleContext): Violation[] =>
   }
   return violations;
 };
-
-function firstDifferentLine(actual: string, expected: string): number | undefined {
-  if (actual === expected) return undefined;
-  const a = actual.split('\n');
-  const b = expected.split('\n');
-  for (let index = 0; index < Math.max(a.length, b.length); index += 1) if (a[index] !== b[index]) return Math.min(index + 1, Math.max(a.length, 1));
-  return 1;
-}
 
 /** `paths`: what git tracks under node_modules/ (from the git adapter). One finding for the folder. */
 export function committedDependencyViolations(paths: readonly string[]): Violation[] {
