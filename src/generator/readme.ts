@@ -1,4 +1,4 @@
-import type { PlatformModel } from '../model/types.js';
+import type { ComponentName, PlatformModel } from '../model/types.js';
 import { layout, names } from './layout.js';
 import type { Templates, UnitTemplate } from './templates.js';
 import { optionContext, optionReadme } from './options/index.js';
@@ -66,7 +66,7 @@ export function generateReadme(model: PlatformModel, templates: Templates): stri
     '',
     'Why an app of apps per environment rather than an ApplicationSet: each environment gets its own root that can be',
     'synced, paused or deleted on its own, the manifests are plain files that `kubectl kustomize` renders and `cp-gitops',
-    'validate` checks, and a pull request shows exactly which Application changes.',
+    `validate\` checks, and a ${changeRequest(model)} shows exactly which Application changes.`,
     '',
     '### Sync order',
     '',
@@ -87,11 +87,8 @@ export function generateReadme(model: PlatformModel, templates: Templates): stri
     '',
     '## Changing the platform',
     '',
-    '- Add a component to an environment: `cp-gitops add-component connect --env dev` (a branch, a commit, a pull request with the rendered diff).',
-    '- Promote what runs in one environment to the next: `cp-gitops promote --from dev --to staging`.',
-    '- Day 2: `cp-gitops scale kafka --env prod --replicas 6`, `cp-gitops upgrade --env dev --cp-version <version>`, `cp-gitops config kafka set <key>=<value> --env dev`, `cp-gitops set <option>=<value>` (docs/architecture.md describes the result).',
-    '- Another Kafka cluster in an environment, in its own namespace: `cp-gitops add-cluster analytics --env dev`; later commands address it as `--env dev/analytics`.',
-    '- After editing `cp-gitops.yaml` by hand (repoURL, a cluster, an environment): `cp-gitops generate` rewrites every generated file from it (overlays, Argo CD apps, this README), then commit on a branch and open a pull request; `cp-gitops generate --check` (run in CI) exits 1 when a file no longer matches it.',
+    ...changeExamples(model),
+    `- After editing \`cp-gitops.yaml\` by hand (repoURL, a cluster, an environment): \`cp-gitops generate\` rewrites every generated file from it (overlays, Argo CD apps, this README), then commit on a branch and open a ${changeRequest(model)}; \`cp-gitops generate --check\` (run in CI) exits 1 when a file no longer matches it.`,
     '- Check everything before you push: `cp-gitops validate` (it also runs from the pre-push hook and in CI); `--render` also compares with Kustomize itself.',
     '- Validate against the full upstream CRD schemas, offline: `cp-gitops schemas import <CRD files or folder>`, then commit `.cp-gitops/schemas/`.',
     ...providerLine(model),
@@ -120,6 +117,32 @@ export function generateReadme(model: PlatformModel, templates: Templates): stri
 
 function gitlab(model: PlatformModel): boolean {
   return model.gitProvider?.type === 'gitlab';
+}
+
+function changeRequest(model: PlatformModel): string {
+  return gitlab(model) ? 'merge request' : 'pull request';
+}
+
+/** Components the add-component example may name, in the order it tries them. */
+const EXAMPLE_COMPONENTS: readonly ComponentName[] = ['connect', 'schemaregistry', 'ksqldb', 'restproxy', 'controlcenter'];
+
+/**
+ * The change commands as this repository can run them: its own environments (a fixed `--to staging`
+ * fails where there is no staging), a component the first environment does not run yet, and through
+ * npx, since the cp-gitops a clone can run is the one package.json pins.
+ */
+function changeExamples(model: PlatformModel): string[] {
+  const first = model.environments[0]!;
+  const next = model.environments[1];
+  const last = model.environments.at(-1)!;
+  const component = EXAMPLE_COMPONENTS.find((name) => !first.components.includes(name)) ?? 'connect';
+  return [
+    '- In a clone, `npm ci` once installs the cp-gitops this repository pins (`package.json`); run the commands below as `npx cp-gitops …`.',
+    `- Add a component to an environment: \`cp-gitops add-component ${component} --env ${first.name}\` (a branch, a commit, a ${changeRequest(model)} with the rendered diff).`,
+    ...(next ? [`- Promote what runs in one environment to the next: \`cp-gitops promote --from ${first.name} --to ${next.name}\`.`] : []),
+    `- Day 2: \`cp-gitops scale kafka --env ${last.name} --replicas 6\`, \`cp-gitops upgrade --env ${first.name} --cp-version <version>\`, \`cp-gitops config kafka set <key>=<value> --env ${first.name}\`, \`cp-gitops set <option>=<value>\` (docs/architecture.md describes the result).`,
+    `- Another Kafka cluster in an environment, in its own namespace: \`cp-gitops add-cluster analytics --env ${first.name}\`; later commands address it as \`--env ${first.name}/analytics\`.`,
+  ];
 }
 
 function ciRow(model: PlatformModel): string {

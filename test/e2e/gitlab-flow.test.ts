@@ -1,4 +1,3 @@
-import { Buffer } from 'node:buffer';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -7,6 +6,7 @@ import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
 import { expectExit, makeTempDir, removeTempDirs, runCli, snapshotFiles, type CliResult } from '../helpers/cli.js';
 import { branchSha, gitRun, mergeOnRemote, NEUTRAL_ENV, refsOf } from '../helpers/git-remotes.js';
+import { expectNoSecret, gitlabStandInEnv, SECRETS, TOKEN, WRONG_TOKEN } from '../helpers/gitlab-e2e.js';
 import { gitlabFaults, GitLabStandIn, type GitLabRecordedRequest } from '../helpers/gitlab-stand-in.js';
 
 // init --gitlab, the change commands and GitLab's faults, end to end through the built bin, against the
@@ -16,15 +16,6 @@ import { gitlabFaults, GitLabStandIn, type GitLabRecordedRequest } from '../help
 // other as a team's merge requests would); the faults mostly fail before generating anything.
 
 const run = promisify(execFile);
-
-/** Distinctive, so a leak anywhere is found by a plain substring search. */
-const TOKEN = 'glpat-TESTTOKEN789e2eCpGitops';
-const WRONG_TOKEN = 'glpat-WRONGTOKEN012e2eCpGitops';
-const SECRETS = [TOKEN, WRONG_TOKEN].flatMap((token) => [token, Buffer.from(`oauth2:${token}`, 'utf8').toString('base64'), Buffer.from(token, 'utf8').toString('base64')]);
-
-function expectNoSecret(text: string, where: string): void {
-  for (const secret of SECRETS) expect(text.includes(secret), `${where} holds the token (or a base64 form of it)`).to.equal(false);
-}
 
 /** Every process's command line, sampled while the CLI runs: the token must be in none (git gets it through the environment). */
 function startArgvSampler(): { stop: () => { samples: number; leaks: string[] } } {
@@ -62,16 +53,7 @@ describe('GitLab flow through bin/, against the documented REST API v4 stand-in 
   const repo = () => join(work, 'p');
   const bare = () => standIn.project(project)!.bareDir;
 
-  const env = (overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
-    ...NEUTRAL_ENV,
-    GITLAB_URL: standIn.url,
-    GITLAB_TOKEN: TOKEN,
-    // The stand-in's self-signed certificate: trusted by node's fetch and by git, nothing turned off.
-    NODE_EXTRA_CA_CERTS: standIn.caFile,
-    GIT_SSL_CAINFO: standIn.caFile,
-    CP_GITOPS_GITLAB_RETRY_MS: '50',
-    ...overrides,
-  });
+  const env = (overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => gitlabStandInEnv(standIn, overrides);
 
   async function cli(args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
     const result = await runCli(args, { cwd: options.cwd ?? work, env: options.env ?? env() });

@@ -1,18 +1,24 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { parse as parseYaml } from 'yaml';
 import { git, makeTempDir, removeTempDirs } from '../helpers/cli.js';
 import { expectNoSecret, standInEnv, TOKEN } from '../helpers/github-e2e.js';
 import { GitHubStandIn, loadGitHubDescription } from '../helpers/github-stand-in.js';
+import { expectNoSecret as expectNoGitLabSecret, gitlabStandInVariables, TOKEN as GITLAB_TOKEN } from '../helpers/gitlab-e2e.js';
+import { GitLabStandIn } from '../helpers/gitlab-stand-in.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 // README.md, run as a reader runs it: every line of its ```sh blocks, in order, in one shell session
 // (cd and export carry over) started in a fresh clone of this repository, `npx cp-gitops` included.
 // npm reads a registry on a dead 127.0.0.1 port, so nothing leaves the machine: `npx cp-gitops` in the
 // clone runs the clone's own bin (npm exec's "local package bin"), and in the generated repository the
-// copy its `npm ci` installed. GitHub is the OpenAPI-checked stand-in (GITHUB_API_URL). Whatever cannot
-// run here is in SUBSTITUTES or SKIPPED below, with the reason, and the test prints it.
+// copy its `npm ci` installed. GitHub is the OpenAPI-checked stand-in (GITHUB_API_URL); GitLab is the
+// stand-in of gitlab-flow.test.ts (HTTPS on 127.0.0.1, git http-backend), a self-managed instance as
+// the README's GitLab block allows (GITLAB_URL, its certificate trusted through NODE_EXTRA_CA_CERTS and
+// GIT_SSL_CAINFO). Placeholders are filled in by substitute(); whatever cannot run here is in SKIPPED
+// below, with the reason, and the test prints it.
 
 /** The README's command lines, in order, with the block each one is in (comments and blank lines dropped). */
 export function readmeCommands(markdown: string): { block: number; line: string }[] {
@@ -36,17 +42,14 @@ export function readmeCommands(markdown: string): { block: number; line: string 
  * `npm ci` of a generated repository, against a registry on 127.0.0.1, is proven by distribution.test.ts.
  */
 const NPM_CI = /^npm ci(?: && |\s+#.*$|$)/;
+/** `cd kafka-gitlab && npm ci`: what comes before runs as written, then `npm ci` as above, where it left us. */
+const THEN_NPM_CI = /^(.+?) && npm ci(?:\s+#.*)?$/;
 
 /** Lines that cannot run here, word for word as in README.md, and why. */
 const SKIPPED: Record<string, string> = {
   'npm ci && npm test': 'npm test is the whole suite, this test included; the lead and CI run it',
   'git push -u origin move-staging && gh pr create --fill':
     'my-platform was made without --remote (no origin), and gh talks to github.com; the GitHub path is the --github lines below, against the stand-in. The test merges the branch into main instead, as the review would',
-  // The GitLab block: the same flow on GitLab, run through bin/ against the GitLab stand-in in gitlab-flow.test.ts.
-  'export GITLAB_TOKEN=...                                           # an access token with the api scope (or GL_TOKEN)': 'the GitLab block runs in test/e2e/gitlab-flow.test.ts, against the GitLab stand-in (HTTPS on 127.0.0.1, git http-backend); this test has the GitHub stand-in only',
-  'cd .. && npx cp-gitops init ./kafka-gitlab --components kafka --gitlab acme/platform/kafka   # creates the private project in the subgroup acme/platform and pushes': 'the GitLab block runs in test/e2e/gitlab-flow.test.ts',
-  'cd kafka-gitlab && npm ci': 'the GitLab block runs in test/e2e/gitlab-flow.test.ts',
-  'npx cp-gitops add-component schemaregistry --env dev             # opens or updates merge request !1 (labels env::dev, component::schemaregistry; source branch removed on merge)': 'the GitLab block runs in test/e2e/gitlab-flow.test.ts',
 };
 
 /**
@@ -72,6 +75,7 @@ function reportedBranch(output: string): string {
 function substitute(line: string, work: string): string {
   return line
     .replace('export GITHUB_TOKEN=...', `export GITHUB_TOKEN=${TOKEN}`)
+    .replace('export GITLAB_TOKEN=...', `export GITLAB_TOKEN=${GITLAB_TOKEN}`)
     .replace('/srv/git/p.git', join(work, 'srv', 'git', 'p.git'));
 }
 
@@ -123,7 +127,9 @@ function installAsNpmCiWould(dir: string): void {
     symlinkSync('../cp-gitops/bin/cp-gitops.js', join(dir, 'node_modules', '.bin', 'cp-gitops'));
   } else {
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'));
-    symlinkSync(join(REPO_ROOT, 'dist'), join(dir, 'dist'));
+    // A copy, not a link: the first `npx cp-gitops` in the clone runs its prepare script (a build, as
+    // for a reader), which through a link would rewrite this checkout's dist while other test files load it.
+    cpSync(join(REPO_ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
   }
 }
 
@@ -132,6 +138,7 @@ const COMMANDS = readmeCommands(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8
 describe('README.md, every sh block in order from a fresh clone', function () {
   this.timeout(300_000);
   let standIn: GitHubStandIn;
+  let gitlab: GitLabStandIn;
   let work: string;
   let clone: string;
   let state: string;
@@ -140,7 +147,10 @@ describe('README.md, every sh block in order from a fresh clone', function () {
 
   before(async function () {
     await loadGitHubDescription();
-    standIn = await GitHubStandIn.start({ login: 'octocat', organizations: ['acme'], token: TOKEN });
+    [standIn, gitlab] = await Promise.all([
+      GitHubStandIn.start({ login: 'octocat', organizations: ['acme'], token: TOKEN }),
+      GitLabStandIn.start({ token: GITLAB_TOKEN, groups: ['acme', 'acme/platform'] }),
+    ]);
     work = makeTempDir('cp-gitops-readme-');
     clone = join(work, 'cp-gitops');
     git(['clone', '--quiet', REPO_ROOT, clone], work);
@@ -165,7 +175,10 @@ describe('README.md, every sh block in order from a fresh clone', function () {
     session.env = {
       ...process.env,
       ...standInEnv(standIn),
+      // The self-managed GitLab the reader's shell points at; the token comes from the README's export.
+      ...gitlabStandInVariables(gitlab),
       GITHUB_TOKEN: undefined,
+      GITLAB_TOKEN: undefined,
       HOME: home,
       EDITOR: editor,
       npm_config_userconfig: npmrc,
@@ -179,12 +192,13 @@ describe('README.md, every sh block in order from a fresh clone', function () {
   });
 
   after(async () => {
-    await standIn?.close();
+    await Promise.all([standIn?.close(), gitlab?.close()]);
     removeTempDirs();
   });
 
   afterEach(() => {
     expect(standIn.violations, 'requests GitHub would refuse').to.deep.equal([]);
+    expect(gitlab.violations, 'requests GitLab would refuse').to.deep.equal([]);
   });
 
   it('has sh blocks to run, and every skip names a line the README still has', () => {
@@ -202,6 +216,12 @@ describe('README.md, every sh block in order from a fresh clone', function () {
         this.skip();
       }
       let command = substitute(line, work);
+      const thenNpmCi = THEN_NPM_CI.exec(command);
+      if (thenNpmCi) {
+        last = await runLine(thenNpmCi[1]!, session, state);
+        expect(last.code, `${thenNpmCi[1]} exited ${last.code}\n${last.stderr}`).to.equal(0);
+        command = 'npm ci';
+      }
       if (NPM_CI.test(command)) {
         installAsNpmCiWould(session.cwd);
         command = command.replace(NPM_CI, '');
@@ -211,6 +231,7 @@ describe('README.md, every sh block in order from a fresh clone', function () {
       const output = `${last.stdout}\n${last.stderr}`;
       expect(last.code, `${command} exited ${last.code}\n--- stdout\n${last.stdout}\n--- stderr\n${last.stderr}`).to.equal(0);
       expectNoSecret(output, `the output of ${line}`);
+      expectNoGitLabSecret(output, `the output of ${line}`);
       checkComment(line, session, last);
       if (CHANGE_COMMAND.test(line) && !line.includes('--github') && session.cwd === join(clone, 'my-platform')) {
         mergeAsReviewed(session.cwd, reportedBranch(`${last.stdout}\n${last.stderr}`));
@@ -240,9 +261,41 @@ describe('README.md, every sh block in order from a fresh clone', function () {
       expect(result.stdout, 'the PR body on stdout').to.match(/podMonitors|PodMonitor/);
     } else if (line.includes('init ./kafka-platform') && line.includes('--github acme/kafka-platform')) {
       expect(standIn.repository('acme', 'kafka-platform'), 'the repository on GitHub').to.not.equal(undefined);
-    } else if (line.includes('npx cp-gitops add-component schemaregistry')) {
+    } else if (line.includes('npx cp-gitops add-component schemaregistry') && line.includes('the PR on acme/kafka-platform')) {
       expect(standIn.pullRequests('acme', 'kafka-platform').filter((pull) => pull.state === 'open')).to.have.length(1);
+    } else if (line.includes('--gitlab acme/platform/kafka')) {
+      checkGitLabInit(join(now.cwd, 'kafka-gitlab'), result);
+    } else if (line.includes('npx cp-gitops add-component schemaregistry') && line.includes('merge request !1')) {
+      checkGitLabMergeRequest(now.cwd, result);
     }
+  }
+
+  /** "creates the private project in the subgroup acme/platform and pushes", recorded as gitProvider. */
+  function checkGitLabInit(repo: string, result: LineResult): void {
+    const project = gitlab.project('acme/platform/kafka');
+    expect(project, 'the project on GitLab').to.not.equal(undefined);
+    expect(project!.visibility).to.equal('private');
+    expect(gitlab.requestsTo('GET /groups/:id').map((request) => request.path), 'the subgroup looked up').to.include('/groups/acme%2Fplatform');
+    expect(result.stdout).to.include(`Created GitLab project acme/platform/kafka (private): ${gitlab.url}/acme/platform/kafka`);
+    expect(git(['--git-dir', project!.bareDir, 'rev-parse', 'main'], repo), 'main pushed').to.equal(git(['rev-parse', 'HEAD'], repo));
+    const model = parseYaml(readFileSync(join(repo, 'cp-gitops.yaml'), 'utf8')) as { repoURL: string; gitProvider: unknown };
+    expect(model.repoURL).to.equal(`${gitlab.url}/acme/platform/kafka.git`);
+    expect(model.gitProvider, 'recorded, never the token').to.deep.equal({ type: 'gitlab', repository: 'acme/platform/kafka', apiUrl: `${gitlab.url}/api/v4` });
+    expect(git(['remote', 'get-url', 'origin'], repo)).to.equal(`${gitlab.url}/acme/platform/kafka.git`);
+  }
+
+  /** "opens or updates merge request !1 (labels env::dev, component::schemaregistry; source branch removed on merge)". */
+  function checkGitLabMergeRequest(repo: string, result: LineResult): void {
+    const project = gitlab.project('acme/platform/kafka')!;
+    const opened = gitlab.mergeRequestsOf('acme/platform/kafka').filter((mr) => mr.state === 'opened');
+    expect(opened).to.have.length(1);
+    const mr = opened[0]!;
+    expect(mr).to.include({ iid: 1, targetBranch: 'main', removeSourceBranch: true });
+    expect(mr.labels).to.have.members(['env::dev', 'component::schemaregistry']);
+    expect(result.stdout).to.include(`Merge request !1: ${gitlab.url}/acme/platform/kafka/-/merge_requests/1`);
+    expect(git(['--git-dir', project.bareDir, 'rev-parse', mr.sourceBranch], repo), 'the source branch pushed').to.equal(git(['rev-parse', mr.sourceBranch], repo));
+    // The token went to git as a header only: nothing of it in the clone's config or the remote URL.
+    expectNoGitLabSecret(readFileSync(join(repo, '.git', 'config'), 'utf8'), 'kafka-gitlab/.git/config');
   }
 });
 
