@@ -53,7 +53,9 @@ const SCALING_SIZES = [3, 10, 25, 50] as const;
 const LARGE = 50;
 /** Each in-process sample runs validateTree for at least about this long, so timer resolution does not matter. */
 const IN_PROCESS_SAMPLE_MS = 100;
-const TARGET_RATIO = 0.5;
+/** Issue #14's targets: validate ≤ 0.5 × one Kustomize render of overlays/dev; ≤ 0.3 × Kustomize's build of 50 overlays. */
+const TARGET_RATIO_DEFAULT = 0.5;
+const TARGET_RATIO_LARGE = 0.3;
 const TARGET_RESOURCES_PER_SECOND = 10_000;
 
 interface Renderer {
@@ -304,8 +306,8 @@ async function run(runs: number, profileRuns: number, work: string): Promise<voi
     coldProfile: { default: profile3, large: profile50 },
     importCostsMs: imports,
     targets: {
-      'validate3/kustomize-dev': { target: `<= ${TARGET_RATIO}`, met: ratio('validate3', 'kustomize3').median <= TARGET_RATIO },
-      'validate50/kustomize-aggregate50': { target: `<= ${TARGET_RATIO}`, met: ratio('validate50', 'kustomize50').median <= TARGET_RATIO },
+      'validate3/kustomize-dev': { target: `<= ${TARGET_RATIO_DEFAULT}`, met: ratio('validate3', 'kustomize3').median <= TARGET_RATIO_DEFAULT },
+      'validate50/kustomize-aggregate50': { target: `<= ${TARGET_RATIO_LARGE}`, met: ratio('validate50', 'kustomize50').median <= TARGET_RATIO_LARGE },
       resourcesPerSecond: { target: `>= ${TARGET_RESOURCES_PER_SECOND}`, met: large.resourcesPerSecond.median >= TARGET_RESOURCES_PER_SECOND },
       linear: { target: 'R² >= 0.99 of ms against environments', met: fit.r2 >= 0.99 },
     },
