@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Ajv, type ValidateFunction } from 'ajv';
 import formats from 'ajv-formats';
+import { branchExists, parseJson, readBody, recordedHeaders, type RecordedRequest, type RequestViolation, type ScriptedResponse } from './stand-in-http.js';
 
 /**
  * A local stand-in for the GitHub REST endpoints cp-gitops uses, on 127.0.0.1 with an ephemeral port.
@@ -241,29 +242,9 @@ export interface StandInOptions {
   readonly requirePushedBranches?: boolean;
 }
 
-export interface RecordedRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly query: Readonly<Record<string, string>>;
-  /** Lower-cased names; authorization shows its scheme only. */
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: unknown;
-  /** The operation key (`POST /user/repos`), when the request matched one. */
-  readonly route: string | undefined;
-  status: number;
-}
-
-export interface Violation {
-  readonly method: string;
-  readonly path: string;
-  readonly problems: readonly string[];
-}
-
-export interface ScriptedResponse {
-  readonly status: number;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: unknown;
-}
+export type { RecordedRequest, ScriptedResponse };
+/** GitHub's name for the shared finding (stand-in-http.ts). */
+export type Violation = RequestViolation;
 
 export interface StandInRepository {
   readonly owner: string;
@@ -457,7 +438,7 @@ export class GitHubStandIn {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', this.url);
     const method = (request.method ?? 'GET').toUpperCase();
-    const raw = await readBody(request);
+    const raw = (await readBody(request, 5_000_000)).toString('utf8');
     const query = Object.fromEntries(url.searchParams.entries());
     const headers = recordedHeaders(request);
     const matched = this.description.match(method, url.pathname);
@@ -772,41 +753,3 @@ function repoKey(owner: string, name: string): string {
   return `${owner}/${name}`.toLowerCase();
 }
 
-async function branchExists(bareDir: string, branch: string): Promise<boolean> {
-  try {
-    await run('git', ['--git-dir', bareDir, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > 5_000_000) throw new Error('request body over 5 MB');
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function parseJson(raw: string): unknown {
-  if (!raw) return undefined;
-  try {
-    return JSON.parse(raw);
-  } catch {
-    return raw;
-  }
-}
-
-/** Headers as recorded: the authorization value is reduced to its scheme, so no token is ever stored. */
-function recordedHeaders(request: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    headers[name] = name === 'authorization' ? `${String(value).split(/\s+/)[0]} <redacted>` : Array.isArray(value) ? value.join(', ') : value;
-  }
-  return headers;
-}

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { branchExists, parseJson, readBody, recordedHeaders, type RecordedRequest, type RequestViolation, type ScriptedResponse } from './stand-in-http.js';
 
 /**
  * A local stand-in for the GitLab REST API v4 endpoints cp-gitops uses, over HTTPS on 127.0.0.1 with a
@@ -33,29 +34,10 @@ export interface GitLabStandInOptions {
   readonly token: string;
 }
 
-export interface GitLabRecordedRequest {
-  readonly method: string;
-  readonly path: string;
-  readonly query: Readonly<Record<string, string>>;
-  /** Lower-cased names; authorization shows its scheme only, private-token is redacted. */
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: unknown;
-  /** The documented route (`POST /projects/:id/merge_requests`), or `git` for Git over HTTPS. */
-  readonly route: string | undefined;
-  status: number;
-}
-
-export interface GitLabViolation {
-  readonly method: string;
-  readonly path: string;
-  readonly problems: readonly string[];
-}
-
-export interface ScriptedResponse {
-  readonly status: number;
-  readonly headers?: Readonly<Record<string, string>>;
-  readonly body?: unknown;
-}
+/** GitLab's names for the shared stand-in records (stand-in-http.ts). */
+export type GitLabRecordedRequest = RecordedRequest;
+export type GitLabViolation = RequestViolation;
+export type { ScriptedResponse };
 
 export interface StandInProject {
   readonly id: number;
@@ -266,7 +248,7 @@ export class GitLabStandIn {
     const path = url.pathname.slice(API.length);
     const query = Object.fromEntries(url.searchParams.entries());
     const text = raw.toString('utf8');
-    const recorded: GitLabRecordedRequest = { method, path, query, headers: recordedHeaders(request), body: parseJson(text), route: undefined, status: 0 };
+    const recorded: GitLabRecordedRequest = { method, path, query, headers: recordedHeaders(request, ['private-token']), body: parseJson(text), route: undefined, status: 0 };
     this.requests.push(recorded);
     const matched = matchRoute(method, path);
     const problems: string[] = [];
@@ -474,7 +456,7 @@ export class GitLabStandIn {
    * without Basic credentials whose password is the token gets 401 and never reaches the repository.
    */
   private async serveGit(request: IncomingMessage, response: ServerResponse, url: URL, method: string, raw: Buffer): Promise<void> {
-    const recorded: GitLabRecordedRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams.entries()), headers: recordedHeaders(request), body: undefined, route: 'git', status: 0 };
+    const recorded: GitLabRecordedRequest = { method, path: url.pathname, query: Object.fromEntries(url.searchParams.entries()), headers: recordedHeaders(request, ['private-token']), body: undefined, route: 'git', status: 0 };
     this.requests.push(recorded);
     const match = /^\/(.+?\.git)(\/.*)$/.exec(url.pathname);
     const project = match ? this.project(match[1]!.replace(/\.git$/, '')) : undefined;
@@ -563,36 +545,3 @@ function reply(response: ServerResponse, recorded: GitLabRecordedRequest, answer
   response.end(text);
 }
 
-async function branchExists(bareDir: string, branch: string): Promise<boolean> {
-  try {
-    await run('git', ['--git-dir', bareDir, 'rev-parse', '--verify', '--quiet', `refs/heads/${branch}`]);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function readBody(request: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-function parseJson(text: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-/** Headers as recorded: no token is ever stored (authorization keeps its scheme only). */
-function recordedHeaders(request: IncomingMessage): Record<string, string> {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined) continue;
-    headers[name] = name === 'authorization' ? `${String(value).split(/\s+/)[0]} <redacted>` : name === 'private-token' ? '<redacted>' : Array.isArray(value) ? value.join(', ') : String(value);
-  }
-  return headers;
-}
