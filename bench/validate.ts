@@ -22,7 +22,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -415,12 +415,35 @@ interface CpuProfile {
   readonly endTime: number;
 }
 
-function frameCategory(frame: CallFrame, towardsRoot: readonly CallFrame[]): Category | undefined {
+/** The CLI runs from one bundle: its frames are mapped back to the modules they came from through the bundle's source map. */
+const BUNDLE_MAP = join(ROOT, 'dist', 'bundle', 'cp-gitops.cjs.map');
+let bundleMap: SourceMap | null | undefined;
+
+/** A bundle frame as the module it was written in (src/x.ts as dist/src/x.js, the patterns below); others unchanged. */
+function unbundled(frame: CallFrame): CallFrame {
+  if (!frame.url.endsWith('/dist/bundle/cp-gitops.cjs')) return frame;
+  if (bundleMap === undefined) {
+    try {
+      bundleMap = new SourceMap(JSON.parse(readFileSync(BUNDLE_MAP, 'utf8')) as ConstructorParameters<typeof SourceMap>[0]);
+    } catch {
+      bundleMap = null;
+    }
+  }
+  const entry = bundleMap?.findEntry(frame.lineNumber, frame.columnNumber) as { originalSource?: string } | undefined;
+  if (!entry?.originalSource) return frame;
+  const original = entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : join(ROOT, 'dist', 'bundle', entry.originalSource);
+  const source = original.startsWith(join(ROOT, 'src')) ? join(ROOT, 'dist', original.slice(ROOT.length)).replace(/\.ts$/, '.js') : original;
+  return { ...frame, url: `file://${source}` };
+}
+
+function frameCategory(bundled: CallFrame, towardsRoot: readonly CallFrame[]): Category | undefined {
+  const frame = unbundled(bundled);
   const url = frame.url;
   if (url.endsWith('/bin/cp-gitops.js')) return undefined;
-  // A module's top-level code: what loading it costs, not what its functions do later.
-  const topLevel = url.startsWith('file:') && frame.functionName === '' && frame.lineNumber === 0 && frame.columnNumber === 0;
-  const loadedBy = (): Category => (towardsRoot.some((f) => f.url.includes('/dist/src/validator/schemas/registry.js')) ? 'schemaModules' : 'moduleLoading');
+  // A module's top-level code: what loading it costs, not what its functions do later. In the bundle,
+  // esbuild runs each module's top level in a function named init_<module> (or a __commonJS wrapper).
+  const topLevel = url.startsWith('file:') && ((frame.functionName === '' && frame.lineNumber === 0 && frame.columnNumber === 0) || (bundled !== frame && /^init_[\w$]+$/.test(frame.functionName)));
+  const loadedBy = (): Category => (towardsRoot.some((f) => unbundled(f).url.includes('/dist/src/validator/schemas/registry.js')) ? 'schemaModules' : 'moduleLoading');
   if (url.includes('/dist/generated/schemas/')) return topLevel ? 'schemaModules' : 'rules';
   if (topLevel || url.startsWith('node:internal/modules/')) return loadedBy();
   if (url.includes('/node_modules/yaml/') || url.includes('/dist/src/validator/sources.js') || url.includes('/dist/src/yaml/')) return 'yaml';

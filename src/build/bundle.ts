@@ -118,6 +118,9 @@ const result = await build({
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,
+  // For the benchmark's profile (bench/validate.ts maps bundle frames back to modules); not shipped, and no
+  // sourceMappingURL comment in the bundle ('external').
+  sourcemap: 'external',
   plugins: [builtInGenerated, plainRequire, asciiStringWidth],
 });
 // src/boot/load-cli.ts reads the file as latin1, which equals utf8 only for ASCII: esbuild's default
@@ -125,5 +128,5 @@ const result = await build({
 if (/[^\x00-\x7f]/.test(await readFile(outfile, 'latin1'))) throw new Error(`${outfile}: not ASCII; src/boot/load-cli.ts reads it as latin1`);
 // BUNDLE_METAFILE=<file>: esbuild's account of what went in, for looking at what a command loads.
 if (process.env.BUNDLE_METAFILE) await writeFile(process.env.BUNDLE_METAFILE, JSON.stringify(result.metafile));
-const bytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
+const bytes = Object.entries(result.metafile.outputs).filter(([path]) => !path.endsWith('.map')).reduce((sum, [, output]) => sum + output.bytes, 0);
 process.stdout.write(`bundle: ${outfile} (${Math.round(bytes / 1024)} kB, ${Object.keys(result.metafile.inputs).length} modules, ${Math.round(performance.now() - started)} ms)\n`);
