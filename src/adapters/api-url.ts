@@ -11,7 +11,7 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
  * credentials or a query, and HTTPS unless it is this machine — over plain HTTP the token (sent on
  * every request) would cross the network in clear. `example` is the provider's own example root.
  */
-export function checkApiUrl(source: ApiUrlSource, value: string, example: string): URL {
+function checkApiUrl(source: ApiUrlSource, value: string, example: string): URL {
   let url: URL;
   try {
     url = new URL(value);
@@ -31,4 +31,32 @@ export function checkApiUrl(source: ApiUrlSource, value: string, example: string
     );
   }
   return url;
+}
+
+export interface ApiUrlChoice {
+  /** The command-line flag's name and value. */
+  readonly flag: readonly [name: string, value: string | undefined];
+  /** The environment variable's name and value. */
+  readonly variable: readonly [name: string, value: string | undefined];
+  /** gitProvider.apiUrl recorded in cp-gitops.yaml. */
+  readonly recorded: string | undefined;
+  /** The provider's public root. */
+  readonly fallback: string;
+  /** An example root for hints. */
+  readonly example: string;
+}
+
+/** The flag, else the variable, else the recorded root, else the provider's public one; checked (checkApiUrl), without a trailing slash. */
+export function chooseApiUrl(choice: ApiUrlChoice): string {
+  const [flagName, flag] = choice.flag;
+  const [variableName, variable] = choice.variable;
+  const [source, value] = flag?.trim()
+    ? [flagName, flag.trim()]
+    : variable?.trim()
+      ? [variableName, variable.trim()]
+      : choice.recorded
+        ? ['gitProvider.apiUrl in cp-gitops.yaml', choice.recorded]
+        : ['default', choice.fallback];
+  checkApiUrl(source, value, choice.example);
+  return value.replace(/\/+$/, '');
 }

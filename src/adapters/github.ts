@@ -4,7 +4,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
 import Bottleneck from 'bottleneck';
-import { checkApiUrl } from './api-url.js';
+import { chooseApiUrl } from './api-url.js';
 import { basicAuthGitEnvironment, basicCredentials as basicCredentialsFor } from './git-auth.js';
 import { packageVersion } from '../package-root.js';
 import { GitHubError } from './github-errors.js';
@@ -126,15 +126,13 @@ export function resolveGitHubToken(env: NodeJS.ProcessEnv): string {
 
 /** --github-api-url, else GITHUB_API_URL, else https://api.github.com; without a trailing slash. HTTPS unless loopback (checkApiUrl). */
 export function resolveApiUrl(flag: string | undefined, env: NodeJS.ProcessEnv, recorded?: string): string {
-  const [source, value] = flag?.trim()
-    ? ['--github-api-url', flag.trim()]
-    : env.GITHUB_API_URL?.trim()
-      ? ['GITHUB_API_URL', env.GITHUB_API_URL.trim()]
-      : recorded
-        ? ['gitProvider.apiUrl in cp-gitops.yaml', recorded]
-        : ['default', DEFAULT_GITHUB_API_URL];
-  checkApiUrl(source, value, 'https://github.example.com/api/v3');
-  return value.replace(/\/+$/, '');
+  return chooseApiUrl({
+    flag: ['--github-api-url', flag],
+    variable: ['GITHUB_API_URL', env.GITHUB_API_URL],
+    recorded,
+    fallback: DEFAULT_GITHUB_API_URL,
+    example: 'https://github.example.com/api/v3',
+  });
 }
 
 export interface GitAuthEnvironmentOptions {

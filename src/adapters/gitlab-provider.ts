@@ -1,4 +1,4 @@
-import { checkApiUrl } from './api-url.js';
+import { chooseApiUrl } from './api-url.js';
 import { UsageError } from '../errors.js';
 import { GITLAB_COM_API, gitlabProjectOfRemote } from '../model/git-provider.js';
 import { GITLAB_PROJECT_PATH } from '../model/schema.js';
@@ -26,15 +26,7 @@ export function resolveGitLabToken(env: NodeJS.ProcessEnv): string {
  * /api/v4 root), else gitProvider.apiUrl in cp-gitops.yaml, else https://gitlab.com/api/v4.
  */
 export function resolveGitLabApiUrl(flag: string | undefined, env: NodeJS.ProcessEnv, recorded?: string): string {
-  const [source, value] = flag?.trim()
-    ? ['--gitlab-url', flag.trim()]
-    : env.GITLAB_URL?.trim()
-      ? ['GITLAB_URL', env.GITLAB_URL.trim()]
-      : recorded
-        ? ['gitProvider.apiUrl in cp-gitops.yaml', recorded]
-        : ['default', GITLAB_COM_API];
-  checkApiUrl(source, value, 'https://gitlab.example.com');
-  const root = value.replace(/\/+$/, '');
+  const root = chooseApiUrl({ flag: ['--gitlab-url', flag], variable: ['GITLAB_URL', env.GITLAB_URL], recorded, fallback: GITLAB_COM_API, example: 'https://gitlab.example.com' });
   return /\/api\/v4$/.test(root) ? root : `${root}/api/v4`;
 }
 

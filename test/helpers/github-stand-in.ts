@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { Ajv, type ValidateFunction } from 'ajv';
 import formats from 'ajv-formats';
-import { branchExists, parseJson, readBody, recordedHeaders, type RecordedRequest, type RequestViolation, type ScriptedResponse } from './stand-in-http.js';
+import { branchExists, parseJson, readBody, recordedHeaders, ScriptedFaults, type RecordedRequest, type RequestViolation, type ScriptedResponse } from './stand-in-http.js';
 
 /**
  * A local stand-in for the GitHub REST endpoints cp-gitops uses, on 127.0.0.1 with an ephemeral port.
@@ -332,7 +332,7 @@ export class GitHubStandIn {
   private readonly organizations: Set<string>;
   private readonly repositories = new Map<string, StandInRepository>();
   private readonly pulls: StandInPullRequest[] = [];
-  private readonly scripted = new Map<string, { response: ScriptedResponse; remaining: number }[]>();
+  private readonly scripted = new ScriptedFaults();
   private nextId = 1000;
   private requestCount = 0;
 
@@ -378,9 +378,7 @@ export class GitHubStandIn {
    */
   script(route: string, response: ScriptedResponse, times = 1): void {
     if (route !== '*' && !this.description.has(route)) throw new Error(`not a documented GitHub operation: ${route}`);
-    const queue = this.scripted.get(route) ?? [];
-    queue.push({ response, remaining: times });
-    this.scripted.set(route, queue);
+    this.scripted.add(route, response, times);
   }
 
   requestsTo(route: string): RecordedRequest[] {
@@ -473,7 +471,7 @@ export class GitHubStandIn {
     if (this.options.token !== undefined && authorization.replace(/^(token|bearer)\s+/i, '') !== this.options.token) {
       return this.reply(response, recorded, faults.unauthorized());
     }
-    const fault = this.takeFault(operation.key) ?? this.takeFault('*');
+    const fault = this.scripted.take(operation.key) ?? this.scripted.take('*');
     if (fault) return this.reply(response, recorded, fault);
 
     const reply = await this.play({ operation, path: matched!.pathValues, query, body });
@@ -541,15 +539,6 @@ export class GitHubStandIn {
     for (const problem of this.description.validate(parameter.schemaPointer, coerce(value, parameter.schema))) {
       problems.push(`${what} ${JSON.stringify(value)}: ${problem.replace(/^\(root\) /, '')}`);
     }
-  }
-
-  private takeFault(route: string): ScriptedResponse | undefined {
-    const queue = this.scripted.get(route);
-    const next = queue?.[0];
-    if (!queue || !next) return undefined;
-    next.remaining -= 1;
-    if (next.remaining <= 0) queue.shift();
-    return next.response;
   }
 
   private reply(response: ServerResponse, recorded: RecordedRequest, reply: Reply): void {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { branchExists, parseJson, readBody, recordedHeaders, type RecordedRequest, type RequestViolation, type ScriptedResponse } from './stand-in-http.js';
+import { branchExists, parseJson, readBody, recordedHeaders, ScriptedFaults, type RecordedRequest, type RequestViolation, type ScriptedResponse } from './stand-in-http.js';
 
 /**
  * A local stand-in for the GitLab REST API v4 endpoints cp-gitops uses, over HTTPS on 127.0.0.1 with a
@@ -150,7 +150,7 @@ export class GitLabStandIn {
   private readonly groups = new Map<string, number>();
   private readonly projects = new Map<string, StandInProject>();
   private readonly mergeRequests: StandInMergeRequest[] = [];
-  private readonly scripted = new Map<string, { response: ScriptedResponse; remaining: number }[]>();
+  private readonly scripted = new ScriptedFaults();
   private nextId = 100;
 
   private constructor(
@@ -189,9 +189,7 @@ export class GitLabStandIn {
   /** Queues a response for a route (`POST /projects/:id/merge_requests`, or `*` for any API route), served `times` times. */
   script(route: string, response: ScriptedResponse, times = 1): void {
     if (route !== '*' && !ROUTES.some((known) => `${known.method} ${known.template}` === route)) throw new Error(`not a route the stand-in plays: ${route}`);
-    const queue = this.scripted.get(route) ?? [];
-    queue.push({ response, remaining: times });
-    this.scripted.set(route, queue);
+    this.scripted.add(route, response, times);
   }
 
   requestsTo(route: string): GitLabRecordedRequest[] {
@@ -265,7 +263,7 @@ export class GitLabStandIn {
     const route = matched!.route;
     const token = request.headers['private-token'] ?? String(request.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
     if (token !== this.options.token) return reply(response, recorded, gitlabFaults.unauthorized());
-    const fault = this.takeFault(`${route.method} ${route.template}`) ?? this.takeFault('*');
+    const fault = this.scripted.take(`${route.method} ${route.template}`) ?? this.scripted.take('*');
     if (fault) return reply(response, recorded, fault);
     return reply(response, recorded, await this.play(route, matched!.values, attributes));
   }
@@ -294,15 +292,6 @@ export class GitLabStandIn {
     for (const name of route.required ?? []) if (given[name] === undefined) problems.push(`attribute ${name} is required (${route.doc})`);
     if (typeof given.description === 'string' && given.description.length > DESCRIPTION_LIMIT) problems.push(`description is over ${DESCRIPTION_LIMIT} characters`);
     return given;
-  }
-
-  private takeFault(route: string): ScriptedResponse | undefined {
-    const queue = this.scripted.get(route);
-    const next = queue?.[0];
-    if (!queue || !next) return undefined;
-    next.remaining -= 1;
-    if (next.remaining <= 0) queue.shift();
-    return next.response;
   }
 
   private async play(route: Route, values: Record<string, string>, attributes: Record<string, unknown>): Promise<ScriptedResponse> {

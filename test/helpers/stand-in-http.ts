@@ -32,6 +32,27 @@ export interface ScriptedResponse {
   readonly body?: unknown;
 }
 
+/** Responses queued per route (or `*`), each served `times` times before the stand-in's own behaviour resumes. */
+export class ScriptedFaults {
+  private readonly queues = new Map<string, { response: ScriptedResponse; remaining: number }[]>();
+
+  add(route: string, response: ScriptedResponse, times: number): void {
+    const queue = this.queues.get(route) ?? [];
+    queue.push({ response, remaining: times });
+    this.queues.set(route, queue);
+  }
+
+  /** The next queued response for the route, counting it served; undefined when none is queued. */
+  take(route: string): ScriptedResponse | undefined {
+    const queue = this.queues.get(route);
+    const next = queue?.[0];
+    if (!queue || !next) return undefined;
+    next.remaining -= 1;
+    if (next.remaining <= 0) queue.shift();
+    return next.response;
+  }
+}
+
 /** The whole body; over `limit` bytes the request fails (API calls are small; git packs are not limited). */
 export async function readBody(request: IncomingMessage, limit = Number.POSITIVE_INFINITY): Promise<Buffer> {
   const chunks: Buffer[] = [];
