@@ -12,7 +12,8 @@
  *   unreadable cache is only a slower start, never a failure.
  * - No bundle (a tsc-only build): tsc's modules, as the tests import them.
  *
- * NODE_DISABLE_COMPILE_CACHE=1 turns either cache off (Node's own variable), for measuring.
+ * NODE_DISABLE_COMPILE_CACHE=1 (Node's own variable) or CP_GITOPS_NO_CACHE=1 (ours, which also turns the
+ * drift cache off: src/adapters/drift-cache.ts) turns either cache off, for measuring.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -51,7 +52,7 @@ export async function loadCli(argv: readonly string[], env: NodeJS.ProcessEnv = 
     const { main } = (await import('../cli/main.js')) as { main: CliMain };
     return { main, saveCache: () => {}, how: 'modules', cacheHit: false };
   }
-  const useCache = env.NODE_DISABLE_COMPILE_CACHE !== '1';
+  const useCache = env.NODE_DISABLE_COMPILE_CACHE !== '1' && env.CP_GITOPS_NO_CACHE !== '1';
   const enableCompileCache = (module as { enableCompileCache?: (dir?: string) => unknown }).enableCompileCache;
   if (useCache && typeof enableCompileCache === 'function') {
     // Node's advice: leave NODE_COMPILE_CACHE the last word on where the cache goes.

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { KustomizeRenderer } from '../adapters/kustomize.js';
 import type { FileTree } from '../generator/file-tree.js';
 import type { WrittenYaml } from '../yaml/stringify.js';
+import type { ExpectedFiles } from './expected-files.js';
 import { renderFailureViolation, renderMismatchViolations } from './kustomize/compare.js';
 import { KUSTOMIZATION_FILES } from './kustomize/kustomization-keys.js';
 import { ARGOCD_RULES, argocdRules } from './rules/argocd.js';
@@ -54,7 +55,7 @@ export interface ValidateOptions {
   readonly schemaCacheDir?: string;
   readonly render?: RenderOptions;
   /** What cp-gitops.yaml generates: with it, drift from the model is reported too (rule family drift/). */
-  readonly expected?: FileTree;
+  readonly expected?: ExpectedFiles;
   /** Findings an adapter made outside the tree (what git tracks under node_modules/), merged before suppressions. */
   readonly extraViolations?: readonly Violation[];
   /** The values the tree's YAML was generated from (init: captureWrittenYaml), so it is not parsed again. */

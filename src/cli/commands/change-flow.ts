@@ -24,6 +24,7 @@ import { pullRequestBody } from '../../promotion/pr-body.js';
 import { securityWarnings } from '../../model/security-warnings.js';
 import { changedOverlays, diffRenders } from '../../promotion/rendered-diff.js';
 import { planTreeChange } from '../../promotion/tree-change.js';
+import { expectedFromTree } from '../../validator/expected-files.js';
 import { validateTree } from '../../validator/full-validation.js';
 import { summarize } from '../../validator/printers/text.js';
 import { hasErrors } from '../../validator/violation.js';
@@ -214,7 +215,7 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
   const afterTree = fileTree(after);
 
   // Drift included: the tree after the change must be what the new model generates (hand edits it keeps aside).
-  const report = validateTree(afterTree, { schemaCacheDir: defaultSchemaCacheDir(context.env), expected: generated });
+  const report = validateTree(afterTree, { schemaCacheDir: defaultSchemaCacheDir(context.env), expected: expectedFromTree(generated) });
   if (hasErrors(report.violations)) {
     const first = report.violations.filter((violation) => violation.severity === 'error').slice(0, 5);
     throw new ValidationFailedError(`the change does not validate (${summarize(report.violations)}); nothing was committed`, {

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { assertNoSymlinks, fileMode, pathExists, readTextFile, readTree, removeFileAndEmptyFolders, writeFileAtomic } from '../../adapters/fs.js';
+import { driftCacheFor } from '../../adapters/drift-cache.js';
 import { loadTemplates } from '../../adapters/templates.js';
 import { ModelError, UsageError, ValidationFailedError, WorkspaceError } from '../../errors.js';
 import { isRecordPath, RECORD_DIR } from '../../generator/checksums.js';
@@ -42,10 +43,10 @@ export function runRegenerate(args: RegenerateRunArgs, context: CommandContext):
     throw new WorkspaceError(`${root} is not a cp-gitops repository (no ${MODEL_FILE})`, `run ${command} in a repository made by cp-gitops init (or a folder below it), or pass its folder: ${command} ./my-platform`);
   }
   assertNoSymlinks(root, [MODEL_FILE]);
-  const model = readModel(modelPath, command);
+  const modelText = readTextFile(modelPath);
+  const model = readModel(modelText, modelPath, command);
   const templates = loadTemplates();
-  const target: FileTree =
-    args.scope === 'docs' ? generateDocs(model, templates) : fileTree([...generateRepository(model, templates)].filter(([path]) => path !== MODEL_FILE && !isRecordPath(path)));
+  const target: FileTree = args.scope === 'docs' ? generateDocs(model, templates) : generatedFiles(modelText, generateRepository(model, templates), context.env);
   const disk = readTree(root, SKIPPED);
   const plan = planRegeneration(target, disk, { force: args.force ?? false, ...(args.scope === 'docs' ? { scope: (path: string) => target.has(path) } : {}) });
   const write = !args.check && !args['dry-run'];
@@ -122,9 +123,15 @@ function reportDocs(out: Output, target: FileTree, plan: Plan, recordChanges: bo
   out.result({ ok: !(check && stale.length > 0), files });
 }
 
-function readModel(modelPath: string, command: string): PlatformModel {
+/** The files `generate` writes; the whole tree also goes to the drift cache, so the next validate of this model need not generate it again. */
+function generatedFiles(modelText: string, generated: FileTree, env: NodeJS.ProcessEnv): FileTree {
+  driftCacheFor(env)?.write(modelText, generated);
+  return fileTree([...generated].filter(([path]) => path !== MODEL_FILE && !isRecordPath(path)));
+}
+
+function readModel(modelText: string, modelPath: string, command: string): PlatformModel {
   try {
-    return parsePlatformModel(readTextFile(modelPath), modelPath);
+    return parsePlatformModel(modelText, modelPath);
   } catch (error) {
     if (error instanceof ModelError && error.hint === undefined) {
       throw new ModelError(error.problems, `fix ${MODEL_FILE} (cp-gitops validate lists every problem), then run ${command} again; nothing was written`);

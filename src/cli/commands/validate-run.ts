@@ -8,6 +8,8 @@ import { generateRepository } from '../../generator/repository.js';
 import { parsePlatformModel } from '../../model/parse.js';
 import { MODEL_FILE } from '../../model/types.js';
 import { trackedFilesUnder } from '../../adapters/git-tracked.js';
+import { driftCacheFor, type DriftCache } from '../../adapters/drift-cache.js';
+import { expectedFromDigests, expectedFromTree, type ExpectedFiles } from '../../validator/expected-files.js';
 import { committedDependencyViolations } from '../../validator/rules/integrity.js';
 import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
 import { UsageError, ValidationFailedError } from '../../errors.js';
@@ -40,7 +42,7 @@ export async function runValidate(args: ValidateArgs, context: CommandContext): 
 
   const tree = readTree(root, SKIPPED);
   const render = args.render ? { root, renderer: findKustomize(context.env) } : undefined;
-  const expected = generatedFromModel(tree);
+  const expected = expectedFromModel(tree, driftCacheFor(context.env));
   // node_modules/ is never read as manifests, but git tracking it is a finding (its code would run on push).
   const dependencies = committedDependencyViolations(await trackedFilesUnder(root, 'node_modules'));
   const report = validateTree(tree, { ...(render ? { render } : {}), ...(expected ? { expected } : {}), schemaCacheDir: defaultSchemaCacheDir(context.env), extraViolations: dependencies });
@@ -79,12 +81,25 @@ function printReport(format: Exclude<ReportFormat, 'text'>, report: ReturnType<t
   }
 }
 
-/** What the repository's cp-gitops.yaml generates with this cp-gitops; undefined when the model is broken (model/ reports why). */
-function generatedFromModel(tree: FileTree): FileTree | undefined {
+/**
+ * What the repository's cp-gitops.yaml generates with this cp-gitops, for drift detection; undefined
+ * when the model is broken (model/ reports why). From the drift cache when this build has generated
+ * this very model before (decision 99), else generated here and remembered.
+ */
+function expectedFromModel(tree: FileTree, cache: DriftCache | undefined): ExpectedFiles | undefined {
   const text = tree.get(MODEL_FILE);
   if (text === undefined) return undefined;
+  const digests = cache?.read(text);
+  if (digests !== undefined) return expectedFromDigests(digests, () => generatedFrom(text));
+  const generated = generatedFrom(text);
+  if (generated === undefined) return undefined;
+  cache?.write(text, generated);
+  return expectedFromTree(generated);
+}
+
+function generatedFrom(modelText: string): FileTree | undefined {
   try {
-    return generateRepository(parsePlatformModel(text, MODEL_FILE), loadTemplates());
+    return generateRepository(parsePlatformModel(modelText, MODEL_FILE), loadTemplates());
   } catch {
     return undefined;
   }

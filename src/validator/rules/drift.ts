@@ -1,5 +1,5 @@
 import { contentHash, isRecordPath, normalizeEol, readRecord } from '../../generator/checksums.js';
-import type { FileTree } from '../../generator/file-tree.js';
+import type { ExpectedFiles } from '../expected-files.js';
 import { MODEL_FILE } from '../../model/types.js';
 import { locate } from '../sources.js';
 import type { RuleContext, RuleFamily } from '../validate.js';
@@ -15,23 +15,23 @@ export const DRIFT_RULES: Readonly<Record<string, string>> = {
 const FIX = 'run cp-gitops generate, then commit the result (a hand edit is not overwritten: move it into cp-gitops.yaml, or overwrite it with cp-gitops generate --force)';
 
 /**
- * Model/manifest drift against `expected`, the tree cp-gitops.yaml generates (computed by the caller:
- * the validator reads no templates). cp-gitops.yaml itself is the input and never drifts; the record
+ * Model/manifest drift against `expected`, what cp-gitops.yaml generates (given by the caller: the
+ * validator reads no templates; a generated tree, or a drift cache entry's digests). cp-gitops.yaml itself is the input and never drifts; the record
  * (.cp-gitops/generated/) is bookkeeping, not content. Line endings do not count.
  */
-export function driftRules(expected: FileTree): RuleFamily {
+export function driftRules(expected: ExpectedFiles): RuleFamily {
   return ({ sources }: RuleContext): Violation[] => {
     const tree = sources.tree;
     const record = readRecord(tree);
     const violations: Violation[] = [];
-    for (const [file, content] of expected) {
+    for (const file of expected.paths) {
       if (file === MODEL_FILE || isRecordPath(file)) continue;
       const current = tree.get(file);
       if (current === undefined) {
         violations.push({ rule: 'drift/missing', severity: 'error', ...modelPosition(sources, file), message: `${file} is missing: ${MODEL_FILE} generates it`, fix: FIX });
         continue;
       }
-      const line = firstDifferentLine(normalizeEol(current), content);
+      const line = expected.firstDifferentLine(file, normalizeEol(current));
       if (line === undefined) continue;
       const byHand = record !== undefined && !(record.get(file)?.has(contentHash(current)) ?? false);
       violations.push({
@@ -50,15 +50,6 @@ export function driftRules(expected: FileTree): RuleFamily {
     }
     return violations;
   };
-}
-
-/** The first line (1-based) where `actual` stops being `expected`, clamped to `actual`'s lines; undefined when equal. */
-export function firstDifferentLine(actual: string, expected: string): number | undefined {
-  if (actual === expected) return undefined;
-  const a = actual.split('\n');
-  const b = expected.split('\n');
-  for (let index = 0; index < Math.max(a.length, b.length); index += 1) if (a[index] !== b[index]) return Math.min(index + 1, Math.max(a.length, 1));
-  return 1;
 }
 
 /** A missing file of one environment points at that environment in cp-gitops.yaml; any other at its top. */

@@ -1,7 +1,7 @@
 import { normalizeEol } from '../../generator/checksums.js';
 import { generatedExecutables } from '../../generator/repository.js';
 import type { RuleContext, RuleFamily } from '../validate.js';
-import { firstDifferentLine } from './drift.js';
+import { firstDifferentLine } from '../expected-files.js';
 import type { Violation } from '../violation.js';
 
 export const INTEGRITY_RULES: Readonly<Record<string, string>> = {
