@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { loadBlockSubset } from './block-subset.js';
+import { loadJsonSubset } from './json-subset.js';
 
 /**
  * The fast half of "fast first, precise where needed": plain values of a YAML stream from js-yaml,
@@ -35,6 +36,9 @@ export function fastLoadAll(text: string): unknown[] | undefined {
   // Most files are plain block YAML: the subset parser reads them ten times faster than js-yaml.
   const subset = loadBlockSubset(text);
   if (subset !== undefined) return subset;
+  // JSON files (a package-lock.json of a few hundred packages): JSON.parse, where its values are certain.
+  const json = loadJsonSubset(text);
+  if (json !== undefined) return json;
   if (needsPreciseParse(text)) return undefined;
   try {
     // maxAliases 0: any alias (and so any alias bomb) goes to the precise parser, which bounds expansion.
