@@ -11,4 +11,7 @@ if (args.length === 1 && args[0] === '--version') {
   const cli = await loadCli(args);
   process.exitCode = await cli.main(args);
   cli.saveCache();
+  // The command is done: exit once stdout and stderr have flushed (a write's callback runs then, also on
+  // pipes that are asynchronous), instead of letting Node finish idle-time garbage collection first.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit()));
 }
