@@ -62,6 +62,7 @@ describe('startup', function () {
 
       const off = await loadCli(['validate'], { ...env, NODE_DISABLE_COMPILE_CACHE: '1' });
       expect(off.how).to.equal('bundle');
+      expect((await loadCli(['validate'], { ...env, CP_GITOPS_NO_CACHE: '1' })).how, 'CP_GITOPS_NO_CACHE=1 too').to.equal('bundle');
     });
 
     it('a run through bin with an unusable cache file prints what a run without one prints', async () => {
