@@ -71,6 +71,8 @@ interface SpawnCase {
   readonly args: readonly string[];
   readonly cwd: string;
   readonly timings: number[];
+  /** Untimed, before every sample. */
+  readonly before?: () => void;
 }
 
 interface InProcessCase {
@@ -187,12 +189,16 @@ async function run(runs: number, profileRuns: number, work: string): Promise<voi
   );
 
   const render = `${renderer.file} ${renderer.args.join(' ')}`;
+  const forgetDrift = (): void => rmSync(join(env.CP_GITOPS_CACHE_DIR, 'drift'), { recursive: true, force: true });
   const spawnCases: SpawnCase[] = [
     { id: 'node', command: 'node -e 0', file: node, args: ['-e', '0'], cwd: work, timings: [] },
     { id: 'validate3', command: 'node bin/cp-gitops.js validate (3 envs)', file: node, args: [BIN, 'validate'], cwd: defaultRepo, timings: [] },
     { id: 'kustomize3', command: `${render} overlays/dev`, file: renderer.file, args: [...renderer.args, 'overlays/dev'], cwd: defaultRepo, timings: [] },
     { id: 'validate50', command: `node bin/cp-gitops.js validate repo (${LARGE} envs)`, file: node, args: [BIN, 'validate', 'repo'], cwd: work, timings: [] },
     { id: 'kustomize50', command: `${render} aggregate (${LARGE} overlays)`, file: renderer.file, args: [...renderer.args, 'aggregate'], cwd: work, timings: [] },
+    // A model validate has not seen (the first run after editing cp-gitops.yaml): the drift cache (decision 99) emptied before each sample.
+    { id: 'validate3-new-model', command: 'node bin/cp-gitops.js validate (3 envs, drift cache empty)', file: node, args: [BIN, 'validate'], cwd: defaultRepo, timings: [], before: forgetDrift },
+    { id: 'validate50-new-model', command: `node bin/cp-gitops.js validate repo (${LARGE} envs, drift cache empty)`, file: node, args: [BIN, 'validate', 'repo'], cwd: work, timings: [], before: forgetDrift },
   ];
 
   // Untimed warm-up of every command (page cache, lazy loading), checking that the figures compare like with like.
@@ -235,6 +241,7 @@ async function run(runs: number, profileRuns: number, work: string): Promise<voi
 
   const steps: (() => void)[] = [
     ...spawnCases.map((c) => () => {
+      c.before?.();
       c.timings.push(timeSpawn(c.file, c.args, c.cwd, env).ms);
     }),
     ...inProcess.map((c) => () => {
@@ -288,6 +295,8 @@ async function run(runs: number, profileRuns: number, work: string): Promise<voi
     ratios: {
       'validate3/kustomize-dev': ratio('validate3', 'kustomize3'),
       'validate50/kustomize-aggregate50': ratio('validate50', 'kustomize50'),
+      'validate3-new-model/kustomize-dev': ratio('validate3-new-model', 'kustomize3'),
+      'validate50-new-model/kustomize-aggregate50': ratio('validate50-new-model', 'kustomize50'),
       'validate3/node': ratio('validate3', 'node'),
       'kustomize-dev/node': ratio('kustomize3', 'node'),
       /** What validate costs beyond starting Node, against the whole render. */
