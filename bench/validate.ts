@@ -25,7 +25,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { createRequire, SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { writeTree } from '../src/adapters/fs.js';
 import { loadTemplates } from '../src/adapters/templates.js';
@@ -196,6 +196,8 @@ async function run(runs: number, profileRuns: number, work: string): Promise<voi
     { id: 'kustomize3', command: `${render} overlays/dev`, file: renderer.file, args: [...renderer.args, 'overlays/dev'], cwd: defaultRepo, timings: [] },
     { id: 'validate50', command: `node bin/cp-gitops.js validate repo (${LARGE} envs)`, file: node, args: [BIN, 'validate', 'repo'], cwd: work, timings: [] },
     { id: 'kustomize50', command: `${render} aggregate (${LARGE} overlays)`, file: renderer.file, args: [...renderer.args, 'aggregate'], cwd: work, timings: [] },
+    // The floor of any validate run from the bundle: Node's start, then loading the bundle with validate's code cache, and nothing else.
+    { id: 'load', command: 'node: load the bundle with validate\'s code cache, run nothing', file: node, args: ['--input-type=module', '-e', `await (await import(${JSON.stringify(pathToFileURL(join(ROOT, 'dist', 'src', 'boot', 'load-cli.js')).href)})).loadCli(['validate'])`], cwd: defaultRepo, timings: [] },
     // A model validate has not seen (the first run after editing cp-gitops.yaml): the drift cache (decision 99) emptied before each sample.
     { id: 'validate3-new-model', command: 'node bin/cp-gitops.js validate (3 envs, drift cache empty)', file: node, args: [BIN, 'validate'], cwd: defaultRepo, timings: [], before: forgetDrift },
     { id: 'validate50-new-model', command: `node bin/cp-gitops.js validate repo (${LARGE} envs, drift cache empty)`, file: node, args: [BIN, 'validate', 'repo'], cwd: work, timings: [], before: forgetDrift },
@@ -298,6 +300,9 @@ async function run(runs: number, profileRuns: number, work: string): Promise<voi
       'validate3-new-model/kustomize-dev': ratio('validate3-new-model', 'kustomize3'),
       'validate50-new-model/kustomize-aggregate50': ratio('validate50-new-model', 'kustomize50'),
       'validate3/node': ratio('validate3', 'node'),
+      /** The floor: what starting Node and loading the bundle cost before validate does anything. */
+      'load/kustomize-dev': ratio('load', 'kustomize3'),
+      'load/node': ratio('load', 'node'),
       'kustomize-dev/node': ratio('kustomize3', 'node'),
       /** What validate costs beyond starting Node, against the whole render. */
       '(validate3-node)/kustomize-dev': { median: round((s('validate3').medianMs - s('node').medianMs) / s('kustomize3').medianMs, 3) },
