@@ -90,8 +90,11 @@ function oddValue(pick: number): unknown {
   return odd[pick % odd.length]!();
 }
 
+/** Ordinary words, so that many random values are ones the writer answers for (the tricky pieces often make it give up). */
+const WORDS: readonly string[] = ['kafka', 'dev', 'prod', 'confluent', 'x', '8', '.', '-', '_', '/', ' ', 'value', 'Retain', 'cp-gitops', '${{', '}}', 'a.b/c'];
+
 function randomString(next: () => number): string {
-  const pick = () => TRICKY_STRINGS[Math.floor(next() * TRICKY_STRINGS.length)]!;
+  const pick = () => (next() < 0.6 ? TRICKY_STRINGS[Math.floor(next() * TRICKY_STRINGS.length)]! : WORDS[Math.floor(next() * WORDS.length)]!);
   const pieces = 1 + Math.floor(next() * 3);
   let text = '';
   for (let i = 0; i < pieces; i += 1) text += pick();
@@ -112,8 +115,9 @@ function randomScalar(next: () => number): unknown {
   return oddValue(Math.floor(next() * 100));
 }
 
+/** A random value; the root (depth 0) is always a map or a list, the documents the generator writes. */
 function randomValue(next: () => number, depth: number): unknown {
-  const choice = next();
+  const choice = depth === 0 ? 0.4 + next() * 0.6 : next();
   if (depth >= 4 || choice < 0.4) return randomScalar(next);
   const size = Math.floor(next() * 5);
   if (choice < 0.65) return Array.from({ length: size }, () => randomValue(next, depth + 1));
@@ -161,10 +165,10 @@ describe('writePlainYaml writes what the yaml package writes, or leaves the valu
     const next = seededRandom(93);
     let answered = 0;
     for (let index = 0; index < 20_000; index += 1) {
-      const value = next() < 0.5 ? randomValue(next, 1) : randomValue(next, 0);
+      const value = randomValue(next, 0);
       if (agrees(value, `random value #${index}`)) answered += 1;
     }
-    expect(answered).to.be.greaterThan(4_000);
+    expect(answered).to.be.greaterThan(6_000);
   });
 
   it('leaves to yaml the forms it does not reproduce: exponents, -0, NaN, keep chomping, indentation indicators, tabs', () => {
