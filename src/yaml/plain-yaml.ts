@@ -37,9 +37,9 @@ function blockMap(map: object, indent: string): string | undefined {
     text += first ? `${keyText}:${valueText}` : `\n${indent}${keyText}:${valueText}`;
     first = false;
   }
-  // An all-undefined object is an empty map too; a map whose values are all null would be written
-  // with `? key` (yaml's allNullValues), but null values arrive here as Scalar nodes there, never null,
-  // so only the empty map has all null values.
+  // An all-undefined object is an empty map too. yaml's `? key` form (allNullValues) needs every pair's
+  // value to be a bare null, but its pairs hold Scalar nodes, null ones included: only an empty map
+  // qualifies, and that is `{}` either way.
   return first ? EMPTY_MAP : text;
 }
 
