@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { writePlainYaml } from './plain-yaml.js';
 
 export interface StringifyOptions {
   /** Comment lines written above the document, without the leading "# ". */
@@ -8,10 +9,20 @@ export interface StringifyOptions {
 /**
  * The one YAML writer of the generator. Key order is the order objects were built in (typed
  * builders fix it); no line folding, so a long string never moves to a new line when it grows; version
- * strings stay quoted so YAML 1.1 readers never turn 8.2 into a float.
+ * strings stay quoted so YAML 1.1 readers never turn 8.2 into a float. Plain data goes through
+ * writePlainYaml, which writes what `yaml` would, faster; whatever it is not certain about goes to `yaml`.
  */
 export function stringifyYaml(value: unknown, options: StringifyOptions = {}): string {
-  const body = stringify(value, {
+  const body = writePlainYaml(value) ?? stringifyWithYamlPackage(value);
+  const header = (options.header ?? []).map((line) => `# ${line}`.trimEnd()).join('\n');
+  const text = header ? `${header}\n${body}` : body;
+  if (capture) record(capture, text, [value]);
+  return text;
+}
+
+/** The reference writer: the `yaml` package with the generator's options (writePlainYaml's oracle in tests). */
+export function stringifyWithYamlPackage(value: unknown): string {
+  return stringify(value, {
     lineWidth: 0,
     indent: 2,
     indentSeq: true,
@@ -22,10 +33,6 @@ export function stringifyYaml(value: unknown, options: StringifyOptions = {}): s
     // Plain data needs no %YAML or %TAG directive; without this, yaml walks every document to find out (7% of generating a repository).
     directives: false,
   });
-  const header = (options.header ?? []).map((line) => `# ${line}`.trimEnd()).join('\n');
-  const text = header ? `${header}\n${body}` : body;
-  if (capture) record(capture, text, [value]);
-  return text;
 }
 
 /** Several documents in one file, separated the way kubectl and Kustomize expect. */

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { parseAllDocuments, visit } from 'yaml';
 import { loadBlockSubset } from '../../src/yaml/block-subset.js';
 import { REPO_ROOT } from '../helpers/paths.js';
+import { seededRandom } from '../helpers/random.js';
 
 /**
  * The subset parser may answer only when the precise parser (yaml, YAML 1.2 core) gives the same
@@ -37,17 +38,6 @@ function yamlFilesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
     .map((entry) => join(entry.parentPath, entry.name));
-}
-
-/** A small deterministic generator (mulberry32), so a failure is reproducible. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const INSERTED = [' ', '  ', ':', ': ', '-', '- ', '#', ' #', '"', "'", '\n', '|', '|-', '|+', '>', '[', ']', '{', '}', '{}', '[]', ',', '&a ', '*a', '!', '?', 'x', '1', '0', '.', '~', '\\', '\\u00e9', 'yes', 'on', '0x1F', '1e3', '.inf', 'null', 'True', '---\n', '...\n', '\t', '\r', '""', "''", 'a: b\n'];
@@ -135,7 +125,7 @@ describe('block-subset YAML parser (fast path for plain block YAML)', () => {
   }
 
   it('answers only as the precise parser does on thousands of mutants of generated files', () => {
-    const next = random(14);
+    const next = seededRandom(14);
     const samples = files.filter((_, index) => index % 3 === 0).map((file) => readFileSync(file, 'utf8'));
     let answered = 0;
     let total = 0;
