@@ -3,12 +3,13 @@ import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { HashSize } from './git-index.js';
 
 /**
- * Finding the repository a folder is in the way git does (https://git-scm.com/docs/git#_git_repository
- * and setup.c), for the common layouts only: the nearest `.git` folder, or `.git` file ("gitdir: <path>",
- * as in linked worktrees and submodules), at or above the folder's real path. Every other case gives
- * `undefined` ("ask git"): environment variables that move the repository, a bare repository, a
- * `.git` git would skip or refuse, files owned by another user (git's safe.directory check), a mount
- * point on the way up, repository config this reader does not fully understand.
+ * Finding the repository a folder is in the way git does (git's setup.c; layout:
+ * https://git-scm.com/docs/gitrepository-layout), for the common layouts only: the nearest `.git`
+ * folder, or `.git` file ("gitdir: <path>", as in linked worktrees and submodules), at or above the
+ * folder's real path. Every other case gives `undefined` ("ask git"): environment variables that move
+ * the repository, a bare repository, a `.git` git would skip or refuse, files owned by another user
+ * (git's safe.directory check), a mount point on the way up, repository config this reader does not
+ * fully understand, a folder name that is not printable ASCII inside the work tree.
  */
 export interface FoundRepository {
   /** The real path of the work tree's root. */
@@ -60,11 +61,16 @@ export function discoverRepository(dir: string): Discovery | undefined {
   if (euid === undefined || process.platform === 'win32') return undefined;
   // git starts from getcwd(), the physical path: a symlink on the way is resolved first.
   const start = realpathSync.native(dir);
-  if (start.includes('\uFFFD')) return undefined; // a name that is not UTF-8 would not compare with the index's bytes
   const device = statSync(start).dev;
   for (let folder = start; ; ) {
     const found = repositoryIn(folder, euid);
-    if (found !== null) return found === undefined ? undefined : { ...found, prefix: prefixOf(start, found.workTree) };
+    if (found === undefined) return undefined;
+    if (found !== null) {
+      // Index paths are bytes (NFC on macOS, where git precomposes the folder names it gets): a prefix
+      // outside printable ASCII might be spelled differently there.
+      const prefix = prefixOf(start, found.workTree);
+      return /^[\x20-\x7e]*$/.test(prefix) ? { ...found, prefix } : undefined;
+    }
     const parent = dirname(folder);
     if (parent === folder) return 'no-repository';
     // git stops at a file system boundary and says "not a git repository" there; not copied here.

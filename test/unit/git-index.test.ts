@@ -80,6 +80,14 @@ describe('tracked files read from the git index (real git as the oracle)', () =>
     await expectReadFromIndex(dir, DEPENDENCIES);
   });
 
+  it('node_modules committed as a symbolic link, and a folder whose name is not ASCII (left to git)', async () => {
+    const dir = repository('symlink', ['README.md', 'caf\u00e9/node_modules/x']);
+    symlinkSync('/usr/lib/node_modules', join(dir, 'node_modules'));
+    git(['add', 'node_modules'], dir);
+    await expectReadFromIndex(dir, ['node_modules']);
+    expect(await expectAskedGit(join(dir, 'caf\u00e9'))).to.deep.equal(['node_modules/x']);
+  });
+
   it('nothing tracked: a repository without node_modules/, an empty one without an index, a folder in no repository', async () => {
     await expectReadFromIndex(repository('none', NEIGHBOURS), []);
     const empty = join(work, 'empty');
