@@ -136,6 +136,17 @@ describe('tracked files read from the git index (real git as the oracle)', () =>
     expect(expected.length).to.equal(files.length + 6);
   });
 
+  it('index version 4 written in blocks for threaded reading (IEOT: each block starts its names afresh)', async () => {
+    const dir = repository('v4-blocks', ['README.md', 'zzz/last']);
+    const blob = git(['hash-object', '-w', '--stdin'], dir, 'x\n');
+    const many = Array.from({ length: 3000 }, (_, i) => `100644 ${blob} 0\t${i % 3 ? 'node_modules' : 'node_module'}/package-${String(i).padStart(4, '0')}/index.js\n`);
+    git(['update-index', '--index-info'], dir, many.join(''));
+    git(['-c', 'index.threads=4', '-c', 'index.recordOffsetTable=true', 'update-index', '--index-version', '4'], dir);
+    expect(readFileSync(join(dir, '.git', 'index')).includes('IEOT')).to.equal(true);
+    await expectReadFromIndex(dir, gitLsFiles(dir));
+    expect(gitLsFiles(dir)).to.have.length(2000);
+  });
+
   it('a cp-gitops repository in a subfolder of a bigger repository (also reached through a symbolic link)', async () => {
     const dir = repository('monorepo', ['node_modules/top-level.js', 'platform/node_modules/.bin/cp-gitops', 'platform/node_modules-old/x', 'platform/cp-gitops.yaml', 'platform/overlays/dev/node_modules/x', 'other/node_modules/y']);
     await expectReadFromIndex(join(dir, 'platform'), ['node_modules/.bin/cp-gitops']);
