@@ -113,7 +113,7 @@ function repositoryIn(folder: string, euid: number): Omit<FoundRepository, 'pref
 }
 
 /** The path in a `.git` file ("gitdir: <path>" and line ends), or undefined when git would reject the file. */
-export function gitFileTarget(text: string): string | undefined {
+function gitFileTarget(text: string): string | undefined {
   if (!text.startsWith('gitdir: ')) return undefined;
   const target = text.slice('gitdir: '.length).replace(/[\r\n]+$/, '');
   return target === '' || /[\r\n\0]/.test(target) ? undefined : target;
