@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { CP_GITOPS_BIN_ENV, CP_GITOPS_VERSION } from '../../src/generator/layout.js';
@@ -143,6 +143,22 @@ describe('cp-gitops validate (end to end, built bin)', function () {
     expect(result.code).to.equal(0);
     expect((result.stdout.match(/policy\/placeholder-repo-url/g) ?? []).length, result.stdout).to.equal(1);
     expect(result.stdout).to.match(/^cp-gitops\.yaml:6:10$|^  also: cp-gitops\.yaml:\d+:\d+$/m);
+  });
+
+  it('a cp-gitops repository in a subfolder of a bigger one: its own node_modules/ committed there is an error, deleted from disk or not; one beside it is not its own', async function () {
+    const { work, dir } = await initRepository('cp-gitops-e2e-monorepo-');
+    rmSync(join(dir, '.git'), { recursive: true, force: true });
+    git(['init', '--quiet'], work);
+    for (const path of [join(dir, 'node_modules', '.bin', 'cp-gitops'), join(work, 'node_modules', 'left-pad', 'index.js')]) {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, '#!/bin/sh\n');
+    }
+    git(['add', '--all', '--force'], work);
+    git([...IDENTITY, 'commit', '--quiet', '-m', 'monorepo'], work);
+    rmSync(join(dir, 'node_modules'), { recursive: true });
+    const result = await runCli(['validate', dir]);
+    expect(result.code, result.stdout).to.equal(1);
+    expect(result.stdout).to.match(/^node_modules\/\.bin\/cp-gitops:1:1: error: policy\/committed-dependencies: node_modules\/ is committed \(1 file\)/m);
   });
 
   it('refuses a folder that is not a cp-gitops repository: exit 1, model/missing', async function () {

@@ -44,7 +44,7 @@ export async function runValidate(args: ValidateArgs, context: CommandContext): 
   const render = args.render ? { root, renderer: findKustomize(context.env) } : undefined;
   const expected = expectedFromModel(tree, driftCacheFor(context.env));
   // node_modules/ is never read as manifests, but git tracking it is a finding (its code would run on push).
-  const dependencies = committedDependencyViolations(await trackedFilesUnder(root, 'node_modules'));
+  const dependencies = committedDependencyViolations(await trackedFilesUnder(root, 'node_modules', context.env));
   const report = validateTree(tree, { ...(render ? { render } : {}), ...(expected ? { expected } : {}), schemaCacheDir: defaultSchemaCacheDir(context.env), extraViolations: dependencies });
 
   const stdout = context.streams.stdout as { write(text: string): unknown; isTTY?: boolean };
