@@ -1,7 +1,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { ModelError, type LocatedProblem } from '../errors.js';
 import { MAX_MODEL_BYTES, sizeProblem } from '../yaml/limits.js';
-import { describePath, pointerToPath, positionOf, type LocatedDocument, type YamlPath } from '../yaml/positions.js';
+import { describePath, pointerToPath, YamlLocatedDocument, type LocatedDocument, type YamlPath } from '../yaml/positions.js';
 import { checkModelSemantics, checkModelWarnings, type ModelProblem } from './check.js';
 import { modelValidator } from './model-validator.js';
 import type { PlatformModel } from './types.js';
@@ -31,7 +31,7 @@ export function checkPlatformModel(text: string, file: string): PlatformModelChe
   if (tooLarge) return { syntax: [tooLarge], schema: [], semantic: [] };
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const located: LocatedDocument = { document, lineCounter };
+  const located = new YamlLocatedDocument(document, lineCounter);
   const syntax = [...document.errors, ...document.warnings].map((problem): LocatedProblem => {
     const { line, col } = lineCounter.linePos(problem.pos[0]);
     return { file, line, column: col, message: `YAML: ${problem.message.split('\n')[0]}` };
@@ -91,6 +91,6 @@ function schemaProblem(
 }
 
 function locate(located: LocatedDocument, file: string, path: YamlPath, problem: Omit<ModelProblem, 'path'>, key = false): LocatedProblem {
-  const { line, column } = positionOf(located, path, { key });
+  const { line, column } = located.positionOf(path, { key });
   return { file, line, column, message: problem.message, ...(problem.fix ? { fix: problem.fix } : {}) };
 }

@@ -38,6 +38,35 @@ const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
 const MAX_DEPTH = 200;
 
 export function loadBlockSubset(text: string): unknown[] | undefined {
+  return parse(text, undefined);
+}
+
+/** 1-based line and column, as the yaml package's LineCounter gives them. */
+export interface NodeStart {
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * Where the nodes of a collection start, in the same places as the yaml package's `range[0]` (a
+ * scalar's first character or quote, a block scalar's `|`, a block collection's first key or `-`, a
+ * flow collection's bracket; an empty value where its comment or the end of its line is).
+ */
+export type CollectionStarts =
+  | { readonly start: NodeStart; readonly entries: Map<string, { readonly key: NodeStart; readonly value: NodeStart }> }
+  | { readonly start: NodeStart; readonly items: NodeStart[] };
+
+/**
+ * The document again, recording where each node starts: keyed by the parsed mapping and sequence
+ * objects (empty flow `{}` and `[]` have no entry). Only for findings: the plain parse records nothing.
+ */
+export function loadBlockSubsetWithStarts(text: string): { value: unknown; starts: Map<object, CollectionStarts> } | undefined {
+  const starts = new Map<object, CollectionStarts>();
+  const values = parse(text, starts);
+  return values && { value: values[0], starts };
+}
+
+function parse(text: string, starts: Map<object, CollectionStarts> | undefined): unknown[] | undefined {
   if (!text.endsWith('\n') || UNSUPPORTED_CHARACTERS.test(text)) return undefined;
   const raw = text.split('\n');
   raw.pop();
@@ -47,7 +76,7 @@ export function loadBlockSubset(text: string): unknown[] | undefined {
     return { indent, content: line.slice(indent), raw: line };
   });
   try {
-    const parser = new Parser(lines);
+    const parser = new Parser(lines, starts);
     const at = parser.next();
     if (at === undefined || at.indent !== 0) return undefined;
     const value = parser.node(0, 0);
@@ -66,7 +95,11 @@ function giveUp(): never {
 class Parser {
   private index = 0;
 
-  constructor(private readonly lines: Line[]) {}
+  /** `starts`: where to record node positions, or undefined (the common case: no cost beyond a test). */
+  constructor(
+    private readonly lines: Line[],
+    private readonly starts: Map<object, CollectionStarts> | undefined,
+  ) {}
 
   /** The next line with content (blank and comment lines skipped), not consumed. */
   next(): Line | undefined {
@@ -92,41 +125,64 @@ class Parser {
 
   private mapping(indent: number, depth: number): Record<string, unknown> {
     const result: Record<string, unknown> = {};
+    const entries = this.starts && new Map<string, { key: NodeStart; value: NodeStart }>();
+    if (entries) this.starts!.set(result, { start: this.startOfNext(), entries });
     for (let line = this.next(); line !== undefined && line.indent >= indent; line = this.next()) {
       if (line.indent > indent || isSequenceEntry(line.content)) giveUp();
-      const { key, rest } = splitKey(line.content);
+      const { key, rest, restAt } = splitKey(line.content);
       if (Object.hasOwn(result, key)) giveUp();
+      const lineNumber = this.index + 1;
       this.index += 1;
-      result[key] = rest === '' ? this.nested(indent, depth, true) : this.inlineValue(rest, indent);
+      const value = rest === '' ? this.nested(indent, depth, true) : this.inlineValue(rest, indent);
+      result[key] = value;
+      if (entries) {
+        // An inline value, or an empty one (yaml places it where its comment or the line's end is), starts after the colon.
+        const inline = { line: lineNumber, column: line.indent + restAt + 1 };
+        entries.set(key, { key: { line: lineNumber, column: line.indent + 1 }, value: rest === '' && value !== null ? this.startOf(value) : inline });
+      }
     }
     return result;
   }
 
   private sequence(indent: number, depth: number): unknown[] {
     const result: unknown[] = [];
+    const items = this.starts && ([] as NodeStart[]);
+    if (items) this.starts!.set(result, { start: this.startOfNext(), items });
     for (let line = this.next(); line !== undefined && line.indent >= indent; line = this.next()) {
       if (line.indent > indent) giveUp();
       // A key at the same indentation ends a sequence that is that mapping's value (`key:` then `- a` lines).
       if (!isSequenceEntry(line.content)) break;
       const afterDash = line.content.slice(1);
       const rest = afterDash.trimStart();
+      const column = indent + 1 + (afterDash.length - rest.length);
+      const inline = items && { line: this.index + 1, column: column + 1 };
+      let value: unknown;
       if (rest === '' || rest.startsWith('#')) {
         this.index += 1;
-        result.push(this.nested(indent, depth, false));
-        continue;
-      }
-      const column = indent + 1 + (afterDash.length - rest.length);
-      if (isSequenceEntry(rest) || looksLikeMappingEntry(rest)) {
+        value = this.nested(indent, depth, false);
+      } else if (isSequenceEntry(rest) || looksLikeMappingEntry(rest)) {
         // A compact node (`- name: x` or `- - x`): the rest of the line is its first line, at its own column.
         line.indent = column;
         line.content = rest;
-        result.push(this.node(column, depth + 1));
+        value = this.node(column, depth + 1);
       } else {
         this.index += 1;
-        result.push(this.inlineValue(rest, column - 1));
+        value = this.inlineValue(rest, column - 1);
       }
+      result.push(value);
+      // Like a mapping's value: a block collection starts at its own first line, anything else after the dash.
+      if (items) items.push(value !== null && typeof value === 'object' && this.starts!.has(value) ? this.startOf(value) : inline!);
     }
     return result;
+  }
+
+  /** Where the next line's content starts (a collection's first key or dash). */
+  private startOfNext(): NodeStart {
+    return { line: this.index + 1, column: this.next()!.indent + 1 };
+  }
+
+  private startOf(collection: unknown): NodeStart {
+    return this.starts!.get(collection as object)!.start;
   }
 
   /**
@@ -213,8 +269,11 @@ function looksLikeMappingEntry(content: string): boolean {
   return /^[^#]*?:(?: |$)/.test(content);
 }
 
-/** `key: rest` → the key (a string in the core schema, else give up) and the trimmed rest ('' when only a comment follows). */
-function splitKey(content: string): { key: string; rest: string } {
+/**
+ * `key: rest` → the key (a string in the core schema, else give up), the trimmed rest ('' when only a
+ * comment follows), and where the rest (or that comment, or the line's end) starts in `content`.
+ */
+function splitKey(content: string): { key: string; rest: string; restAt: number } {
   let key: string;
   let after: string;
   if (content[0] === '"' || content[0] === "'") {
@@ -232,7 +291,7 @@ function splitKey(content: string): { key: string; rest: string } {
   if (key === '__proto__' || key === '<<') giveUp();
   if (after !== '' && after[0] !== ' ') giveUp();
   const rest = after.trim();
-  return { key, rest: rest.startsWith('#') ? '' : rest };
+  return { key, rest: rest.startsWith('#') ? '' : rest, restAt: content.length - after.trimStart().length };
 }
 
 /** One-line quoted scalar at the start of `text`: its value and what follows the closing quote. */
