@@ -33,6 +33,12 @@ export class YamlLocatedDocument implements LocatedDocument {
   }
 }
 
+/** A LocatedDocument made on first use: positions are needed only for findings, and most runs have none. */
+export function locatedOnFirstUse(make: () => LocatedDocument): LocatedDocument {
+  let located: LocatedDocument | undefined;
+  return { positionOf: (path, options) => (located ??= make()).positionOf(path, options) };
+}
+
 /** Converts a JSON pointer from ajv (`/environments/0/name`) into a path of keys and indexes. */
 export function pointerToPath(pointer: string): (string | number)[] {
   if (pointer === '') return [];
