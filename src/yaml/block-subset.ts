@@ -11,6 +11,9 @@
  * tags, directives, tabs, carriage returns, duplicate keys, YAML 1.1 booleans in a value, keys that
  * are not strings), makes it return undefined and the caller falls back to js-yaml, then to yaml.
  * test/unit/block-subset.test.ts compares it with yaml on every generated file and on mutants of them.
+ *
+ * It records no positions; asked again with loadBlockSubsetWithStarts (when a finding needs one), it
+ * records where each node starts, at the line:column the yaml package gives (block-subset-positions.test.ts).
  */
 
 interface Line {
@@ -129,16 +132,18 @@ class Parser {
     if (entries) this.starts!.set(result, { start: this.startOfNext(), entries });
     for (let line = this.next(); line !== undefined && line.indent >= indent; line = this.next()) {
       if (line.indent > indent || isSequenceEntry(line.content)) giveUp();
-      const { key, rest, restAt } = splitKey(line.content);
+      const { key, rest, valueAt } = splitKey(line.content);
       if (Object.hasOwn(result, key)) giveUp();
       const lineNumber = this.index + 1;
       this.index += 1;
       const value = rest === '' ? this.nested(indent, depth, true) : this.inlineValue(rest, indent);
       result[key] = value;
       if (entries) {
-        // An inline value, or an empty one (yaml places it where its comment or the line's end is), starts after the colon.
-        const inline = { line: lineNumber, column: line.indent + restAt + 1 };
-        entries.set(key, { key: { line: lineNumber, column: line.indent + 1 }, value: rest === '' && value !== null ? this.startOf(value) : inline });
+        // An inline value, or an empty one (yaml places it where its comment or the line's end is), starts after the colon's spaces.
+        let at = valueAt;
+        while (line.content.charCodeAt(at) === 32) at += 1;
+        const inline = { line: lineNumber, column: line.indent + at + 1 };
+        entries.set(key, { key: { line: lineNumber, column: line.indent + 1 }, value: this.startOfValue(value, inline) });
       }
     }
     return result;
@@ -170,8 +175,7 @@ class Parser {
         value = this.inlineValue(rest, column - 1);
       }
       result.push(value);
-      // Like a mapping's value: a block collection starts at its own first line, anything else after the dash.
-      if (items) items.push(value !== null && typeof value === 'object' && this.starts!.has(value) ? this.startOf(value) : inline!);
+      if (items) items.push(this.startOfValue(value, inline!));
     }
     return result;
   }
@@ -181,8 +185,9 @@ class Parser {
     return { line: this.index + 1, column: this.next()!.indent + 1 };
   }
 
-  private startOf(collection: unknown): NodeStart {
-    return this.starts!.get(collection as object)!.start;
+  /** A block collection starts at its own first line; anything else (a scalar, `{}`, `[]`, an empty value) after its key or dash. */
+  private startOfValue(value: unknown, inline: NodeStart): NodeStart {
+    return (value !== null && typeof value === 'object' && this.starts!.get(value)?.start) || inline;
   }
 
   /**
@@ -271,9 +276,9 @@ function looksLikeMappingEntry(content: string): boolean {
 
 /**
  * `key: rest` → the key (a string in the core schema, else give up), the trimmed rest ('' when only a
- * comment follows), and where the rest (or that comment, or the line's end) starts in `content`.
+ * comment follows), and where what follows the colon starts in `content`.
  */
-function splitKey(content: string): { key: string; rest: string; restAt: number } {
+function splitKey(content: string): { key: string; rest: string; valueAt: number } {
   let key: string;
   let after: string;
   if (content[0] === '"' || content[0] === "'") {
@@ -291,7 +296,7 @@ function splitKey(content: string): { key: string; rest: string; restAt: number 
   if (key === '__proto__' || key === '<<') giveUp();
   if (after !== '' && after[0] !== ' ') giveUp();
   const rest = after.trim();
-  return { key, rest: rest.startsWith('#') ? '' : rest, restAt: content.length - after.trimStart().length };
+  return { key, rest: rest.startsWith('#') ? '' : rest, valueAt: content.length - after.length };
 }
 
 /** One-line quoted scalar at the start of `text`: its value and what follows the closing quote. */

@@ -109,7 +109,7 @@ describe('block-subset YAML parser positions (the same line:column as the yaml p
     const samples = files.filter((_, index) => index % 3 === 0).map((file) => readFileSync(file, 'utf8'));
     let answered = 0;
     let total = 0;
-    for (let round = 0; round < 4; round += 1) {
+    for (let round = 0; round < 8; round += 1) {
       for (const text of samples) {
         total += 1;
         if (expectSamePositions(mutate(text, next), `mutant ${round}`) !== false) answered += 1;
