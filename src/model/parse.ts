@@ -1,7 +1,9 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { ModelError, type LocatedProblem } from '../errors.js';
 import { MAX_MODEL_BYTES, sizeProblem } from '../yaml/limits.js';
-import { describePath, pointerToPath, positionOf, type LocatedDocument, type YamlPath } from '../yaml/positions.js';
+import { locateBlockSubset } from '../yaml/block-subset-located.js';
+import { loadBlockSubset } from '../yaml/block-subset.js';
+import { describePath, locatedOnFirstUse, pointerToPath, YamlLocatedDocument, type LocatedDocument, type YamlPath } from '../yaml/positions.js';
 import { checkModelSemantics, checkModelWarnings, type ModelProblem } from './check.js';
 import { modelValidator } from './model-validator.js';
 import type { PlatformModel } from './types.js';
@@ -29,31 +31,43 @@ export function checkPlatformModel(text: string, file: string): PlatformModelChe
   // Bounded before parsing, like every YAML file (src/yaml/limits.ts).
   const tooLarge = sizeProblem(file, text, MAX_MODEL_BYTES);
   if (tooLarge) return { syntax: [tooLarge], schema: [], semantic: [] };
+  const parsed = readYaml(text, file);
+  if ('syntax' in parsed) return { syntax: parsed.syntax, schema: [], semantic: [] };
+  const { data, located } = parsed;
+  const validate = modelValidator();
+  if (!validate(data)) {
+    return { syntax: [], schema: (validate.errors ?? []).map((error) => schemaProblem(located, file, error, data)), semantic: [] };
+  }
+  const model = data as PlatformModel;
+  const semantic = checkModelSemantics(model).map((problem) => locate(located, file, problem.path, problem));
+  if (semantic.length > 0) return { syntax: [], schema: [], semantic };
+  const warnings = checkModelWarnings(model).map((problem) => locate(located, file, problem.path, problem));
+  return { model, syntax: [], schema: [], semantic, warnings };
+}
+
+/**
+ * The model's data and a way to place its problems. Plain block YAML (what init writes) goes to the
+ * block-subset parser, which answers only where the yaml package would report nothing and give the
+ * same values, and places problems itself, on first need; anything else to the yaml package, which
+ * reports its YAML problems.
+ */
+function readYaml(text: string, file: string): { data: unknown; located: LocatedDocument } | { syntax: LocatedProblem[] } {
+  const subset = loadBlockSubset(text);
+  if (subset !== undefined) return { data: subset[0], located: locatedOnFirstUse(() => locateBlockSubset(text)!) };
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const located: LocatedDocument = { document, lineCounter };
   const syntax = [...document.errors, ...document.warnings].map((problem): LocatedProblem => {
     const { line, col } = lineCounter.linePos(problem.pos[0]);
     return { file, line, column: col, message: `YAML: ${problem.message.split('\n')[0]}` };
   });
-  if (syntax.length > 0) return { syntax, schema: [], semantic: [] };
-  let data: unknown;
+  if (syntax.length > 0) return { syntax };
   try {
-    data = document.toJS({ maxAliasCount: 100 });
+    return { data: document.toJS({ maxAliasCount: 100 }), located: new YamlLocatedDocument(document, lineCounter) };
   } catch (error) {
     // A "billion laughs" document: reported at the document like any YAML problem, never expanded.
     const { line, col } = lineCounter.linePos(document.range[0]);
-    return { syntax: [{ file, line, column: col, message: `YAML: aliases expand too much (${error instanceof Error ? error.message : String(error)})`, fix: 'write the values out instead of nesting aliases' }], schema: [], semantic: [] };
+    return { syntax: [{ file, line, column: col, message: `YAML: aliases expand too much (${error instanceof Error ? error.message : String(error)})`, fix: 'write the values out instead of nesting aliases' }] };
   }
-  const validate = modelValidator();
-  if (!validate(data)) {
-    return { syntax, schema: (validate.errors ?? []).map((error) => schemaProblem(located, file, error, data)), semantic: [] };
-  }
-  const model = data as PlatformModel;
-  const semantic = checkModelSemantics(model).map((problem) => locate(located, file, problem.path, problem));
-  if (semantic.length > 0) return { syntax, schema: [], semantic };
-  const warnings = checkModelWarnings(model).map((problem) => locate(located, file, problem.path, problem));
-  return { model, syntax, schema: [], semantic, warnings };
 }
 
 /**
@@ -91,6 +105,6 @@ function schemaProblem(
 }
 
 function locate(located: LocatedDocument, file: string, path: YamlPath, problem: Omit<ModelProblem, 'path'>, key = false): LocatedProblem {
-  const { line, column } = positionOf(located, path, { key });
+  const { line, column } = located.positionOf(path, { key });
   return { file, line, column, message: problem.message, ...(problem.fix ? { fix: problem.fix } : {}) };
 }

@@ -3,7 +3,8 @@ import type { FileTree } from '../generator/file-tree.js';
 import { MODEL_FILE } from '../model/types.js';
 import { fastLoadAll, needsPreciseParse } from '../yaml/fast-load.js';
 import { MAX_MODEL_BYTES, MAX_YAML_BYTES, sizeProblem } from '../yaml/limits.js';
-import { positionOf, type LocatedDocument, type YamlPath } from '../yaml/positions.js';
+import { locateBlockSubset } from '../yaml/block-subset-located.js';
+import { YamlLocatedDocument, type LocatedDocument, type YamlPath } from '../yaml/positions.js';
 import type { WrittenYaml } from '../yaml/stringify.js';
 import type { Violation } from './violation.js';
 
@@ -52,7 +53,7 @@ export function isYamlPath(path: string): boolean {
 
 /** Where a value of a document is, as a violation position. */
 export function locate(document: SourceDocument, path: YamlPath, options: { key?: boolean } = {}): { file: string; line: number; column: number } {
-  return { file: document.file, ...positionOf(document.located, path, options) };
+  return { file: document.file, ...document.located.positionOf(path, options) };
 }
 
 /** YAML 1.1 readers (and so some tools) read these plain scalars as booleans; YAML 1.2 as strings. */
@@ -84,15 +85,17 @@ export function parseSources(tree: FileTree, written?: WrittenYaml): { sources: 
 }
 
 /**
- * Documents whose values came from the fast parser: a clean file, so no violations. Positions are
- * needed only for findings, so the positioned parse runs on first use, once per file.
+ * Documents whose values came from the fast parsers: a clean file, so no violations. Positions are
+ * needed only for findings, so the positioned parse runs on first use, once per file: the
+ * block-subset parser again, recording where nodes start, for the files it reads (nearly all), and
+ * the yaml package for the others (several documents, flow collections, …).
  */
 function fastDocuments(file: string, text: string, values: readonly unknown[]): SourceDocument[] {
-  let located: LocatedDocument[] | undefined;
+  let located: readonly LocatedDocument[] | undefined;
   const locatedAt = (index: number): LocatedDocument => {
     if (!located) {
-      const lineCounter = new LineCounter();
-      located = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false }).map((document) => ({ document, lineCounter }));
+      const subset = locateBlockSubset(text);
+      located = subset ? [subset] : locateWithYaml(text);
     }
     return located[index]!;
   };
@@ -106,6 +109,11 @@ function fastDocuments(file: string, text: string, values: readonly unknown[]): 
   }));
 }
 
+function locateWithYaml(text: string): LocatedDocument[] {
+  const lineCounter = new LineCounter();
+  return parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false }).map((document) => new YamlLocatedDocument(document, lineCounter));
+}
+
 /** The precise parse: positions for every node, and the `yaml/` findings with theirs. */
 function parsePrecisely(path: string, text: string, violations: Violation[]): SourceDocument[] {
   const lineCounter = new LineCounter();
@@ -116,7 +124,7 @@ function parsePrecisely(path: string, text: string, violations: Violation[]): So
     violations.push({ rule: 'yaml/syntax', severity: 'error', file: path, line: 1, column: 1, message: 'not a YAML stream', fix: 'fix the YAML syntax' });
   }
   list.forEach((document: Document.Parsed, index) => {
-    const located: LocatedDocument = { document, lineCounter };
+    const located = new YamlLocatedDocument(document, lineCounter);
     let value: unknown;
     let broken = false;
     for (const error of document.errors) {
@@ -155,7 +163,7 @@ function parsePrecisely(path: string, text: string, violations: Violation[]): So
   return documents;
 }
 
-function ambiguousScalars(file: string, located: LocatedDocument): Violation[] {
+function ambiguousScalars(file: string, located: YamlLocatedDocument): Violation[] {
   const found: Violation[] = [];
   visit(located.document, {
     Scalar(key, node) {

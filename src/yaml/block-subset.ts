@@ -11,6 +11,9 @@
  * tags, directives, tabs, carriage returns, duplicate keys, YAML 1.1 booleans in a value, keys that
  * are not strings), makes it return undefined and the caller falls back to js-yaml, then to yaml.
  * test/unit/block-subset.test.ts compares it with yaml on every generated file and on mutants of them.
+ *
+ * It records no positions; asked again with loadBlockSubsetWithStarts (when a finding needs one), it
+ * records where each node starts, at the line:column the yaml package gives (block-subset-positions.test.ts).
  */
 
 interface Line {
@@ -38,6 +41,35 @@ const INDICATOR_START = /^[-?:,[\]{}#&*!|>'"%@`]/;
 const MAX_DEPTH = 200;
 
 export function loadBlockSubset(text: string): unknown[] | undefined {
+  return parse(text, undefined);
+}
+
+/** 1-based line and column, as the yaml package's LineCounter gives them. */
+export interface NodeStart {
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * Where the nodes of a collection start, in the same places as the yaml package's `range[0]` (a
+ * scalar's first character or quote, a block scalar's `|`, a block collection's first key or `-`, a
+ * flow collection's bracket; an empty value where its comment or the end of its line is).
+ */
+export type CollectionStarts =
+  | { readonly start: NodeStart; readonly entries: Map<string, { readonly key: NodeStart; readonly value: NodeStart }> }
+  | { readonly start: NodeStart; readonly items: NodeStart[] };
+
+/**
+ * The document again, recording where each node starts: keyed by the parsed mapping and sequence
+ * objects (empty flow `{}` and `[]` have no entry). Only for findings: the plain parse records nothing.
+ */
+export function loadBlockSubsetWithStarts(text: string): { value: unknown; starts: Map<object, CollectionStarts> } | undefined {
+  const starts = new Map<object, CollectionStarts>();
+  const values = parse(text, starts);
+  return values && { value: values[0], starts };
+}
+
+function parse(text: string, starts: Map<object, CollectionStarts> | undefined): unknown[] | undefined {
   if (!text.endsWith('\n') || UNSUPPORTED_CHARACTERS.test(text)) return undefined;
   const raw = text.split('\n');
   raw.pop();
@@ -47,7 +79,7 @@ export function loadBlockSubset(text: string): unknown[] | undefined {
     return { indent, content: line.slice(indent), raw: line };
   });
   try {
-    const parser = new Parser(lines);
+    const parser = new Parser(lines, starts);
     const at = parser.next();
     if (at === undefined || at.indent !== 0) return undefined;
     const value = parser.node(0, 0);
@@ -66,7 +98,11 @@ function giveUp(): never {
 class Parser {
   private index = 0;
 
-  constructor(private readonly lines: Line[]) {}
+  /** `starts`: where to record node positions, or undefined (the common case: no cost beyond a test). */
+  constructor(
+    private readonly lines: Line[],
+    private readonly starts: Map<object, CollectionStarts> | undefined,
+  ) {}
 
   /** The next line with content (blank and comment lines skipped), not consumed. */
   next(): Line | undefined {
@@ -92,41 +128,66 @@ class Parser {
 
   private mapping(indent: number, depth: number): Record<string, unknown> {
     const result: Record<string, unknown> = {};
+    const entries = this.starts && new Map<string, { key: NodeStart; value: NodeStart }>();
+    if (entries) this.starts!.set(result, { start: this.startOfNext(), entries });
     for (let line = this.next(); line !== undefined && line.indent >= indent; line = this.next()) {
       if (line.indent > indent || isSequenceEntry(line.content)) giveUp();
-      const { key, rest } = splitKey(line.content);
+      const { key, rest, valueAt } = splitKey(line.content);
       if (Object.hasOwn(result, key)) giveUp();
+      const lineNumber = this.index + 1;
       this.index += 1;
-      result[key] = rest === '' ? this.nested(indent, depth, true) : this.inlineValue(rest, indent);
+      const value = rest === '' ? this.nested(indent, depth, true) : this.inlineValue(rest, indent);
+      result[key] = value;
+      if (entries) {
+        // An inline value, or an empty one (yaml places it where its comment or the line's end is), starts after the colon's spaces.
+        let at = valueAt;
+        while (line.content.charCodeAt(at) === 32) at += 1;
+        const inline = { line: lineNumber, column: line.indent + at + 1 };
+        entries.set(key, { key: { line: lineNumber, column: line.indent + 1 }, value: this.startOfValue(value, inline) });
+      }
     }
     return result;
   }
 
   private sequence(indent: number, depth: number): unknown[] {
     const result: unknown[] = [];
+    const items = this.starts && ([] as NodeStart[]);
+    if (items) this.starts!.set(result, { start: this.startOfNext(), items });
     for (let line = this.next(); line !== undefined && line.indent >= indent; line = this.next()) {
       if (line.indent > indent) giveUp();
       // A key at the same indentation ends a sequence that is that mapping's value (`key:` then `- a` lines).
       if (!isSequenceEntry(line.content)) break;
       const afterDash = line.content.slice(1);
       const rest = afterDash.trimStart();
+      const column = indent + 1 + (afterDash.length - rest.length);
+      const inline = items && { line: this.index + 1, column: column + 1 };
+      let value: unknown;
       if (rest === '' || rest.startsWith('#')) {
         this.index += 1;
-        result.push(this.nested(indent, depth, false));
-        continue;
-      }
-      const column = indent + 1 + (afterDash.length - rest.length);
-      if (isSequenceEntry(rest) || looksLikeMappingEntry(rest)) {
+        value = this.nested(indent, depth, false);
+      } else if (isSequenceEntry(rest) || looksLikeMappingEntry(rest)) {
         // A compact node (`- name: x` or `- - x`): the rest of the line is its first line, at its own column.
         line.indent = column;
         line.content = rest;
-        result.push(this.node(column, depth + 1));
+        value = this.node(column, depth + 1);
       } else {
         this.index += 1;
-        result.push(this.inlineValue(rest, column - 1));
+        value = this.inlineValue(rest, column - 1);
       }
+      result.push(value);
+      if (items) items.push(this.startOfValue(value, inline!));
     }
     return result;
+  }
+
+  /** Where the next line's content starts (a collection's first key or dash). */
+  private startOfNext(): NodeStart {
+    return { line: this.index + 1, column: this.next()!.indent + 1 };
+  }
+
+  /** A block collection starts at its own first line; anything else (a scalar, `{}`, `[]`, an empty value) after its key or dash. */
+  private startOfValue(value: unknown, inline: NodeStart): NodeStart {
+    return (value !== null && typeof value === 'object' && this.starts!.get(value)?.start) || inline;
   }
 
   /**
@@ -213,8 +274,11 @@ function looksLikeMappingEntry(content: string): boolean {
   return /^[^#]*?:(?: |$)/.test(content);
 }
 
-/** `key: rest` → the key (a string in the core schema, else give up) and the trimmed rest ('' when only a comment follows). */
-function splitKey(content: string): { key: string; rest: string } {
+/**
+ * `key: rest` → the key (a string in the core schema, else give up), the trimmed rest ('' when only a
+ * comment follows), and where what follows the colon starts in `content`.
+ */
+function splitKey(content: string): { key: string; rest: string; valueAt: number } {
   let key: string;
   let after: string;
   if (content[0] === '"' || content[0] === "'") {
@@ -232,7 +296,7 @@ function splitKey(content: string): { key: string; rest: string } {
   if (key === '__proto__' || key === '<<') giveUp();
   if (after !== '' && after[0] !== ' ') giveUp();
   const rest = after.trim();
-  return { key, rest: rest.startsWith('#') ? '' : rest };
+  return { key, rest: rest.startsWith('#') ? '' : rest, valueAt: content.length - after.length };
 }
 
 /** One-line quoted scalar at the start of `text`: its value and what follows the closing quote. */

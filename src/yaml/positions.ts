@@ -7,10 +7,36 @@ export interface LinePosition {
   readonly column: number;
 }
 
-/** A parsed YAML document together with the line index needed to turn offsets into line:column. */
+/**
+ * A parsed YAML document that can say where any of its values is. Where a path points: the value's
+ * node when it exists, else its nearest existing ancestor (a missing required key is blamed on the
+ * object that lacks it). With `key`, the position of the mapping key instead of its value (for
+ * "unknown key" problems). Two implementations give the same answers: YamlLocatedDocument (from the
+ * yaml package's nodes) and the block-subset parser's (src/yaml/block-subset-located.ts), which
+ * spares the yaml package's parser for the files the fast path read.
+ */
 export interface LocatedDocument {
-  readonly document: Document.Parsed;
-  readonly lineCounter: LineCounter;
+  positionOf(path: YamlPath, options?: { key?: boolean }): LinePosition;
+}
+
+/** A document parsed by the yaml package, with the line index that turns its offsets into line:column. */
+export class YamlLocatedDocument implements LocatedDocument {
+  constructor(
+    readonly document: Document.Parsed,
+    readonly lineCounter: LineCounter,
+  ) {}
+
+  positionOf(path: YamlPath, options: { key?: boolean } = {}): LinePosition {
+    const offset = offsetOf(this.document.contents, path, options.key ?? false) ?? 0;
+    const { line, col } = this.lineCounter.linePos(offset);
+    return { line, column: col };
+  }
+}
+
+/** A LocatedDocument made on first use: positions are needed only for findings, and most runs have none. */
+export function locatedOnFirstUse(make: () => LocatedDocument): LocatedDocument {
+  let located: LocatedDocument | undefined;
+  return { positionOf: (path, options) => (located ??= make()).positionOf(path, options) };
 }
 
 /** Converts a JSON pointer from ajv (`/environments/0/name`) into a path of keys and indexes. */
@@ -21,17 +47,6 @@ export function pointerToPath(pointer: string): (string | number)[] {
     .split('/')
     .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
     .map((part) => (/^(0|[1-9]\d*)$/.test(part) ? Number(part) : part));
-}
-
-/**
- * Where a path points in the document: the value's node when it exists, else its nearest existing
- * ancestor (a missing required key is blamed on the object that lacks it). With `key`, the position
- * of the mapping key instead of its value (for "unknown key" problems).
- */
-export function positionOf(located: LocatedDocument, path: YamlPath, options: { key?: boolean } = {}): LinePosition {
-  const offset = offsetOf(located.document.contents, path, options.key ?? false) ?? 0;
-  const { line, col } = located.lineCounter.linePos(offset);
-  return { line, column: col };
 }
 
 function offsetOf(root: unknown, path: YamlPath, wantKey: boolean): number | undefined {

@@ -1,9 +1,10 @@
 import { expect } from 'chai';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseAllDocuments, visit } from 'yaml';
 import { loadBlockSubset } from '../../src/yaml/block-subset.js';
 import { REPO_ROOT } from '../helpers/paths.js';
+import { mutate, yamlFilesUnder } from '../helpers/yaml-mutants.js';
 import { seededRandom } from '../helpers/random.js';
 
 /**
@@ -32,36 +33,6 @@ function expectSameAsPrecise(text: string, label: string): boolean {
   expect(reference.clean, `${label}: the subset answered where the precise parser reports a problem (an error or a warning)\n${text}`).to.equal(true);
   expect(values, `${label}\n${text}`).to.deep.equal(reference.values);
   return true;
-}
-
-function yamlFilesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile() && /\.ya?ml$/.test(entry.name))
-    .map((entry) => join(entry.parentPath, entry.name));
-}
-
-const INSERTED = [' ', '  ', ':', ': ', '-', '- ', '#', ' #', '"', "'", '\n', '|', '|-', '|+', '>', '[', ']', '{', '}', '{}', '[]', ',', '&a ', '*a', '!', '?', 'x', '1', '0', '.', '~', '\\', '\\u00e9', 'yes', 'on', '0x1F', '1e3', '.inf', 'null', 'True', '---\n', '...\n', '\t', '\r', '""', "''", 'a: b\n'];
-
-function mutate(text: string, next: () => number): string {
-  let result = text;
-  const count = 1 + Math.floor(next() * 3);
-  for (let i = 0; i < count; i += 1) {
-    const at = Math.floor(next() * (result.length + 1));
-    const choice = next();
-    if (choice < 0.5) {
-      result = result.slice(0, at) + INSERTED[Math.floor(next() * INSERTED.length)]! + result.slice(at);
-    } else if (choice < 0.75) {
-      result = result.slice(0, at) + result.slice(at + 1 + Math.floor(next() * 3));
-    } else {
-      // Re-indent or duplicate the line at `at`.
-      const lines = result.split('\n');
-      const line = Math.floor(next() * lines.length);
-      if (next() < 0.5) lines[line] = ' '.repeat(Math.floor(next() * 4)) + lines[line]!.trimStart();
-      else lines.splice(line, 0, lines[line]!);
-      result = lines.join('\n');
-    }
-  }
-  return result;
 }
 
 describe('block-subset YAML parser (fast path for plain block YAML)', () => {

@@ -5,6 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { fileTree } from '../../src/generator/file-tree.js';
 import { locate, parseSources } from '../../src/validator/sources.js';
 import { fastLoadAll } from '../../src/yaml/fast-load.js';
+import { YamlLocatedDocument } from '../../src/yaml/positions.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 /** The precise parser's values: what the validator used before the fast path, and still uses as the reference. */
@@ -70,7 +71,26 @@ describe('fast YAML load (values first, positions on demand)', () => {
     expect(documents.map((document) => document.value)).to.deep.equal(preciseValues(text));
     expect(locate(documents[0]!, ['data', 'key'])).to.deep.equal({ file: 'a.yaml', line: 6, column: 8 });
     expect(locate(documents[1]!, ['kind'])).to.deep.equal({ file: 'a.yaml', line: 8, column: 7 });
-    expect(documents[1]!.located.document.toJS()).to.deep.equal({ kind: 'Other' });
+    // Several documents: beyond the block subset, so the yaml package places them.
+    const located = documents[1]!.located;
+    expect(located).to.be.instanceOf(YamlLocatedDocument);
+    expect((located as YamlLocatedDocument).document.toJS()).to.deep.equal({ kind: 'Other' });
+  });
+
+  it('positions in a file the block-subset parser reads come from that parser, not the yaml package', () => {
+    const text = '# head\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  key: |\n    value\n  empty:   # nothing\nlist:\n- a\n-   "b"\n';
+    const { sources } = parseSources(fileTree([['a.yaml', text]]));
+    const [document] = sources.yaml.get('a.yaml')!.documents;
+    const at = (path: (string | number)[], key = false) => locate(document!, path, { key });
+    expect([at([]), at(['data', 'key']), at(['data', 'empty']), at(['data', 'empty'], true), at(['list', 1]), at(['metadata', 'missing'])]).to.deep.equal([
+      { file: 'a.yaml', line: 2, column: 1 },
+      { file: 'a.yaml', line: 7, column: 8 },
+      { file: 'a.yaml', line: 9, column: 12 },
+      { file: 'a.yaml', line: 9, column: 3 },
+      { file: 'a.yaml', line: 12, column: 5 },
+      { file: 'a.yaml', line: 5, column: 3 },
+    ]);
+    expect(document!.located).not.to.be.instanceOf(YamlLocatedDocument);
   });
 
   it('files the fast path hands over still give their yaml/ findings at their positions', () => {

@@ -4,6 +4,7 @@ import { join, relative } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { loadJsonSubset } from '../../src/yaml/json-subset.js';
 import { REPO_ROOT } from '../helpers/paths.js';
+import { seededRandom } from '../helpers/random.js';
 
 /** The precise parser (yaml, YAML 1.2 core): its values, and whether it reports anything. */
 function precise(text: string): { values: unknown[]; clean: boolean } {
@@ -17,18 +18,6 @@ function expectSameAsPrecise(text: string, label: string): void {
   const reference = precise(text);
   expect(reference.clean, `${label}: the precise parser reports something for a text the JSON path took`).to.equal(true);
   expect(fast, label).to.deep.equal(reference.values);
-}
-
-/** A small deterministic generator (mulberry32), so a failure names a seed that reproduces it. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const STRINGS = ['', ' ', 'a', 'yes', 'on', 'null', '~', '#x', 'a: b', '- x', '? q', '"q"', "it's", 'back\\slash', 'tab\tin', 'new\nline', 'é', '日本', '😀', '\u0085', '\u00a0', '__proto__', 'constructor', '1.0', '0x1F', '1e3', '2024-01-01', '*alias', '&anchor', '!tag', '%dir', '@at', '`tick`', '{}', '[]', ',', '/', '\u0001', 'x'.repeat(1100)];
@@ -74,7 +63,7 @@ describe('JSON files through JSON.parse (json-subset)', () => {
   it('agrees with the precise parser on 3,000 generated documents (compact, indented, escaped)', () => {
     let taken = 0;
     for (let seed = 1; seed <= 1000; seed += 1) {
-      const next = random(seed);
+      const next = seededRandom(seed);
       const document = next() < 0.5 ? Object.fromEntries(Array.from({ length: 3 }, (_, index) => [`k${index}`, value(next, 0)])) : [value(next, 0), value(next, 0)];
       for (const [form, text] of [
         ['compact', JSON.stringify(document)],

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { isPlainObject, type PlainObject } from '../../generator/object-path.js';
-import type { YamlPath } from '../../yaml/positions.js';
+import { YamlLocatedDocument, type YamlPath } from '../../yaml/positions.js';
 import { locate, type SourceDocument, type SourceSet } from '../sources.js';
 import { dedupeViolations, type Violation } from '../violation.js';
 import { applyJsonPatch } from './json-patch.js';
@@ -315,7 +315,7 @@ function inlinePatch(sources: SourceSet, kustomization: SourceDocument, path: Ya
   return documents.map((document, index) => ({
     file: kustomization.file,
     index: 1000 + index,
-    located: { document, lineCounter },
+    located: new YamlLocatedDocument(document, lineCounter),
     value: document.errors.length > 0 ? undefined : document.toJS({ maxAliasCount: 100 }),
   }));
 }
