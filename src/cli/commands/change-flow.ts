@@ -67,13 +67,23 @@ export async function proposeChange(args: ChangeFlowArgs, context: CommandContex
   try {
     // Which Kustomize renders is found while git and the generator work (its answer waits until needed).
     const renderer = settle(findKustomizeAsync(context.env, children.signal));
-    const dirty = await git.dirtyFiles();
+    // git answers these while Node parses the model; each answer (or error) is taken where it always was.
+    const dirtyFiles = settle(git.dirtyFiles());
+    const currentBranch = settle(git.currentBranch());
+    void settle(git.hasRemote(args.remote));
+    const parsed = settle(
+      Promise.resolve().then(() => {
+        const text = readTextFile(modelPath);
+        return { text, model: parsePlatformModel(text, modelPath) };
+      }),
+    );
+    const dirty = await settled(dirtyFiles);
     if (dirty.length > 0) {
       throw new WorkspaceError(`the working tree has uncommitted changes: ${dirty.slice(0, 10).join(', ')}${dirty.length > 10 ? `, and ${dirty.length - 10} more` : ''}`, 'commit or stash them first (git stash), so the change holds only what cp-gitops makes');
     }
     const out = createOutput(args.json, context.streams, String(args._?.[0] ?? 'change'));
-    const localText = readTextFile(modelPath);
-    const localModel = parsePlatformModel(localText, modelPath);
+    const checkedOut = await settled(parsed);
+    const localModel = checkedOut.model;
     const provider = await resolveGitProvider(args, context, localModel, git, out);
 
     // Changes start from the branch Argo CD follows, fetched first (a merge on the remote is seen without a pull);
@@ -84,7 +94,7 @@ export async function proposeChange(args: ChangeFlowArgs, context: CommandContex
     const hasRemote = await git.hasRemote(args.remote);
     const remoteBase = hasRemote && (await git.fetchBranch(args.remote, base, pushEnv)) ? `refs/remotes/${args.remote}/${base}` : undefined;
     const start = await startPoint(git, base, remoteBase, `${args.remote}/${base}`, out);
-    const original = await git.currentBranch();
+    const original = await settled(currentBranch);
     if (original === 'HEAD') {
       // Commits made on a detached HEAD belong to no branch: say so rather than switch away from them.
       const head = await git.revParse('HEAD');
@@ -93,7 +103,7 @@ export async function proposeChange(args: ChangeFlowArgs, context: CommandContex
     moved.original = original;
     await git.checkoutDetached(start);
     try {
-      await applyChange(args, context, { root, git, plan, provider, base, start, hasRemote, pushEnv, out, moved, renderer, children: children.signal, checkedOut: { text: localText, model: localModel } });
+      await applyChange(args, context, { root, git, plan, provider, base, start, hasRemote, pushEnv, out, moved, renderer, children: children.signal, checkedOut });
     } finally {
       await git.checkout(original).catch(() => undefined);
     }
