@@ -381,7 +381,7 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
     }
     throw error;
   }
-  // No checkout back to the start here: proposeChange checks the user's branch out next, one checkout instead of two.
+  // No checkout back to the start here: proposeChange's finally checks the user's branch out, one checkout instead of two.
 
   let pull: ChangeRequestInfo | undefined;
   if (provider) {
