@@ -21,17 +21,24 @@ export function readTextFile(path: string): string {
 
 /** Every file under `root` as a tree of relative POSIX paths (skipping .git). */
 export function readTree(root: string, skip: ReadonlySet<string> = new Set(['.git'])): Map<string, string> {
-  const tree = new Map<string, string>();
+  return readTreeAndLinks(root, skip).files;
+}
+
+/** readTree, and the symbolic links it passed over (files and folders alike, not followed), as relative paths. */
+export function readTreeAndLinks(root: string, skip: ReadonlySet<string> = new Set(['.git'])): { files: Map<string, string>; links: string[] } {
+  const files = new Map<string, string>();
+  const links: string[] = [];
   const walk = (dir: string, prefix: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (skip.has(entry.name)) continue;
       const relative = prefix ? `${prefix}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(join(dir, entry.name), relative);
-      else if (entry.isFile()) tree.set(relative, readFileSync(join(dir, entry.name), 'utf8'));
+      else if (entry.isFile()) files.set(relative, readFileSync(join(dir, entry.name), 'utf8'));
+      else if (entry.isSymbolicLink()) links.push(relative);
     }
   };
   walk(root, '');
-  return tree;
+  return { files, links };
 }
 
 /** Committed hooks must stay executable; everything else is a plain file. */

@@ -30,6 +30,7 @@ export interface CommitResult {
 /** The git port: the few operations cp-gitops needs, on a real repository through simple-git. */
 export class GitRepository {
   private readonly git: SimpleGit;
+  private remotes: Promise<string[]> | undefined;
 
   constructor(readonly dir: string) {
     this.git = simpleGit({ baseDir: dir, trimmed: true });
@@ -40,6 +41,20 @@ export class GitRepository {
       return (await this.git.revparse(['--show-toplevel'])) !== '' && (await this.git.checkIsRepo());
     } catch {
       return false;
+    }
+  }
+
+  /**
+   * The absolute git directory when `dir` is inside a work tree, else undefined: what isRepository
+   * and gitDir tell, in one git process (rev-parse prints one line per option, in order, and fails
+   * as a whole outside a work tree, where --show-toplevel has nothing to show).
+   */
+  async workTreeGitDir(): Promise<string | undefined> {
+    try {
+      const [inside, top, gitDir] = (await this.git.raw(['rev-parse', '--is-inside-work-tree', '--show-toplevel', '--absolute-git-dir'])).split('\n').map((line) => line.trim());
+      return inside === 'true' && top !== '' && gitDir ? gitDir : undefined;
+    } catch {
+      return undefined;
     }
   }
 
@@ -54,12 +69,20 @@ export class GitRepository {
     return { commit: result.commit, branch: result.branch };
   }
 
+  /** Commits what is staged (after stagedTree, which ran `git add --all`): commitAll without a second add. */
+  async commitStaged(message: string): Promise<CommitResult> {
+    const identity = await this.identityConfig();
+    const result = await this.run('commit', () => simpleGit({ baseDir: this.dir, config: identity }).commit(message));
+    return { commit: result.commit, branch: result.branch };
+  }
+
   async headCommit(): Promise<string> {
     return this.run('read HEAD', () => this.git.revparse(['HEAD']));
   }
 
   async setRemote(name: string, url: string): Promise<void> {
     const remotes = await this.git.getRemotes(true);
+    this.remotes = undefined;
     if (remotes.some((remote) => remote.name === name)) await this.git.remote(['set-url', name, url]);
     else await this.git.addRemote(name, url);
   }
@@ -99,6 +122,15 @@ export class GitRepository {
 
   async currentBranch(): Promise<string> {
     return this.run('read the current branch', () => this.git.revparse(['--abbrev-ref', 'HEAD']));
+  }
+
+  /** The commit a local branch points at, or undefined when there is no such branch: branchExists and revParse in one git process. */
+  async branchHead(branch: string): Promise<string | undefined> {
+    try {
+      return (await this.git.raw(['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`])).trim() || undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   async branchExists(branch: string): Promise<boolean> {
@@ -198,9 +230,10 @@ export class GitRepository {
     await this.run(`check out ${ref}`, () => this.git.raw(['checkout', '-q', '--detach', ref]));
   }
 
-  /** Paths git tracks below `folder` (what a checkout would write there). */
+  /** Whether the repository has a remote of that name (the list is read once per instance; setRemote reads it again). */
   async hasRemote(name: string): Promise<boolean> {
-    return (await this.git.getRemotes()).some((remote) => remote.name === name);
+    this.remotes ??= this.git.getRemotes().then((remotes) => remotes.map((remote) => remote.name));
+    return (await this.remotes).includes(name);
   }
 
   async setConfig(key: string, value: string): Promise<void> {
@@ -237,12 +270,23 @@ export class GitRepository {
     await this.run(`reset ${branch}`, () => this.git.raw(['branch', '-q', '-f', branch, commit]));
   }
 
+  /**
+   * The fallback identity for whichever of user.name and user.email the config lacks (or has empty).
+   * One `git config -z --get-regexp` reads both: per value, in config order, `key` NL `value` NUL (a
+   * key set without a value: `key` NUL), and the last one is what `git config --get` answers; it exits
+   * 1 when neither is set. https://git-scm.com/docs/git-config#Documentation/git-config.txt--z
+   */
   private async identityConfig(): Promise<string[]> {
+    const listed = await this.git.raw(['config', '-z', '--get-regexp', '^user\\.(name|email)$']).catch(() => '');
+    const values = new Map<string, string>();
+    for (const entry of listed.split('\0')) {
+      const newline = entry.indexOf('\n');
+      const key = (newline < 0 ? entry : entry.slice(0, newline)).trim();
+      if (key === 'user.name' || key === 'user.email') values.set(key, newline < 0 ? '' : entry.slice(newline + 1));
+    }
     const config: string[] = [];
-    const name = await this.git.raw(['config', '--get', 'user.name']).catch(() => '');
-    const email = await this.git.raw(['config', '--get', 'user.email']).catch(() => '');
-    if (!name.trim()) config.push(`user.name=${FALLBACK_IDENTITY.name}`);
-    if (!email.trim()) config.push(`user.email=${FALLBACK_IDENTITY.email}`);
+    if (!values.get('user.name')?.trim()) config.push(`user.name=${FALLBACK_IDENTITY.name}`);
+    if (!values.get('user.email')?.trim()) config.push(`user.email=${FALLBACK_IDENTITY.email}`);
     return config;
   }
 

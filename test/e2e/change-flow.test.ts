@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse as parseYaml } from 'yaml';
@@ -368,5 +368,40 @@ describe('add-component through git daemon (git:// on 127.0.0.1)', function () {
     expect(local).to.be.a('string');
     expect(branchSha(join(served, 'p.git'), 'cp-gitops/add-connect-dev')).to.equal(local);
     expect(gitRun(['ls-remote', '--heads', remote], repo)).to.include('refs/heads/cp-gitops/add-connect-dev');
+  });
+});
+
+describe('the rendered diff: the real folder, or a scratch copy (decision 95)', function () {
+  this.timeout(60_000);
+  let work: string;
+  const bodyOf = (stdout: string) => stdout.slice(stdout.indexOf('## '));
+
+  before(() => {
+    work = makeTempDir('cp-gitops-renders-');
+  });
+  after(() => removeTempDirs());
+
+  it('the body rendered in the work tree is the --dry-run body (a scratch copy), and a repository with a symbolic link (scratch copies) gives the same body', async () => {
+    const bodies: string[] = [];
+    for (const name of ['plain', 'linked']) {
+      // Both named p: the name is in every resource.
+      mkdirSync(join(work, name));
+      expectExit(await runCli(['init', 'p', '--components', 'kafka', '--repo-url', REPO_URL], { cwd: join(work, name), env: NEUTRAL_ENV }), 0);
+      const repo = join(work, name, 'p');
+      if (name === 'linked') {
+        symlinkSync('../README.md', join(repo, 'docs', 'readme-link.md'));
+        gitRun(['add', 'docs/readme-link.md'], repo);
+        gitRun(['commit', '-q', '-m', 'a link'], repo);
+      }
+      const dryRun = await runCli(['add-component', 'connect', '--env', 'dev', '--dry-run'], { cwd: repo, env: NEUTRAL_ENV });
+      expectExit(dryRun, 0);
+      const added = await runCli(['add-component', 'connect', '--env', 'dev'], { cwd: repo, env: NEUTRAL_ENV });
+      expectExit(added, 0);
+      expect(bodyOf(added.stdout)).to.include('Connect/connect (added)');
+      expect(bodyOf(added.stdout)).to.equal(bodyOf(dryRun.stdout));
+      expect(gitRun(['status', '--porcelain', '--untracked-files=all'], repo)).to.equal('');
+      bodies.push(bodyOf(added.stdout));
+    }
+    expect(bodies[1]).to.equal(bodies[0]);
   });
 });

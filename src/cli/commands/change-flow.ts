@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { assertNoSymlinks, pathExists, readTextFile, readTree, removeFile, writeTree } from '../../adapters/fs.js';
+import { assertNoSymlinks, pathExists, readTextFile, readTreeAndLinks, removeFile, writeTree } from '../../adapters/fs.js';
 import { GitRepository, restoreCheckoutSync, type CheckoutState } from '../../adapters/git.js';
 import { onInterrupt } from '../../adapters/interrupt.js';
 import { lockRepository } from '../../adapters/lock.js';
 import type { ChangeRequestInfo, GitProvider } from '../../adapters/git-provider.js';
-import { findKustomize } from '../../adapters/kustomize.js';
+import { findKustomizeAsync, type KustomizeRenderer } from '../../adapters/kustomize.js';
 import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
 import { loadTemplates } from '../../adapters/templates.js';
 import { GitError, ValidationFailedError, WorkspaceError } from '../../errors.js';
@@ -32,6 +30,7 @@ import type { CommandContext } from '../main.js';
 import { createOutput } from '../output.js';
 
 import type { ChangeFlowArgs } from './change-flow-options.js';
+import { RenderQueue, type OverlayRenders } from './overlay-renders.js';
 import { repositoryRoot } from './repository-root.js';
 
 
@@ -51,9 +50,10 @@ export async function proposeChange(args: ChangeFlowArgs, context: CommandContex
     throw new WorkspaceError(`${root} is not a cp-gitops repository (no ${MODEL_FILE})`, 'run the command inside a repository made by cp-gitops init, or pass --dir');
   }
   const git = new GitRepository(root);
-  if (!(await git.isRepository())) throw new WorkspaceError(`${root} is not a git repository`, 'cp-gitops changes a repository through commits: run git init, or clone it');
+  const gitDir = await git.workTreeGitDir();
+  if (gitDir === undefined) throw new WorkspaceError(`${root} is not a git repository`, 'cp-gitops changes a repository through commits: run git init, or clone it');
   // One change at a time per repository: two runs would share a checkout and corrupt both branches.
-  const lock = lockRepository(await git.gitDir(), `cp-gitops ${process.argv.slice(2).join(' ')}`.trim());
+  const lock = lockRepository(gitDir, `cp-gitops ${process.argv.slice(2).join(' ')}`.trim());
   // Ctrl-C or a stop from CI: the repository goes back to how it was, and the lock is released.
   const moved: CheckoutState = {};
   const forget = onInterrupt(() => {
@@ -63,13 +63,28 @@ export async function proposeChange(args: ChangeFlowArgs, context: CommandContex
       lock.release();
     }
   });
+  // Stops the Kustomize processes (the probe, renders) whose answer is no longer awaited: an error, an early return.
+  const children = new AbortController();
   try {
-    const dirty = await git.dirtyFiles();
+    // Which Kustomize renders is found while git and the generator work (its answer waits until needed).
+    const renderer = settle(findKustomizeAsync(context.env, children.signal));
+    // git answers these while Node parses the model; each answer (or error) is taken where it always was.
+    const dirtyFiles = settle(git.dirtyFiles());
+    const currentBranch = settle(git.currentBranch());
+    void settle(git.hasRemote(args.remote));
+    const parsed = settle(
+      Promise.resolve().then(() => {
+        const text = readTextFile(modelPath);
+        return { text, model: parsePlatformModel(text, modelPath) };
+      }),
+    );
+    const dirty = await settled(dirtyFiles);
     if (dirty.length > 0) {
       throw new WorkspaceError(`the working tree has uncommitted changes: ${dirty.slice(0, 10).join(', ')}${dirty.length > 10 ? `, and ${dirty.length - 10} more` : ''}`, 'commit or stash them first (git stash), so the change holds only what cp-gitops makes');
     }
     const out = createOutput(args.json, context.streams, String(args._?.[0] ?? 'change'));
-    const localModel = parsePlatformModel(readTextFile(modelPath), modelPath);
+    const checkedOut = await settled(parsed);
+    const localModel = checkedOut.model;
     const provider = await resolveGitProvider(args, context, localModel, git, out);
 
     // Changes start from the branch Argo CD follows, fetched first (a merge on the remote is seen without a pull);
@@ -80,7 +95,7 @@ export async function proposeChange(args: ChangeFlowArgs, context: CommandContex
     const hasRemote = await git.hasRemote(args.remote);
     const remoteBase = hasRemote && (await git.fetchBranch(args.remote, base, pushEnv)) ? `refs/remotes/${args.remote}/${base}` : undefined;
     const start = await startPoint(git, base, remoteBase, `${args.remote}/${base}`, out);
-    const original = await git.currentBranch();
+    const original = await settled(currentBranch);
     if (original === 'HEAD') {
       // Commits made on a detached HEAD belong to no branch: say so rather than switch away from them.
       const head = await git.revParse('HEAD');
@@ -89,14 +104,31 @@ export async function proposeChange(args: ChangeFlowArgs, context: CommandContex
     moved.original = original;
     await git.checkoutDetached(start);
     try {
-      await applyChange(args, context, { root, git, plan, provider, base, start, hasRemote, pushEnv, out, moved });
+      await applyChange(args, context, { root, git, plan, provider, base, start, hasRemote, pushEnv, out, moved, renderer, children: children.signal, checkedOut });
     } finally {
       await git.checkout(original).catch(() => undefined);
     }
   } finally {
+    children.abort();
     forget();
     lock.release();
   }
+}
+
+/** A promise's outcome as a value, so an answer not awaited yet (or never) is no unhandled rejection. */
+type Settled<T> = Promise<{ ok: true; value: T } | { ok: false; error: unknown }>;
+
+function settle<T>(promise: Promise<T>): Settled<T> {
+  return promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+async function settled<T>(outcome: Settled<T>): Promise<T> {
+  const result = await outcome;
+  if (!result.ok) throw result.error;
+  return result.value;
 }
 
 /**
@@ -181,12 +213,20 @@ interface ChangeSetting {
   readonly out: ReturnType<typeof createOutput>;
   /** What the change has moved so far, for the undo after a signal. */
   readonly moved: CheckoutState;
+  /** The Kustomize found on PATH (searched since the command started). */
+  readonly renderer: Settled<KustomizeRenderer>;
+  /** Aborted when the command ends: stops renders nobody waits for any more. */
+  readonly children: AbortSignal;
+  /** cp-gitops.yaml of the branch the user had checked out, parsed: the start's is the same text more often than not. */
+  readonly checkedOut: { readonly text: string; readonly model: PlatformModel };
 }
 
 async function applyChange(args: ChangeFlowArgs, context: CommandContext, setting: ChangeSetting): Promise<void> {
-  const { root, git, plan, provider, base, start, hasRemote, pushEnv, out, moved } = setting;
+  const { root, git, plan, provider, base, start, hasRemote, pushEnv, out, moved, children } = setting;
   const modelPath = join(root, MODEL_FILE);
-  const model = parsePlatformModel(readTextFile(modelPath), modelPath);
+  const text = readTextFile(modelPath);
+  // Parsing is pure (and checks the whole model): the same text gives the same model.
+  const model = text === setting.checkedOut.text ? setting.checkedOut.model : parsePlatformModel(text, modelPath);
   const planned = plan(model);
   // Security trade-offs of the resulting model (security.allowInsecure, …) go into every pull request.
   const extra = securityWarnings(planned.model).filter((warning) => !(planned.warnings ?? []).includes(warning));
@@ -199,7 +239,20 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
   }
 
   const templates = loadTemplates();
-  const disk = readTree(root, new Set(['.git', 'node_modules']));
+  const { files: disk, links } = readTreeAndLinks(root, new Set(['.git', 'node_modules']));
+  // The "before" renders run while the change is generated and validated, the target's first. The work
+  // tree is the start commit's tree: the command refused uncommitted and untracked files, then checked
+  // the start out, and `disk` is what lies there (ignored files too, as before), so rendering the real
+  // folder renders `disk`. Not so when it holds symbolic links (readTree passes over them, Kustomize
+  // would follow them): a scratch copy then, as for every render before decision 95.
+  const inPlace = links.length === 0;
+  const found = await setting.renderer;
+  const queue = found.ok ? new RenderQueue(found.value, children) : undefined;
+  const beforeInPlace = new Map<string, Settled<string>>();
+  const renderBeforeInPlace = (overlay: string) => {
+    if (queue && inPlace && !beforeInPlace.has(overlay)) beforeInPlace.set(overlay, settle(queue.render(root, disk, overlay)));
+  };
+  renderBeforeInPlace(layout.overlayDir(change.targetEnv));
   const generated = generateRepository(change.model, templates);
   const treeChange = planTreeChange(generateRepository(model, templates), generated, disk);
   if (treeChange.conflicts.length > 0) {
@@ -213,6 +266,9 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
   for (const [path, content] of treeChange.writes) after.set(path, content);
   for (const path of treeChange.deletes) after.delete(path);
   const afterTree = fileTree(after);
+  const overlays = changedOverlays([...treeChange.writes.keys(), ...treeChange.deletes], layout.overlayDir(change.targetEnv));
+  overlays.forEach(renderBeforeInPlace);
+  const beforeInScratch = queue && !inPlace ? settle(queue.renderInScratch(disk, overlays)) : undefined;
 
   // Drift included: the tree after the change must be what the new model generates (hand edits it keeps aside).
   const report = validateTree(afterTree, { schemaCacheDir: defaultSchemaCacheDir(context.env), expected: expectedFromTree(generated) });
@@ -224,27 +280,30 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
   }
   const warnings = report.violations.length;
 
-  const renderer = findKustomize(context.env);
-  const overlays = changedOverlays([...treeChange.writes.keys(), ...treeChange.deletes], layout.overlayDir(change.targetEnv));
+  const renderer = await settled(setting.renderer);
   out.progress(`rendering ${overlays.length === 1 ? 'overlay' : `${overlays.length} overlays`} ${overlays.join(', ')} before and after the change (${renderer.command})`);
-  const renderedBefore = renderTree(renderer, disk, overlays);
-  const renderedAfter = renderTree(renderer, afterTree, overlays);
-  const diffs = overlays.flatMap((overlay) =>
-    diffRenders(renderedBefore.get(overlay)!, renderedAfter.get(overlay)!).map((diff) => (overlays.length > 1 ? { ...diff, resource: `${overlay}: ${diff.resource}` } : diff)),
-  );
-  const body = pullRequestBody({
-    title: change.title,
-    changes: change.changes,
-    overlays,
-    diffs,
-    validation: warnings === 0 && (report.suppressed ?? []).length === 0 ? 'no errors, no warnings' : summarize(report.violations, report.suppressed),
-    renderer: renderer.command,
-    warnings: change.warnings ?? [],
-    rerun: rerunCommand(context.argv),
-    base,
-  }, provider?.bodyLimit);
+  const before: OverlayRenders = beforeInScratch ? await settled(beforeInScratch) : new Map();
+  for (const overlay of overlays) if (inPlace) before.set(overlay, await settled(beforeInPlace.get(overlay)!));
+  const bodyOf = (renderedAfter: OverlayRenders): string => {
+    const diffs = overlays.flatMap((overlay) =>
+      diffRenders(before.get(overlay)!, renderedAfter.get(overlay)!).map((diff) => (overlays.length > 1 ? { ...diff, resource: `${overlay}: ${diff.resource}` } : diff)),
+    );
+    return pullRequestBody({
+      title: change.title,
+      changes: change.changes,
+      overlays,
+      diffs,
+      validation: warnings === 0 && (report.suppressed ?? []).length === 0 ? 'no errors, no warnings' : summarize(report.violations, report.suppressed),
+      renderer: renderer.command,
+      warnings: change.warnings ?? [],
+      rerun: rerunCommand(context.argv),
+      base,
+    }, provider?.bodyLimit);
+  };
 
   if (args['dry-run']) {
+    // Nothing may be written to the repository: the tree after the change is rendered from a scratch copy.
+    const body = bodyOf(await queue!.renderInScratch(afterTree, overlays));
     out.line(`Would commit on branch ${change.branch}: ${treeChange.changed.map((entry) => entry.file).join(', ')} (and the record in ${RECORD_DIR}/)`);
     out.line('');
     out.line(body);
@@ -253,6 +312,7 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
   }
 
   let commit: string;
+  let body: string;
   let pushed = false;
   let upToDate = false;
   // Ask the remote first: an unreachable remote must leave every local branch as it was.
@@ -273,7 +333,7 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
       out.warn(`--force: dropping ${listed} from ${change.branch} (git branch keep-review ${foreign[foreign.length - 1]!.sha.slice(0, 12)} would keep ${foreign.length === 1 ? 'it' : 'them'} until git gc)`);
     }
   }
-  const previous = (await git.branchExists(change.branch)) ? await git.revParse(`refs/heads/${change.branch}`) : undefined;
+  const previous = await git.branchHead(change.branch);
   if (previous !== undefined) await refuseLocalWork(git, change.branch, start, remoteHasBranch ? remoteBranch : undefined, args.force === true, out);
   moved.branch = change.branch;
   moved.previous = previous;
@@ -281,12 +341,15 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
   try {
     writeTree(root, fileTree(treeChange.writes));
     for (const path of treeChange.deletes) removeFile(join(root, ...path.split('/')));
-    const tree = await git.stagedTree();
-    const baseCommit = await git.revParse(start);
+    // The work tree now is `afterTree` (the start's files, the change written and deleted): the "after"
+    // renders read it in place while git stages it. They end before anything moves the checkout again.
+    const renderedAfter = settle(inPlace ? queue!.renderInPlace(root, afterTree, overlays) : queue!.renderInScratch(afterTree, overlays));
+    const [tree, baseCommit] = await Promise.all([git.stagedTree(), git.revParse(start)]);
     // The branch as last made: the pushed one, or without a remote the local one (with a remote, a
     // local branch that never reached it is committed and pushed again).
     const existing = remoteHasBranch ? remoteBranch : hasRemote ? undefined : previous;
     const existingState = existing ? await git.treeAndParent(existing) : undefined;
+    body = bodyOf(await settled(renderedAfter));
     if (existing && existingState && existingState.tree === tree && existingState.parent === baseCommit) {
       // Same change on the same base as last time: keep that commit, push nothing.
       upToDate = true;
@@ -294,7 +357,7 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
       await git.checkoutFresh(change.branch, existing);
       commit = await git.revParse('HEAD');
     } else {
-      commit = (await git.commitAll(commitMessage(change))).commit || (await git.revParse('HEAD'));
+      commit = (await git.commitStaged(commitMessage(change))).commit || (await git.revParse('HEAD'));
       if (hasRemote) {
         try {
           out.progress(`pushing ${change.branch} to ${args.remote}`);
@@ -319,7 +382,7 @@ async function applyChange(args: ChangeFlowArgs, context: CommandContext, settin
     }
     throw error;
   }
-  await git.checkoutDetached(start);
+  // No checkout back to the start here: proposeChange's finally checks the user's branch out, one checkout instead of two.
 
   let pull: ChangeRequestInfo | undefined;
   if (provider) {
@@ -381,14 +444,4 @@ function shellWord(value: string): string {
   return /^[A-Za-z0-9@%+=:,./_-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-/** Renders overlays of a tree that is not on disk (before or after the change) in one scratch folder; a missing overlay renders empty. */
-function renderTree(renderer: ReturnType<typeof findKustomize>, tree: ReadonlyMap<string, string>, overlays: readonly string[]): Map<string, string> {
-  const scratch = mkdtempSync(join(tmpdir(), 'cp-gitops-render-'));
-  try {
-    writeTree(scratch, tree);
-    return new Map(overlays.map((overlay) => [overlay, tree.has(`${overlay}/kustomization.yaml`) ? renderer.render(join(scratch, ...overlay.split('/'))) : '']));
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
-}
 
