@@ -1,5 +1,6 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { seededRandom } from './random.js';
 
 /** Every .yaml/.yml file under `dir`, recursively. */
 export function yamlFilesUnder(dir: string): string[] {
@@ -31,4 +32,22 @@ export function mutate(text: string, next: () => number): string {
     }
   }
   return result;
+}
+
+/**
+ * Eight rounds of mutants of every third file (seeded): `check` says whether the parser under test
+ * answered for the mutant (it asserts what it must itself). Counts, for the caller's bounds.
+ */
+export function checkMutants(files: readonly string[], seed: number, check: (text: string, label: string) => boolean): { answered: number; total: number } {
+  const next = seededRandom(seed);
+  const samples = files.filter((_, index) => index % 3 === 0).map((file) => readFileSync(file, 'utf8'));
+  let answered = 0;
+  let total = 0;
+  for (let round = 0; round < 8; round += 1) {
+    for (const text of samples) {
+      total += 1;
+      if (check(mutate(text, next), `mutant ${round}`)) answered += 1;
+    }
+  }
+  return { answered, total };
 }
