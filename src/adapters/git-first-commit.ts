@@ -23,6 +23,8 @@ export interface RepositoryOptions {
   readonly branch: string;
   /** Default: process.env. */
   readonly env?: NodeJS.ProcessEnv;
+  /** Config keys set right after `git init`, beside `git var -l` (which may or may not see them: they must not matter to it). */
+  readonly config?: Readonly<Record<string, string>>;
 }
 
 export interface FirstCommitOptions extends RepositoryOptions {
@@ -41,8 +43,11 @@ export interface FirstCommit {
 
 /** A repository being made: `git init` and `git var -l` run from the start, while the caller still computes the tree. */
 export interface PendingRepository {
-  /** The first commit on the branch, whose files the folder then holds. Call once. */
-  commit(tree: FileTree, message: string): Promise<FirstCommit>;
+  /**
+   * The first commit on the branch, whose files the folder then holds. Call once. `meanwhile` (synchronous)
+   * runs while git writes the files; if it throws, the commit fails with its error (then stop and settle).
+   */
+  commit(tree: FileTree, message: string, meanwhile?: () => void): Promise<FirstCommit>;
   /** Kills the git process running now, synchronously (an interrupt's undo, before the folder is removed). */
   stop(): void;
   /** Resolves once no git process of this repository runs any more, whatever happened (before removing the folder after a failure). */
@@ -50,8 +55,9 @@ export interface PendingRepository {
 }
 
 /**
- * Starts the repository in `dir` (empty): `git init` then `git var -l` run in the background, so their
- * process start-ups overlap whatever the caller does before it calls `commit` (init generates and validates).
+ * Starts the repository in `dir` (empty): `git init`, then `git var -l` (and `git config` for each key of
+ * `config`) run in the background, so they overlap whatever the caller does before it calls `commit`
+ * (init generates its tree).
  * A rejection is reported by `commit`, never left unhandled.
  */
 export function startRepository(options: RepositoryOptions): PendingRepository {
@@ -63,17 +69,26 @@ export function startRepository(options: RepositoryOptions): PendingRepository {
     stopped ? Promise.reject(new GitError(`git could not ${what} in ${dir}: stopped`, 'run the command again')) : runGit(dir, args, extraEnv ? { ...env, ...extraEnv } : env, what, input, running);
   const started = (async () => {
     await git(['init', '--quiet', `--initial-branch=${branch}`], 'initialise the repository');
-    return parseVarList(await git(['var', '-l'], 'read the identity and config'));
+    const settings = Object.entries(options.config ?? {}).map(([key, value]) => git(['config', key, value], `set ${key}`));
+    const [vars] = await Promise.all([git(['var', '-l'], 'read the identity and config'), ...settings]);
+    return parseVarList(vars);
   })();
   let last: Promise<unknown> = started;
   started.catch(() => undefined);
 
-  const commit = async (tree: FileTree, message: string): Promise<FirstCommit> => {
+  const commit = async (tree: FileTree, message: string, meanwhile: () => void): Promise<FirstCommit> => {
+    // The caller's own work runs while git works on its longest step (the checkout), not before or after it.
+    const whileRunning = <T>(step: Promise<T>): Promise<T> => {
+      // If the caller's work throws, its error is the one reported (and the caller stops git): not this step's.
+      step.catch(() => undefined);
+      meanwhile();
+      return step;
+    };
     const vars = await started;
     if (needsGitCommit(vars.config)) {
       // Signing runs gpg/ssh-keygen through git commit; an encoding header is git commit's to write.
       writeTree(dir, tree);
-      await git(['add', '--all'], 'stage the files');
+      await whileRunning(git(['add', '--all'], 'stage the files'));
       await git([...missingIdentityConfig(vars.config), 'commit', '--quiet', '--message', message], 'commit');
       return { commit: (await git(['rev-parse', 'HEAD'], 'read HEAD')).trim(), via: 'git commit', filesBy: 'writeTree' };
     }
@@ -86,17 +101,17 @@ export function startRepository(options: RepositoryOptions): PendingRepository {
     if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(hash)) throw new GitError(`git fast-import in ${dir} did not report the commit it wrote (got "${hash.slice(0, 80)}")`, 'run init again; nothing was kept');
     if (exact) {
       // git writes the files and the index in one pass, with every user setting that could change a byte turned off.
-      await git([...EXACT_CHECKOUT_CONFIG, 'reset', '--hard', '--quiet'], 'write the files (git reset --hard)', undefined, EXACT_CHECKOUT_ENV);
+      await whileRunning(git([...EXACT_CHECKOUT_CONFIG, 'reset', '--hard', '--quiet'], 'write the files (git reset --hard)', undefined, EXACT_CHECKOUT_ENV));
     } else {
       // A mixed reset fills the index from HEAD and refreshes its stat data from the files writeTree wrote.
-      await git(['reset', '--quiet'], 'fill the index');
+      await whileRunning(git(['reset', '--quiet'], 'fill the index'));
     }
     return { commit: hash, via: 'fast-import', filesBy: exact ? 'git' : 'writeTree' };
   };
 
   return {
-    commit(tree, message) {
-      const made = commit(tree, message);
+    commit(tree, message, meanwhile = () => undefined) {
+      const made = commit(tree, message, meanwhile);
       last = made;
       // Handled here too: a caller that fails before awaiting it (init's validation) stops and settles instead.
       made.catch(() => undefined);

@@ -205,6 +205,29 @@ describe('init\'s first commit through git fast-import (real git)', () => {
     });
   });
 
+  it('runs the caller\'s work while git writes the files (the commit exists by then); an error from it is the commit\'s', async () => {
+    const env = isolatedEnv(home, FIXED_DATES);
+    const dir = join(work, 'meanwhile');
+    mkdirSync(dir);
+    const repository = startRepository({ dir, branch: 'main', env, config: { 'core.hooksPath': '.githooks' } });
+    let headDuring = '';
+    const planted = new Error('planted: the validation found an error');
+    let error: unknown;
+    await repository
+      .commit(defaultTree, MESSAGE, () => {
+        headDuring = git(['rev-parse', 'HEAD'], dir, env);
+        throw planted;
+      })
+      .catch((caught: unknown) => {
+        error = caught;
+      });
+    expect(error).to.equal(planted);
+    expect(headDuring).to.match(/^[0-9a-f]{40}$/);
+    repository.stop();
+    await repository.settled();
+    expect(git(['config', 'core.hooksPath'], dir, env), 'config keys are set right after git init').to.equal('.githooks');
+  });
+
   it('stop() kills the git process running and settled() waits for it: the folder can then be removed', async () => {
     const env = isolatedEnv(home, FIXED_DATES);
     const dir = join(work, 'stopped');

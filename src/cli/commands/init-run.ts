@@ -102,8 +102,9 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   for (const stale of removeStaleStagingDirectories(target)) out.warn(`removed ${stale}, left by an init that was killed`);
   const targetExisted = pathExists(target);
   const staging = createStagingDirectory(target);
-  // git init and git var -l start now and run beside the generation (their process start-ups off the critical path).
-  const repository = startRepository({ dir: staging, branch: args.branch, env: context.env });
+  // git init and git var -l start now and run beside the generation. Without a remote, the pre-push hook is
+  // turned on right away too (in the staging folder, so only in a repository that passed the validation).
+  const repository = startRepository({ dir: staging, branch: args.branch, env: context.env, config: remote ? {} : { 'core.hooksPath': layout.githooksDir } });
   // Ctrl-C or a stop from CI: no staging folder stays behind, and no repository that was never pushed.
   let forget = onInterrupt(() => {
     repository.stop();
@@ -116,11 +117,13 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   try {
     const generated = captureWrittenYaml(() => generateRepository(model, templates));
     tree = generated.result;
-    // The commit straight from the in-memory tree (git fast-import), not git add + git commit. It starts
-    // before the validation, in the staging folder, which goes with it if the validation finds an error.
-    const committing = repository.commit(tree, COMMIT_MESSAGE);
-    validation = validateGenerated(tree, generated.written, context);
-    commit = (await committing).commit;
+    // The commit straight from the in-memory tree (git fast-import), not git add + git commit. The tree is
+    // validated while git writes the files into the staging folder, which goes if the validation finds an error.
+    let validated: ReturnType<typeof validateTree> | undefined;
+    commit = (await repository.commit(tree, COMMIT_MESSAGE, () => {
+      validated = validateGenerated(tree, generated.written, context);
+    })).commit;
+    validation = validated ?? validateGenerated(tree, generated.written, context);
     if (remote) await addRemote(staging, 'origin', remote, context.env);
     promoteStagingDirectory(staging, target);
   } catch (error) {
@@ -160,9 +163,10 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
       }
       out.line(`Pushed ${args.branch} to ${remote}.`);
     }
-    // Only now: this commit was validated above, and the hook needs cp-gitops installed, which
-    // `npx cp-gitops init` does not guarantee. From here on, every push is validated first.
-    await setGitConfig(target, 'core.hooksPath', layout.githooksDir, context.env);
+    // With a remote, only now: the first push runs without the hook, which needs cp-gitops installed
+    // (`npx cp-gitops init` does not guarantee it); this commit was validated above. From here on, every
+    // push is validated first. (Without a remote it was set in the staging folder.)
+    if (remote) await setGitConfig(target, 'core.hooksPath', layout.githooksDir, context.env);
   } finally {
     forget();
   }
