@@ -41,12 +41,12 @@ describe('init: the first commit and the validation of what it generated (built 
 
   /**
    * A git in front of the real one: for `command` (the first argument that is not an option), it runs
-   * `action` (shell) instead. Returns the folder to put first on PATH.
+   * `action` (shell; $SHIMS is the shim's own folder, for markers) first. Returns the folder to put first on PATH.
    */
   function gitShim(command: string, action: string): string {
     const shims = makeTempDir('cp-gitops-init-commit-shims-');
     const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
-    const script = `#!/bin/sh\nfor arg in "$@"; do case "$arg" in -c) ;; -*|*=*) ;; *) [ "$arg" = ${command} ] && { ${action}; }; break ;; esac; done\nexec '${realGit}' "$@"\n`;
+    const script = `#!/bin/sh\nSHIMS='${shims}'\nfor arg in "$@"; do case "$arg" in -c) ;; -*|*=*) ;; *) [ "$arg" = ${command} ] && { ${action}; }; break ;; esac; done\nexec '${realGit}' "$@"\n`;
     writeFileSync(join(shims, 'git'), script);
     chmodSync(join(shims, 'git'), 0o755);
     return shims;
@@ -66,6 +66,17 @@ describe('init: the first commit and the validation of what it generated (built 
     return { pid: child.pid!, done: new Promise((resolve) => child.on('close', (code) => resolve({ code, stderr }))) };
   }
 
+  /** Whether `pid` still runs: gone, or a zombie nobody reaped yet (a container's pid 1 may not), is not running. */
+  function isRunning(pid: number): boolean {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return false;
+    }
+    const stat = existsSync(`/proc/${pid}/stat`) ? readFileSync(`/proc/${pid}/stat`, 'utf8') : '';
+    return !/^\d+ \(.*\) Z /.test(stat);
+  }
+
   async function waitFor(marker: string, what: string): Promise<void> {
     for (const started = Date.now(); !existsSync(marker); await new Promise((resolve) => setTimeout(resolve, 50))) {
       if (Date.now() - started > 60_000) throw new Error(`timed out waiting for ${what}`);
@@ -75,9 +86,9 @@ describe('init: the first commit and the validation of what it generated (built 
   it('SIGTERM while git fast-import writes the commit leaves nothing: no folder, no staging folder; exit 143', async () => {
     const parent = makeTempDir('cp-gitops-init-commit-signal-');
     // For fast-import, the shim says so and waits (until the signal ends it).
-    const marker = join(parent, '..', `${parent.split('/').pop()}-importing`);
-    const init = startInit(parent, gitShim('fast-import', `touch '${marker}'; sleep 60`));
-    await waitFor(marker, 'git fast-import');
+    const shims = gitShim('fast-import', 'touch "$SHIMS/importing"; sleep 60');
+    const init = startInit(parent, shims);
+    await waitFor(join(shims, 'importing'), 'git fast-import');
     // The whole group, as a terminal's Ctrl-C or a CI stop does.
     process.kill(-init.pid, 'SIGTERM');
     const { code, stderr } = await init.done;
@@ -88,15 +99,18 @@ describe('init: the first commit and the validation of what it generated (built 
 
   it('SIGTERM to cp-gitops alone while git init runs (beside the generation) kills it and leaves nothing; exit 143', async () => {
     const parent = makeTempDir('cp-gitops-init-commit-signal-');
-    const marker = join(parent, '..', `${parent.split('/').pop()}-initialising`);
-    // exec: the process cp-gitops kills is the one that waits, so nothing outlives the test.
-    const init = startInit(parent, gitShim('init', `touch '${marker}'; exec sleep 60`));
-    await waitFor(marker, 'git init');
+    // exec: the waiting process keeps the shim's pid, which cp-gitops must kill (the signal reached only cp-gitops).
+    const shims = gitShim('init', 'echo $$ > "$SHIMS/pid"; touch "$SHIMS/initialising"; exec sleep 60');
+    const init = startInit(parent, shims);
+    await waitFor(join(shims, 'initialising'), 'git init');
     process.kill(init.pid, 'SIGTERM');
     const { code, stderr } = await init.done;
     expect(code, stderr).to.equal(143);
     expect(stderr).to.match(/nothing was written \(the staging folder \S+ is removed\)/);
     expect(readdirSync(parent)).to.deep.equal([]);
+    const gitPid = Number(readFileSync(join(shims, 'pid'), 'utf8'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(isRunning(gitPid), 'the git process was killed').to.equal(false);
   });
 
   it('a git step that fails midway (the checkout) leaves no folder and no staging folder, and says what git said', async () => {
