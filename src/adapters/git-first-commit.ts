@@ -284,9 +284,10 @@ function gitEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 /**
  * Variables that point git at another repository, index or object store (set, for example, when init
- * runs from inside a git hook): the repository made here is `dir`'s own, whatever the caller's git is.
+ * runs from inside a git hook), or at another tree's attributes (GIT_ATTR_SOURCE, which the checkout
+ * would read instead of the tree's own): the repository made here is `dir`'s own, whatever the caller's git is.
  */
-const REPOSITORY_VARIABLES = new Set(['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_COMMON_DIR', 'GIT_NAMESPACE', 'GIT_PREFIX']);
+const REPOSITORY_VARIABLES = new Set(['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_COMMON_DIR', 'GIT_NAMESPACE', 'GIT_PREFIX', 'GIT_ATTR_SOURCE']);
 
 /** Runs git in `dir`, resolving with stdout; a failure becomes a GitError with git's own words (its hints included). */
 function runGit(dir: string, args: readonly string[], env: NodeJS.ProcessEnv, what: string, input?: Buffer, running?: Set<ChildProcess>): Promise<string> {
