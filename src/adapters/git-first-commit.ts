@@ -1,62 +1,163 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { GitError } from '../errors.js';
 import type { FileTree } from '../generator/file-tree.js';
-import { fileMode } from './fs.js';
+import { fileMode, writeTree } from './fs.js';
 
 /**
  * init's repository in as few git processes as git allows, without simple-git: `git init`, `git var -l`
  * (the identity and the config, as `git commit` would see them), `git fast-import` (every blob, the
- * tree and the commit in one pack, straight from the in-memory tree) and `git reset -q` (the index, so
- * `git status` is clean and its stat data is fresh). `git add` + `git commit` wrote one loose object per
- * file and started `git maintenance`; see docs/decisions.md (75) for what fast-import cannot do and
- * when the old path is taken.
+ * tree and the commit in one pack, straight from the in-memory tree) and `git reset` (the index, and
+ * with `--hard` the files themselves). `git add` + `git commit` wrote one loose object per file and
+ * started `git maintenance`; see docs/decisions.md (75) for what fast-import cannot do and when the old
+ * path is taken, and (97) for when git writes the files and when writeTree does.
  */
 
 /** Used when the machine has no git identity (CI, containers), so a commit never fails for that. */
 export const FALLBACK_IDENTITY = { name: 'cp-gitops', email: 'cp-gitops@users.noreply.localhost' } as const;
 
-export interface FirstCommitOptions {
-  /** The folder the tree was written to (the staging folder): it becomes the repository. */
+export interface RepositoryOptions {
+  /** An empty folder (init's staging folder): it becomes the repository, with the committed tree as its files. */
   readonly dir: string;
   readonly branch: string;
-  /** The exact bytes written to `dir`; the commit holds the same (fileMode decides 100755). */
-  readonly tree: FileTree;
-  readonly message: string;
   /** Default: process.env. */
   readonly env?: NodeJS.ProcessEnv;
+  /** Config keys set right after `git init`, beside `git var -l` (which may or may not see them: they must not matter to it). */
+  readonly config?: Readonly<Record<string, string>>;
+}
+
+export interface FirstCommitOptions extends RepositoryOptions {
+  /** The files: the commit holds these bytes (fileMode decides 100755), and so does the folder. */
+  readonly tree: FileTree;
+  readonly message: string;
 }
 
 export interface FirstCommit {
   readonly commit: string;
   /** How the commit was made: `fast-import`, or `git commit` when the user's config asks for what fast-import cannot do. */
   readonly via: 'fast-import' | 'git commit';
+  /** Who wrote the files: git's checkout (`git reset --hard`), or writeTree where git's could give other bytes or modes. */
+  readonly filesBy: 'git' | 'writeTree';
+}
+
+/** A repository being made: `git init` and `git var -l` run from the start, while the caller still computes the tree. */
+export interface PendingRepository {
+  /**
+   * The first commit on the branch, whose files the folder then holds. Call once. `meanwhile` (synchronous)
+   * runs while git writes the files; if it throws, the commit fails with its error (then stop and settle).
+   */
+  commit(tree: FileTree, message: string, meanwhile?: () => void): Promise<FirstCommit>;
+  /** Kills the git process running now, synchronously (an interrupt's undo, before the folder is removed). */
+  stop(): void;
+  /** Resolves once no git process of this repository runs any more, whatever happened (before removing the folder after a failure). */
+  settled(): Promise<void>;
 }
 
 /**
- * Creates the repository in `dir` (whose files are `tree`) with one commit on `branch`. The commit is
- * the one `git add --all && git commit` would make (same tree, same identity rules, same message), unless
- * the config asks for signing or a non-UTF-8 commit encoding: then `git add` and `git commit` run.
+ * Starts the repository in `dir` (empty): `git init`, then `git var -l` (and `git config` for each key of
+ * `config`) run in the background, so they overlap whatever the caller does before it calls `commit`
+ * (init generates its tree).
+ * A rejection is reported by `commit`, never left unhandled.
  */
-export async function createRepositoryWithFirstCommit(options: FirstCommitOptions): Promise<FirstCommit> {
+export function startRepository(options: RepositoryOptions): PendingRepository {
   const env = gitEnvironment(options.env ?? process.env);
   const { dir, branch } = options;
-  await runGit(dir, ['init', '--quiet', `--initial-branch=${branch}`], env, 'initialise the repository');
-  const vars = parseVarList(await runGit(dir, ['var', '-l'], env, 'read the identity and config'));
-  const identityConfig = missingIdentityConfig(vars.config);
-  if (needsGitCommit(vars.config)) {
-    // Signing runs gpg/ssh-keygen through git commit; an encoding header is git commit's to write.
-    await runGit(dir, ['add', '--all'], env, 'stage the files');
-    await runGit(dir, [...identityConfig, 'commit', '--quiet', '--message', options.message], env, 'commit');
-    return { commit: (await runGit(dir, ['rev-parse', 'HEAD'], env, 'read HEAD')).trim(), via: 'git commit' };
-  }
-  const author = identityLine(vars, 'AUTHOR', env);
-  const committer = identityLine(vars, 'COMMITTER', env);
-  const stream = fastImportStream({ branch, tree: options.tree, author, committer, message: options.message });
-  const commit = (await runGit(dir, ['fast-import', '--quiet', '--done'], env, 'write the commit (git fast-import)', stream)).trim();
-  if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(commit)) throw new GitError(`git fast-import in ${dir} did not report the commit it wrote (got "${commit.slice(0, 80)}")`, 'run init again; nothing was kept');
-  // A mixed reset fills the index from HEAD and refreshes its stat data from the files we wrote.
-  await runGit(dir, ['reset', '--quiet'], env, 'fill the index');
-  return { commit, via: 'fast-import' };
+  const running = new Set<ChildProcess>();
+  let stopped = false;
+  const git = (args: readonly string[], what: string, input?: Buffer, extraEnv?: NodeJS.ProcessEnv) =>
+    stopped ? Promise.reject(new GitError(`git could not ${what} in ${dir}: stopped`, 'run the command again')) : runGit(dir, args, extraEnv ? { ...env, ...extraEnv } : env, what, input, running);
+  const started = (async () => {
+    await git(['init', '--quiet', `--initial-branch=${branch}`], 'initialise the repository');
+    const settings = Object.entries(options.config ?? {}).map(([key, value]) => git(['config', key, value], `set ${key}`));
+    const [vars] = await Promise.all([git(['var', '-l'], 'read the identity and config'), ...settings]);
+    return parseVarList(vars);
+  })();
+  let last: Promise<unknown> = started;
+  started.catch(() => undefined);
+
+  const commit = async (tree: FileTree, message: string, meanwhile: () => void): Promise<FirstCommit> => {
+    // The caller's own work runs while git works on its longest step (the checkout), not before or after it.
+    const whileRunning = <T>(step: Promise<T>): Promise<T> => {
+      // If the caller's work throws, its error is the one reported (and the caller stops git): not this step's.
+      step.catch(() => undefined);
+      meanwhile();
+      return step;
+    };
+    const vars = await started;
+    if (needsGitCommit(vars.config)) {
+      // Signing runs gpg/ssh-keygen through git commit; an encoding header is git commit's to write.
+      writeTree(dir, tree);
+      await whileRunning(git(['add', '--all'], 'stage the files'));
+      await git([...missingIdentityConfig(vars.config), 'commit', '--quiet', '--message', message], 'commit');
+      return { commit: (await git(['rev-parse', 'HEAD'], 'read HEAD')).trim(), via: 'git commit', filesBy: 'writeTree' };
+    }
+    const exact = checkoutIsExact({ config: vars.config, gitDirMode: statSync(join(dir, '.git')).mode, infoAttributes: existsSync(join(dir, '.git', 'info', 'attributes')) });
+    if (!exact) writeTree(dir, tree);
+    const author = identityLine(vars, 'AUTHOR', env);
+    const committer = identityLine(vars, 'COMMITTER', env);
+    const stream = fastImportStream({ branch, tree, author, committer, message });
+    const hash = (await git(['fast-import', '--quiet', '--done'], 'write the commit (git fast-import)', stream)).trim();
+    if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(hash)) throw new GitError(`git fast-import in ${dir} did not report the commit it wrote (got "${hash.slice(0, 80)}")`, 'run init again; nothing was kept');
+    if (exact) {
+      // git writes the files and the index in one pass, with every user setting that could change a byte turned off.
+      await whileRunning(git([...EXACT_CHECKOUT_CONFIG, 'reset', '--hard', '--quiet'], 'write the files (git reset --hard)', undefined, EXACT_CHECKOUT_ENV));
+    } else {
+      // A mixed reset fills the index from HEAD and refreshes its stat data from the files writeTree wrote.
+      await whileRunning(git(['reset', '--quiet'], 'fill the index'));
+    }
+    return { commit: hash, via: 'fast-import', filesBy: exact ? 'git' : 'writeTree' };
+  };
+
+  return {
+    commit(tree, message, meanwhile = () => undefined) {
+      const made = commit(tree, message, meanwhile);
+      last = made;
+      // Handled here too: a caller that fails before awaiting it (init's validation) stops and settles instead.
+      made.catch(() => undefined);
+      return made;
+    },
+    stop() {
+      stopped = true;
+      for (const child of running) child.kill('SIGKILL');
+    },
+    async settled() {
+      // A process killed by stop() still has to exit before its files can be removed.
+      await last.catch(() => undefined);
+      await Promise.all([...running].map((child) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(undefined) : child.once('close', resolve)))));
+    },
+  };
+}
+
+/**
+ * Creates the repository in `dir` (empty) with one commit on `branch` whose files are `tree`, and writes
+ * them there. The commit is the one `git add --all && git commit` would make (same tree, same identity
+ * rules, same message), unless the config asks for signing or a non-UTF-8 commit encoding: then
+ * `git add` and `git commit` run.
+ */
+export function createRepositoryWithFirstCommit(options: FirstCommitOptions): Promise<FirstCommit> {
+  return startRepository(options).commit(options.tree, options.message);
+}
+
+/**
+ * What `git reset --hard` is run with: no end-of-line conversion from core.autocrlf / core.eol, and no
+ * attributes from the user's global file (core.attributesFile, default ~/.config/git/attributes) or the
+ * system one (GIT_ATTR_NOSYSTEM): those could add filters, `ident`, `working-tree-encoding` or `eol`
+ * to the checkout (gitattributes(5)). The tree's own .gitattributes still applies: it is ours.
+ */
+const EXACT_CHECKOUT_CONFIG = ['-c', 'core.autocrlf=false', '-c', 'core.eol=lf', '-c', 'core.attributesFile=/dev/null'] as const;
+const EXACT_CHECKOUT_ENV = { GIT_ATTR_NOSYSTEM: '1' } as const;
+
+/**
+ * Whether git's checkout writes the bytes and modes writeTree would: git creates files 0666 (0777 for
+ * 100755) less the umask, writeTree 0644 (0755), so they agree only when the umask (or a default ACL)
+ * takes group and other write away, which `git init`'s own `.git` (made 0777 less the same) shows; a
+ * template's `info/attributes` would outrank the tree's .gitattributes; a sparse checkout would leave
+ * files out. Any of those: writeTree writes, as before.
+ */
+export function checkoutIsExact(facts: { config: ReadonlyMap<string, string>; gitDirMode: number; infoAttributes: boolean }): boolean {
+  const sparse = facts.config.get('core.sparsecheckout');
+  return (facts.gitDirMode & 0o022) === 0 && !facts.infoAttributes && !(sparse !== undefined && isTrue(sparse));
 }
 
 /** `git config <key> <value>` in `dir` (init's core.hooksPath, a remote's URL), without simple-git. */
@@ -183,20 +284,27 @@ function gitEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 /**
  * Variables that point git at another repository, index or object store (set, for example, when init
- * runs from inside a git hook): the repository made here is `dir`'s own, whatever the caller's git is.
+ * runs from inside a git hook), or at another tree's attributes (GIT_ATTR_SOURCE, which the checkout
+ * would read instead of the tree's own): the repository made here is `dir`'s own, whatever the caller's git is.
  */
-const REPOSITORY_VARIABLES = new Set(['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_COMMON_DIR', 'GIT_NAMESPACE', 'GIT_PREFIX']);
+const REPOSITORY_VARIABLES = new Set(['GIT_DIR', 'GIT_WORK_TREE', 'GIT_INDEX_FILE', 'GIT_OBJECT_DIRECTORY', 'GIT_ALTERNATE_OBJECT_DIRECTORIES', 'GIT_COMMON_DIR', 'GIT_NAMESPACE', 'GIT_PREFIX', 'GIT_ATTR_SOURCE']);
 
 /** Runs git in `dir`, resolving with stdout; a failure becomes a GitError with git's own words (its hints included). */
-function runGit(dir: string, args: readonly string[], env: NodeJS.ProcessEnv, what: string, input?: Buffer, hint = 'fix what git says, then run the command again'): Promise<string> {
+function runGit(dir: string, args: readonly string[], env: NodeJS.ProcessEnv, what: string, input?: Buffer, running?: Set<ChildProcess>): Promise<string> {
+  const hint = 'fix what git says, then run the command again';
   return new Promise((resolve, reject) => {
     const child = spawn('git', [...args], { cwd: dir, env, stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
+    running?.add(child);
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
-    child.on('error', (error) => reject(new GitError(`git could not ${what} in ${dir}: ${error.message}`, 'is git installed and on PATH?', error)));
+    child.on('error', (error) => {
+      running?.delete(child);
+      reject(new GitError(`git could not ${what} in ${dir}: ${error.message}`, 'is git installed and on PATH?', error));
+    });
     child.on('close', (code, signal) => {
+      running?.delete(child);
       if (code === 0) {
         resolve(Buffer.concat(stdout).toString('utf8'));
         return;

@@ -195,6 +195,11 @@ describe('cp-gitops init (end to end, built bin)', function () {
       expect(stagingLeftovers(scenario.work)).to.deep.equal([]);
     });
 
+    it('turns the pre-push hook on once pushed (core.hooksPath), with origin the only remote', () => {
+      expect(git(['config', 'core.hooksPath'], scenario.dir)).to.equal('.githooks');
+      expect(git(['remote'], scenario.dir)).to.equal('origin');
+    });
+
     it('points Argo CD at --repo-url', () => {
       expect(readFileSync(join(scenario.dir, 'cp-gitops.yaml'), 'utf8')).to.include(REPO_URL);
       expect(readFileSync(join(scenario.dir, 'argocd/prod/platform.yaml'), 'utf8')).to.include(`repoURL: ${REPO_URL}`);

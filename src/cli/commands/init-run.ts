@@ -1,8 +1,8 @@
 import { basename, isAbsolute, resolve } from 'node:path';
-import { createStagingDirectory, isDirectory, isEmptyDirectory, pathExists, promoteStagingDirectory, readTextFile, readTree, removeCreatedDirectory, removeDirectory, removeStaleStagingDirectories, writeTree } from '../../adapters/fs.js';
+import { createStagingDirectory, isDirectory, isEmptyDirectory, pathExists, promoteStagingDirectory, readTextFile, readTree, removeCreatedDirectory, removeDirectory, removeStaleStagingDirectories } from '../../adapters/fs.js';
 import { onInterrupt } from '../../adapters/interrupt.js';
 import type { GitRepository } from '../../adapters/git.js';
-import { addRemote, createRepositoryWithFirstCommit, setGitConfig } from '../../adapters/git-first-commit.js';
+import { addRemote, setGitConfig, startRepository } from '../../adapters/git-first-commit.js';
 import { defaultSchemaCacheDir } from '../../adapters/schema-cache.js';
 import { createProvider, providerFlag } from './git-provider.js';
 import { loadTemplates } from '../../adapters/templates.js';
@@ -23,7 +23,7 @@ import { hasErrors } from '../../validator/violation.js';
 import type { CommandContext } from '../main.js';
 import { createOutput, type Output } from '../output.js';
 import { validateTree } from '../../validator/full-validation.js';
-import { captureWrittenYaml } from '../../yaml/stringify.js';
+import { captureWrittenYaml, type WrittenYaml } from '../../yaml/stringify.js';
 import type { InitArgs } from './init.js';
 
 const COMMIT_MESSAGE = 'cp-gitops init: Confluent Platform GitOps repository';
@@ -90,19 +90,9 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   });
   // Later change commands open their pull (merge) requests there without --github / --gitlab (never the token: it stays in the environment).
   const model = provider ? withGitProvider(built, provider.record()) : built;
-  const { result: tree, written } = captureWrittenYaml(() => generateRepository(model, templates));
-  // The tree is checked as `cp-gitops validate` would check it once written: nothing with errors is written.
-  // From the values it was generated from: its YAML is not parsed again (positions only for findings).
-  const validation = validateTree(tree, { schemaCacheDir: defaultSchemaCacheDir(context.env), written });
-  if (hasErrors(validation.violations)) {
-    const errors = validation.violations.filter((violation) => violation.severity === 'error');
-    throw new ValidationFailedError(
-      `the generated repository does not validate (${summarize(validation.violations)}); nothing was written:\n${errors.map((violation) => `  ${violation.file}:${violation.line}:${violation.column}: ${violation.rule}: ${violation.message}`).join('\n')}`,
-      { hint: 'this is a bug in cp-gitops or in its templates: report it with the lines above' },
-    );
-  }
-
   if (args['dry-run']) {
+    const { result: tree, written } = captureWrittenYaml(() => generateRepository(model, templates));
+    validateGenerated(tree, written, context);
     printPlan(out, target, model, tree, true);
     out.result(initResult({ dryRun: true, changed: true, directory: target, branch: args.branch, model, files: [...tree.keys()] }));
     return;
@@ -112,19 +102,33 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
   for (const stale of removeStaleStagingDirectories(target)) out.warn(`removed ${stale}, left by an init that was killed`);
   const targetExisted = pathExists(target);
   const staging = createStagingDirectory(target);
+  // git init and git var -l start now and run beside the generation. Without a remote, the pre-push hook is
+  // turned on right away too (in the staging folder, so only in a repository that passed the validation).
+  const repository = startRepository({ dir: staging, branch: args.branch, env: context.env, config: remote ? {} : { 'core.hooksPath': layout.githooksDir } });
   // Ctrl-C or a stop from CI: no staging folder stays behind, and no repository that was never pushed.
   let forget = onInterrupt(() => {
+    repository.stop();
     removeDirectory(staging);
     return `nothing was written (the staging folder ${staging} is removed)`;
   });
   let commit: string;
+  let tree: FileTree;
+  let validation: ReturnType<typeof validateTree>;
   try {
-    writeTree(staging, tree);
-    // The commit straight from the in-memory tree (git fast-import), not git add + git commit.
-    commit = (await createRepositoryWithFirstCommit({ dir: staging, branch: args.branch, tree, message: COMMIT_MESSAGE, env: context.env })).commit;
+    const generated = captureWrittenYaml(() => generateRepository(model, templates));
+    tree = generated.result;
+    // The commit straight from the in-memory tree (git fast-import), not git add + git commit. The tree is
+    // validated while git writes the files into the staging folder, which goes if the validation finds an error.
+    let validated: ReturnType<typeof validateTree> | undefined;
+    commit = (await repository.commit(tree, COMMIT_MESSAGE, () => {
+      validated = validateGenerated(tree, generated.written, context);
+    })).commit;
+    validation = validated ?? validateGenerated(tree, generated.written, context);
     if (remote) await addRemote(staging, 'origin', remote, context.env);
     promoteStagingDirectory(staging, target);
   } catch (error) {
+    repository.stop();
+    await repository.settled();
     removeDirectory(staging);
     throw error;
   } finally {
@@ -159,15 +163,32 @@ export async function runInit(args: InitArgs, context: CommandContext): Promise<
       }
       out.line(`Pushed ${args.branch} to ${remote}.`);
     }
-    // Only now: this commit was validated above, and the hook needs cp-gitops installed, which
-    // `npx cp-gitops init` does not guarantee. From here on, every push is validated first.
-    await setGitConfig(target, 'core.hooksPath', layout.githooksDir, context.env);
+    // With a remote, only now: the first push runs without the hook, which needs cp-gitops installed
+    // (`npx cp-gitops init` does not guarantee it); this commit was validated above. From here on, every
+    // push is validated first. (Without a remote it was set in the staging folder.)
+    if (remote) await setGitConfig(target, 'core.hooksPath', layout.githooksDir, context.env);
   } finally {
     forget();
   }
   out.line(`Every push now runs cp-gitops validate first (${layout.prePushHook}); in a new clone, turn it on with: git config core.hooksPath ${layout.githooksDir}`);
   out.line('Next: read README.md in the new repository to bootstrap Argo CD.');
   out.result(initResult({ dryRun: false, changed: true, directory: target, commit, branch: args.branch, pushed: remote !== undefined, remote: remote ?? null, model, files: [...tree.keys()] }));
+}
+
+/**
+ * The tree is checked as `cp-gitops validate` would check it once written: nothing with errors reaches
+ * the target. From the values it was generated from: its YAML is not parsed again (positions only for findings).
+ */
+function validateGenerated(tree: FileTree, written: WrittenYaml, context: CommandContext): ReturnType<typeof validateTree> {
+  const validation = validateTree(tree, { schemaCacheDir: defaultSchemaCacheDir(context.env), written });
+  if (hasErrors(validation.violations)) {
+    const errors = validation.violations.filter((violation) => violation.severity === 'error');
+    throw new ValidationFailedError(
+      `the generated repository does not validate (${summarize(validation.violations)}); nothing was written:\n${errors.map((violation) => `  ${violation.file}:${violation.line}:${violation.column}: ${violation.rule}: ${violation.message}`).join('\n')}`,
+      { hint: 'this is a bug in cp-gitops or in its templates: report it with the lines above' },
+    );
+  }
+  return validation;
 }
 
 /** The --json document of init (docs/json/init.schema.json): the same keys in every outcome. */
