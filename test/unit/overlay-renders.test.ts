@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { writeTree } from '../../src/adapters/fs.js';
 import { findKustomize, findKustomizeAsync, type KustomizeRenderer } from '../../src/adapters/kustomize.js';
 import { loadTemplates } from '../../src/adapters/templates.js';
-import { RenderQueue } from '../../src/cli/commands/overlay-renders.js';
+import { RenderQueue } from '../../src/adapters/overlay-renders.js';
 import { generateRepository } from '../../src/generator/repository.js';
 import { buildNewModel } from '../../src/model/build.js';
 import { ToolNotFoundError } from '../../src/errors.js';

@@ -30,7 +30,7 @@ import type { CommandContext } from '../main.js';
 import { createOutput } from '../output.js';
 
 import type { ChangeFlowArgs } from './change-flow-options.js';
-import { RenderQueue, type OverlayRenders } from './overlay-renders.js';
+import { RenderQueue, type OverlayRenders } from '../../adapters/overlay-renders.js';
 import { repositoryRoot } from './repository-root.js';
 
 

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeTree } from '../../adapters/fs.js';
-import type { KustomizeRenderer } from '../../adapters/kustomize.js';
+import { writeTree } from './fs.js';
+import type { KustomizeRenderer } from './kustomize.js';
 
 /**
  * The Kustomize renders of a change's pull request body (decision 95). Every render is its own child
