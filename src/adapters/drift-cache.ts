@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FileTree } from '../generator/file-tree.js';
 import { packageVersion } from '../package-root.js';
 import { digestsOf, type GeneratedDigests } from '../validator/expected-files.js';
-import { defaultSchemaCacheDir } from './schema-cache.js';
+import { defaultSchemaCacheDir, writeCacheFile } from './schema-cache.js';
 
 /**
  * The drift cache: what a cp-gitops.yaml generated, as path → content hash, so that `validate` on an
@@ -18,7 +18,7 @@ import { defaultSchemaCacheDir } from './schema-cache.js';
  * bundle's size and modification time, Node's version): another cp-gitops, or the same one rebuilt, has
  * its own entries. Only the bundle keeps entries; tsc's modules (the tests' imports) always generate.
  * A cache never fails a run: unreadable or malformed means "not cached", a failed write is skipped, and
- * writes go through a temporary file and a rename.
+ * writes go through a temporary file and a rename (writeCacheFile, as the schema cache's).
  */
 
 /** Entries kept; the oldest go when one is written (an entry of a 50-environment repository is ~200 KB). */
@@ -48,15 +48,11 @@ export function fileDriftCache(dir: string, build: string): DriftCache {
       }
     },
     write(modelText, generated) {
-      const file = fileOf(modelText);
-      const temporary = `${file}.${process.pid}.tmp`;
+      if (!writeCacheFile(fileOf(modelText), JSON.stringify({ files: [...digestsOf(generated)] }))) return;
       try {
-        mkdirSync(dir, { recursive: true });
-        writeFileSync(temporary, JSON.stringify({ files: [...digestsOf(generated)] }));
-        renameSync(temporary, file);
         prune(dir);
       } catch {
-        rmSync(temporary, { force: true });
+        // Another process pruned the same entries first: nothing is lost.
       }
     },
   };

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { CompiledSchemaCache } from '../validator/schemas/registry.js';
@@ -29,15 +30,26 @@ export function fileSchemaCache(cacheDir: string): CompiledSchemaCache {
       }
     },
     write(key, code) {
-      const target = schemaCacheFile(cacheDir, key);
-      const temporary = `${target}.${process.pid}.tmp`;
-      try {
-        mkdirSync(join(cacheDir, 'schemas'), { recursive: true });
-        writeFileSync(temporary, code);
-        renameSync(temporary, target);
-      } catch {
-        // Read-only home, full disk: validation still works, only slower next time.
-      }
+      // Read-only home, full disk: validation still works, only slower next time.
+      writeCacheFile(schemaCacheFile(cacheDir, key), code);
     },
   };
+}
+
+/**
+ * Writes one file of a cache folder (made if missing) through a temporary file and a rename, so that a
+ * process reading it at the same time sees the old file or the new one, never half of one. A cache
+ * never fails a run: false when it could not be written (nothing is left behind).
+ */
+export function writeCacheFile(path: string, content: string): boolean {
+  const temporary = `${path}.${process.pid}.tmp`;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(temporary, content);
+    renameSync(temporary, path);
+    return true;
+  } catch {
+    rmSync(temporary, { force: true });
+    return false;
+  }
 }
