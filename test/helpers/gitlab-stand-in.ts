@@ -475,6 +475,9 @@ export class GitLabStandIn {
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
+    // git http-backend may answer (and exit) without reading the whole request body: the pipe then
+    // breaks (EPIPE), which is its answer to give, not an error of the stand-in's.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(raw);
     const out: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
