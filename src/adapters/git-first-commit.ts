@@ -211,7 +211,7 @@ function isTrue(value: string): boolean {
 
 /**
  * The fallback identity as `-c` options, only for the parts the config lacks: the same rule as
- * GitRepository.commitAll, so the environment (GIT_AUTHOR_NAME, …) still wins over both.
+ * GitRepository.commitStaged, so the environment (GIT_AUTHOR_NAME, …) still wins over both.
  */
 function missingIdentityConfig(config: ReadonlyMap<string, string>): string[] {
   return [

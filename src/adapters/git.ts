@@ -36,18 +36,10 @@ export class GitRepository {
     this.git = simpleGit({ baseDir: dir, trimmed: true });
   }
 
-  async isRepository(): Promise<boolean> {
-    try {
-      return (await this.git.revparse(['--show-toplevel'])) !== '' && (await this.git.checkIsRepo());
-    } catch {
-      return false;
-    }
-  }
-
   /**
-   * The absolute git directory when `dir` is inside a work tree, else undefined: what isRepository
-   * and gitDir tell, in one git process (rev-parse prints one line per option, in order, and fails
-   * as a whole outside a work tree, where --show-toplevel has nothing to show).
+   * The absolute git directory when `dir` is inside a work tree, else undefined, in one git process
+   * (rev-parse prints one line per option, in order, and fails as a whole outside a work tree, where
+   * --show-toplevel has nothing to show).
    */
   async workTreeGitDir(): Promise<string | undefined> {
     try {
@@ -58,26 +50,11 @@ export class GitRepository {
     }
   }
 
-  async init(branch: string): Promise<void> {
-    await this.run('initialise the repository', () => this.git.init([`--initial-branch=${branch}`]));
-  }
-
-  async commitAll(message: string): Promise<CommitResult> {
-    const identity = await this.identityConfig();
-    await this.run('stage the files', () => this.git.add(['--all']));
-    const result = await this.run('commit', () => simpleGit({ baseDir: this.dir, config: identity }).commit(message));
-    return { commit: result.commit, branch: result.branch };
-  }
-
-  /** Commits what is staged (after stagedTree, which ran `git add --all`): commitAll without a second add. */
+  /** Commits what is staged (stagedTree ran `git add --all`), with the fallback identity where the config has none. */
   async commitStaged(message: string): Promise<CommitResult> {
     const identity = await this.identityConfig();
     const result = await this.run('commit', () => simpleGit({ baseDir: this.dir, config: identity }).commit(message));
     return { commit: result.commit, branch: result.branch };
-  }
-
-  async headCommit(): Promise<string> {
-    return this.run('read HEAD', () => this.git.revparse(['HEAD']));
   }
 
   async setRemote(name: string, url: string): Promise<void> {
@@ -170,11 +147,6 @@ export class GitRepository {
     return (await this.run('write the tree', () => this.git.raw(['write-tree']))).trim();
   }
 
-  /** The repository's git directory, absolute (a worktree's own). */
-  async gitDir(): Promise<string> {
-    return (await this.run('find the git directory', () => this.git.raw(['rev-parse', '--absolute-git-dir']))).trim();
-  }
-
   async revParse(ref: string): Promise<string> {
     return (await this.run(`resolve ${ref}`, () => this.git.raw(['rev-parse', ref]))).trim();
   }
@@ -234,18 +206,6 @@ export class GitRepository {
   async hasRemote(name: string): Promise<boolean> {
     this.remotes ??= this.git.getRemotes().then((remotes) => remotes.map((remote) => remote.name));
     return (await this.remotes).includes(name);
-  }
-
-  async setConfig(key: string, value: string): Promise<void> {
-    await this.run(`set ${key}`, () => this.git.addConfig(key, value));
-  }
-
-  /**
-   * Points git at committed hooks (`init` uses .githooks). simple-git refuses core.hooksPath unless
-   * told otherwise, as a guard against injected values: allowed here only, for a path we chose.
-   */
-  async setHooksPath(path: string): Promise<void> {
-    await this.run('set core.hooksPath', () => simpleGit({ baseDir: this.dir, unsafe: { allowUnsafeHooksPath: true } }).addConfig('core.hooksPath', path));
   }
 
   /**
