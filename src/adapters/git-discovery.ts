@@ -103,7 +103,7 @@ function repositoryIn(folder: string, euid: number): Omit<FoundRepository, 'pref
   if (!owned.every((path) => lstatSync(path).uid === euid)) return undefined;
   const commonDir = commonDirOf(gitDir);
   if (commonDir === undefined) return undefined;
-  const format = repositoryFormat(readOptional(join(commonDir, 'config')) ?? '');
+  const format = repositoryFormat(readIfPresent(join(commonDir, 'config'))?.toString('utf8') ?? '');
   if (format === undefined) return undefined;
   if (format.workTree !== undefined) {
     // core.worktree (set in submodules' git directories) is fine when it names this very folder.
@@ -128,7 +128,7 @@ function commonDirOf(gitDir: string): string | undefined {
   if (!lstatSync(head, { throwIfNoEntry: false })?.isFile()) return undefined;
   const headText = readFileSync(head, 'latin1');
   if (!headText.startsWith('ref: refs/') && !/^[0-9a-f]{40}/.test(headText)) return undefined;
-  const pointer = readOptional(join(gitDir, 'commondir'));
+  const pointer = readIfPresent(join(gitDir, 'commondir'))?.toString('utf8');
   const commonDir = pointer === undefined ? gitDir : resolvedFrom(gitDir, pointer.replace(/[\r\n]+$/, ''));
   const isFolder = (name: string) => statSync(join(commonDir, name), { throwIfNoEntry: false })?.isDirectory() === true;
   return isFolder('objects') && isFolder('refs') ? commonDir : undefined;
@@ -207,9 +207,10 @@ function resolvedFrom(base: string, path: string): string {
   return realpathSync.native(isAbsolute(path) ? path : `${base}/${path}`);
 }
 
-function readOptional(path: string): string | undefined {
+/** A file of the repository (its index, config, commondir), or undefined when there is none; any other error is thrown. */
+export function readIfPresent(path: string): Buffer | undefined {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { discoverRepository, discoversPlainly } from './git-discovery.js';
+import { discoverRepository, discoversPlainly, readIfPresent } from './git-discovery.js';
 import { indexPathsUnder } from './git-index.js';
 
 /**
@@ -25,21 +24,12 @@ export function readFromIndex(dir: string, folder: string, env: NodeJS.ProcessEn
     const repository = discoverRepository(dir);
     if (repository === undefined) return undefined;
     if (repository === 'no-repository') return [];
-    const index = readIndex(join(repository.gitDir, 'index'));
+    const index = readIfPresent(join(repository.gitDir, 'index'));
     // No index yet (a repository without a commit or an add): nothing is tracked.
     if (index === undefined) return [];
     return indexPathsUnder(index, repository.prefix + folder, repository.hashSize)?.map((path) => path.slice(repository.prefix.length));
   } catch {
     return undefined; // a file that cannot be read as expected: git decides
-  }
-}
-
-function readIndex(path: string): Buffer | undefined {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
   }
 }
 
