@@ -16,6 +16,8 @@
  * records where each node starts, at the line:column the yaml package gives (block-subset-positions.test.ts).
  */
 
+import { CORE_SCHEMA } from './core-schema.js';
+
 interface Line {
   /** Spaces before the content. */
   indent: number;
@@ -365,23 +367,23 @@ function plainScalar(rest: string): string {
   return text;
 }
 
-/** YAML 1.2 core schema, as the yaml package resolves plain scalars (src/schema/core). */
+/** YAML 1.2 core schema, as the yaml package resolves plain scalars (the patterns: core-schema.ts). */
 function resolvePlain(text: string): unknown {
   if (text === '') return null;
   const first = text.charCodeAt(0);
   // ~ n N: null; t T f F: booleans; digits, signs and dots: numbers; anything else is a string (tested in this order: most values are strings).
   if (!((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 46)) {
-    if (first === 126 || first === 110 || first === 78) return /^(?:~|[Nn]ull|NULL)$/.test(text) ? null : text;
-    if (first === 116 || first === 84 || first === 102 || first === 70) return /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(text) ? first === 116 || first === 84 : text;
+    if (first === 126 || first === 110 || first === 78) return CORE_SCHEMA.null.test(text) ? null : text;
+    if (first === 116 || first === 84 || first === 102 || first === 70) return CORE_SCHEMA.bool.test(text) ? first === 116 || first === 84 : text;
     return text;
   }
   // What YAML 1.1 (and js-yaml) read as numbers and YAML 1.2 as strings: the precise parser decides, as before.
   if (/^[-+]?0b|^\+|^[-+]?[0-9.][0-9._]*_/.test(text)) giveUp();
-  if (/^0o[0-7]+$/.test(text)) return parseInt(text.slice(2), 8);
-  if (/^[-+]?[0-9]+$/.test(text)) return parseInt(text, 10);
-  if (/^0x[0-9a-fA-F]+$/.test(text)) return parseInt(text.slice(2), 16);
-  if (/^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/.test(text)) return text.endsWith('nan') || text.endsWith('NaN') || text.endsWith('NAN') ? NaN : text.startsWith('-') ? -Infinity : Infinity;
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/.test(text)) return parseFloat(text);
-  if (/^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/.test(text)) return parseFloat(text);
+  if (CORE_SCHEMA.octal.test(text)) return parseInt(text.slice(2), 8);
+  if (CORE_SCHEMA.decimal.test(text)) return parseInt(text, 10);
+  if (CORE_SCHEMA.hex.test(text)) return parseInt(text.slice(2), 16);
+  if (CORE_SCHEMA.special.test(text)) return text.endsWith('nan') || text.endsWith('NaN') || text.endsWith('NAN') ? NaN : text.startsWith('-') ? -Infinity : Infinity;
+  if (CORE_SCHEMA.exponent.test(text)) return parseFloat(text);
+  if (CORE_SCHEMA.float.test(text)) return parseFloat(text);
   return text;
 }

@@ -12,6 +12,8 @@
  * tests (test/unit/plain-yaml.test.ts) compare it with `yaml` on every golden document and on a seeded
  * corpus of tricky values.
  */
+import { CORE_SCHEMA } from './core-schema.js';
+
 export function writePlainYaml(value: unknown): string | undefined {
   // Root scalars are left to `yaml` (a root block scalar has its own indentation rules).
   const text = isPlainArray(value) ? blockSeq(value, '') : isPlainObject(value) ? blockMap(value, '') : undefined;
@@ -127,26 +129,12 @@ const DOCUMENT_MARKER = /^(?:%|---|\.\.\.)/;
 const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
 
 /**
- * The `test` patterns of the YAML 1.2 core schema's default tags other than str (null, bool, int in
- * octal, decimal and hex, float as .nan/.inf, with exponent, and plain), copied from yaml's
- * src/schema/common/null.ts, core/bool.ts, core/int.ts and core/float.ts: a string matching one would be
- * read back as that type, so yaml quotes it. Each is anchored at both ends, so one alternation of them
- * matches exactly when one of them does (one regular expression run instead of eight).
+ * A string that the YAML 1.2 core schema would read back as another type (null, bool, int, float:
+ * core-schema.ts, the patterns yaml tests), so yaml quotes it; the empty string too. Each pattern is
+ * anchored at both ends, so one alternation of them matches exactly when one of them does (one
+ * regular expression run instead of eight).
  */
-const CORE_SCHEMA_NON_STRING = new RegExp(
-  [
-    /^(?:~|[Nn]ull|NULL)?$/,
-    /^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/,
-    /^0o[0-7]+$/,
-    /^[-+]?[0-9]+$/,
-    /^0x[0-9a-fA-F]+$/,
-    /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-    /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
-    /^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)$/,
-  ]
-    .map((pattern) => pattern.source)
-    .join('|'),
-);
+const CORE_SCHEMA_NON_STRING = new RegExp(['^$', ...Object.values(CORE_SCHEMA).map((pattern) => pattern.source)].join('|'));
 
 /**
  * A one-line string, as a key or a value: plain when yaml's plainString allows it, otherwise quoted
